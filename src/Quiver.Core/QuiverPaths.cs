@@ -1,0 +1,24 @@
+namespace Quiver.Core;
+
+/// <summary>
+/// Where Quiver keeps installed models and collections: QUIVER_HOME when set, else ~/.quiver.
+/// </summary>
+public sealed record QuiverPaths(string Home)
+{
+    public const string HomeVariable = "QUIVER_HOME";
+
+    public string Models => Path.Combine(Home, "models");
+
+    public string Collections => Path.Combine(Home, "collections");
+
+    public static QuiverPaths FromEnvironment()
+    {
+        var home = Environment.GetEnvironmentVariable(HomeVariable);
+        if (string.IsNullOrWhiteSpace(home))
+        {
+            home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".quiver");
+        }
+
+        return new QuiverPaths(Path.GetFullPath(home));
+    }
+}

