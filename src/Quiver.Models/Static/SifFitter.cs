@@ -32,7 +32,7 @@ public static class SifFitter
             }
 
             used++;
-            if (used % 1000 == 0)
+            if (used % 10_000 == 0)
             {
                 progress?.Report(used);
             }

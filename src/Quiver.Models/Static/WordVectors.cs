@@ -141,7 +141,8 @@ public sealed class WordVectors
         return Analogy(ra, rb, rc, k, method, restrictTo);
     }
 
-    internal IReadOnlyList<WordScore> Analogy(int ra, int rb, int rc, int k, AnalogyMethod method, int restrictTo)
+    /// <summary>The rank-based form of <see cref="Analogy(string, string, string, int, AnalogyMethod, int)"/>, for evaluations over many questions.</summary>
+    public IReadOnlyList<WordScore> Analogy(int ra, int rb, int rc, int k, AnalogyMethod method, int restrictTo)
     {
         var limit = Limit(restrictTo);
         var table = UnitTable;

@@ -1,0 +1,68 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Quiver.Core;
+using Spectre.Console;
+
+namespace Quiver.Cli;
+
+/// <summary>Where a command reads its settings and writes its output; tests give it string writers.</summary>
+internal sealed class CliContext
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public CliContext(QuiverPaths paths, TextWriter output, TextWriter error, bool terminal)
+    {
+        Paths = paths;
+        Output = output;
+        Error = error;
+        Console = CreateConsole(output, terminal);
+        ErrorConsole = CreateConsole(error, terminal);
+    }
+
+    public QuiverPaths Paths { get; }
+
+    /// <summary>Raw standard output, for JSON.</summary>
+    public TextWriter Output { get; }
+
+    public TextWriter Error { get; }
+
+    /// <summary>Human-readable output (tables, text).</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Progress and errors, so that standard output stays clean for --json.</summary>
+    public IAnsiConsole ErrorConsole { get; }
+
+    public static CliContext FromEnvironment() =>
+        new(QuiverPaths.FromEnvironment(), System.Console.Out, System.Console.Error, terminal: true);
+
+    public void WriteJson<T>(T value)
+    {
+        Output.WriteLine(JsonSerializer.Serialize(value, Json));
+        Output.Flush();
+    }
+
+    /// <summary>A one-line progress note on standard error.</summary>
+    public void Note(string message) => ErrorConsole.MarkupLine($"[grey]› {Markup.Escape(message)}[/]");
+
+    private static IAnsiConsole CreateConsole(TextWriter writer, bool terminal)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal)
+        {
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
+}

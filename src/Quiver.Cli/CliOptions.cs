@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Quiver.Models.Catalogue;
+using Quiver.Models.Static;
+
+namespace Quiver.Cli;
+
+/// <summary>Options several verbs share.</summary>
+internal static class CliOptions
+{
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Print machine-readable JSON on standard output instead of tables",
+        Recursive = true,
+    };
+
+    public static Option<string> Model() => new("--model", "-m")
+    {
+        Description = "Installed model to use",
+        DefaultValueFactory = _ => ModelCatalogue.DefaultTextModel,
+    };
+
+    public static Option<StaticPooling> Pooling() => new("--pooling")
+    {
+        Description = "How word vectors become a sentence vector: Sif (smooth inverse frequency) or Mean",
+        DefaultValueFactory = _ => StaticPooling.Sif,
+    };
+
+    public static Option<int> Top(int defaultValue) => new("--top", "-k")
+    {
+        Description = "Number of results",
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    public static Option<int> Restrict(int defaultValue) => new("--restrict")
+    {
+        Description = "Consider only the N most frequent words as answers (0 = the whole vocabulary)",
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    public static Option<string> Collection() => new("--collection", "-c")
+    {
+        Description = "Collection name",
+        DefaultValueFactory = _ => "docs",
+    };
+}

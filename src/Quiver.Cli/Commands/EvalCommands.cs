@@ -1,0 +1,179 @@
+using System.CommandLine;
+using Quiver.Analysis.Evaluation;
+using Quiver.Analysis.Metrics;
+using Quiver.Core;
+using Quiver.Models.Catalogue;
+using Quiver.Models.Static;
+using Spectre.Console;
+
+namespace Quiver.Cli.Commands;
+
+/// <summary><c>quiver eval words|sts</c>: quality on real data, with the field's standard metrics.</summary>
+internal static class EvalCommands
+{
+    public static Command Create(CliContext context)
+    {
+        var eval = new Command("eval", "Measure quality on real evaluation data.\n\nExample: quiver eval words --data ../shared/data");
+        eval.Subcommands.Add(Words(context));
+        eval.Subcommands.Add(Sts(context));
+        return eval;
+    }
+
+    private static Command Words(CliContext context)
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "Folder holding word-analogy/ and word-similarity/", DefaultValueFactory = _ => new DirectoryInfo("../shared/data") };
+        var model = CliOptions.Model();
+        var restrict = CliOptions.Restrict(30_000);
+        var method = new Option<AnalogyMethod>("--method") { Description = "CosAdd (3CosAdd) or CosMul (3CosMul)", DefaultValueFactory = _ => AnalogyMethod.CosAdd };
+        var command = new Command(
+            "words",
+            "Word-vector quality: Google analogy accuracy per section and overall (answers restricted to the N most frequent " +
+            "words; questions with a word outside them are skipped and counted) and Spearman correlation on every word-similarity file.\n\n" +
+            "Example: quiver eval words --data ../shared/data --restrict 30000")
+        {
+            data, model, restrict, method,
+        };
+        command.SetAction(result =>
+        {
+            var root = result.GetValue(data)!.FullName;
+            var analogyFile = Path.Combine(root, "word-analogy", "questions-words.txt");
+            var similarityFolder = Path.Combine(root, "word-similarity");
+            if (!File.Exists(analogyFile) || !Directory.Exists(similarityFolder))
+            {
+                throw new QuiverException(
+                    $"The evaluation data is not at {root}: expected word-analogy/questions-words.txt and word-similarity/. Pass --data <folder>.");
+            }
+
+            var loaded = InstalledModels.Open(context.Paths, result.GetValue(model)!);
+            var vectors = loaded.Vectors;
+            var limit = result.GetValue(restrict);
+            var analogyMethod = result.GetValue(method);
+            var questions = EvaluationData.ReadAnalogies(analogyFile);
+            context.Note($"answering {questions.Count:N0} analogy questions ({analogyMethod}, restricted to {(limit == 0 ? "all" : limit.ToString("N0"))} words)");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var report = AnalogyEvaluation.Run(
+                questions,
+                w => vectors.RankOf(w) is var r && r >= 0 && (limit == 0 || r < limit),
+                q => vectors.Analogy(vectors.RankOf(q.A), vectors.RankOf(q.B), vectors.RankOf(q.C), 1, analogyMethod, limit) is [var best, ..] ? best.Word : null,
+                new SynchronousProgress<int>(n => { if (n % 5000 == 0) { context.Note($"{n:N0}/{questions.Count:N0} questions"); } }));
+            var analogySeconds = clock.Elapsed.TotalSeconds;
+
+            var similarity = Directory.EnumerateFiles(similarityFolder, "EN-*.txt").Order(StringComparer.Ordinal).Select(file =>
+            {
+                var pairs = EvaluationData.ReadSimilarityPairs(file);
+                var known = pairs.Where(p => vectors.Contains(p.First) && vectors.Contains(p.Second)).ToList();
+                var rho = known.Count >= 2
+                    ? Correlation.Spearman(known.Select(p => (double)vectors.Similarity(p.First, p.Second)).ToList(), known.Select(p => p.Score).ToList())
+                    : double.NaN;
+                return new { File = Path.GetFileName(file), Pairs = pairs.Count, Used = known.Count, Oov = pairs.Count - known.Count, Spearman = rho };
+            }).ToList();
+
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(new
+                {
+                    Model = loaded.Name,
+                    Revision = loaded.Manifest.Revision,
+                    Restrict = limit,
+                    Method = analogyMethod.ToString(),
+                    Analogy = report.Sections.Concat([report.Semantic, report.Syntactic, report.Overall])
+                        .Select(s => new { s.Section, s.Questions, s.Answered, s.Skipped, s.Correct, Accuracy = s.Accuracy }),
+                    AnalogySeconds = analogySeconds,
+                    Similarity = similarity,
+                });
+                return 0;
+            }
+
+            var table = new Table().AddColumns("analogy section", "questions", "answered", "skipped (OOV)", "correct", "accuracy %");
+            foreach (var s in report.Sections)
+            {
+                table.AddRow(Markup.Escape(s.Section), s.Questions.ToString(), s.Answered.ToString(), s.Skipped.ToString(), s.Correct.ToString(), s.Accuracy.ToString("F2"));
+            }
+
+            foreach (var s in new[] { report.Semantic, report.Syntactic, report.Overall })
+            {
+                table.AddRow($"[bold]{s.Section}[/]", s.Questions.ToString(), s.Answered.ToString(), s.Skipped.ToString(), s.Correct.ToString(), $"[bold]{s.Accuracy:F2}[/]");
+            }
+
+            context.Console.Write(table);
+            var simTable = new Table().AddColumns("similarity file", "pairs", "used", "OOV", "Spearman");
+            foreach (var s in similarity)
+            {
+                simTable.AddRow(Markup.Escape(s.File), s.Pairs.ToString(), s.Used.ToString(), s.Oov.ToString(), s.Spearman.ToString("F4"));
+            }
+
+            context.Console.Write(simTable);
+            context.Console.MarkupLine($"[grey]model {Markup.Escape(loaded.Name)}, {analogyMethod}, analogies in {analogySeconds:F1} s[/]");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Sts(CliContext context)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "An STS Benchmark file (TAB separated: score in column 5, sentences in 6 and 7)" };
+        var model = CliOptions.Model();
+        var pooling = new Option<StaticPooling[]>("--pooling") { Description = "Pooling(s) to evaluate; by default Mean and Sif", AllowMultipleArgumentsPerToken = true };
+        var command = new Command(
+            "sts",
+            "Sentence-similarity quality: Spearman and Pearson correlation between the cosine of the two sentences' embeddings and the gold score.\n\n" +
+            "Example: quiver eval sts ../shared/data/sts/sts-dev.csv")
+        {
+            file, model, pooling,
+        };
+        command.SetAction(result =>
+        {
+            var pairs = EvaluationData.ReadSts(result.GetValue(file)!.FullName);
+            var loaded = InstalledModels.Open(context.Paths, result.GetValue(model)!);
+            var poolings = result.GetValue(pooling) is { Length: > 0 } chosen ? chosen : [StaticPooling.Mean, StaticPooling.Sif];
+            var rows = poolings.Select(p =>
+            {
+                var embedder = loaded.CreateEmbedder(p);
+                var predicted = new List<double>();
+                var gold = new List<double>();
+                var skipped = 0;
+                foreach (var (first, second, score) in pairs)
+                {
+                    try
+                    {
+                        var a = embedder.Embed(first).Vector;
+                        var b = embedder.Embed(second).Vector;
+                        predicted.Add(System.Numerics.Tensors.TensorPrimitives.Dot<float>(a, b));
+                        gold.Add(score);
+                    }
+                    catch (NoKnownWordsException)
+                    {
+                        skipped++;
+                    }
+                }
+
+                return new
+                {
+                    Pooling = p.ToString(),
+                    Pairs = pairs.Count,
+                    Skipped = skipped,
+                    Spearman = Correlation.Spearman(predicted, gold),
+                    Pearson = Correlation.Pearson(predicted, gold),
+                    SifFittedOn = p == StaticPooling.Sif ? loaded.Sif.FittedOn : null,
+                };
+            }).ToList();
+
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(new { Model = loaded.Name, File = result.GetValue(file)!.Name, Results = rows });
+                return 0;
+            }
+
+            var table = new Table().AddColumns("pooling", "pairs", "skipped", "Spearman x100", "Pearson x100");
+            foreach (var r in rows)
+            {
+                table.AddRow(r.Pooling, r.Pairs.ToString(), r.Skipped.ToString(), (r.Spearman * 100).ToString("F2"), (r.Pearson * 100).ToString("F2"));
+            }
+
+            context.Console.Write(table);
+            context.Console.MarkupLine($"[grey]model {Markup.Escape(loaded.Name)}; SIF common component fitted on {Markup.Escape(loaded.Sif.FittedOn)}[/]");
+            return 0;
+        });
+        return command;
+    }
+}

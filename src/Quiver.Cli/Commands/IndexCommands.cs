@@ -1,0 +1,233 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Quiver.Models.Catalogue;
+using Quiver.Store.Collections;
+using Quiver.Store.Filtering;
+using Quiver.Store.Ingestion;
+using Spectre.Console;
+
+namespace Quiver.Cli.Commands;
+
+/// <summary><c>quiver index</c>, <c>search</c> and <c>collections</c>.</summary>
+internal static class IndexCommands
+{
+    public static Command CreateIndex(CliContext context)
+    {
+        var folder = new Argument<DirectoryInfo>("folder") { Description = "Folder of .txt and .md files (searched recursively)" };
+        var collection = CliOptions.Collection();
+        var model = CliOptions.Model();
+        var pooling = CliOptions.Pooling();
+        var maxChars = new Option<int>("--max-chars") { Description = "Largest chunk, in characters; paragraphs are packed up to it", DefaultValueFactory = _ => 1000 };
+        var command = new Command(
+            "index",
+            "Index a folder: chunk its .txt and .md files on paragraph boundaries, embed the chunks and store them in a collection " +
+            "(created on first use). Re-running it replaces each file's chunks.\n\n" +
+            "Example: quiver index ../shared/data/corpus --collection corpus")
+        {
+            folder, collection, model, pooling, maxChars,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var generator = InstalledModels.Open(context.Paths, result.GetValue(model)!).CreateGenerator(result.GetValue(pooling));
+            var store = CollectionStore.FromPaths(context.Paths);
+            using var target = store.OpenOrCreate(result.GetValue(collection)!, new CollectionOptions(generator.Space));
+            var indexer = new FolderIndexer(generator, new ParagraphChunker(result.GetValue(maxChars)));
+            var path = result.GetValue(folder)!.FullName;
+            var summary = await context.ErrorConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                .StartAsync(async progressContext =>
+                {
+                    var task = progressContext.AddTask("indexing", maxValue: 1);
+                    var clock = Stopwatch.StartNew();
+                    var progress = new Core.SynchronousProgress<IndexProgress>(p =>
+                    {
+                        var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
+                        task.MaxValue = Math.Max(p.FilesTotal, 1);
+                        task.Value = p.FilesDone;
+                        task.Description = Markup.Escape(
+                            $"{p.FilesDone}/{p.FilesTotal} files · {p.Chunks:N0} chunks · {p.FilesDone / seconds:F1} files/s · {p.Chunks / seconds:N0} chunks/s");
+                    });
+                    var s = await indexer.IndexAsync(path, target, progress, cancellationToken);
+                    task.Value = task.MaxValue;
+                    return s;
+                });
+            var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(new
+                {
+                    Collection = target.Name,
+                    summary.Files,
+                    summary.Chunks,
+                    summary.Bytes,
+                    summary.RemovedChunks,
+                    ElapsedSeconds = summary.Elapsed.TotalSeconds,
+                    summary.ChunksPerSecond,
+                    summary.FilesPerSecond,
+                    PeakWorkingSetBytes = peak,
+                    summary.Skipped,
+                });
+            }
+            else
+            {
+                context.Console.MarkupLine(
+                    $"[green]indexed[/] {summary.Files} files ({summary.Bytes / 1e6:F1} MB) into {summary.Chunks:N0} chunks of collection " +
+                    $"[bold]{Markup.Escape(target.Name)}[/] in {summary.Elapsed.TotalSeconds:F1} s: {summary.ChunksPerSecond:N0} chunks/s, " +
+                    $"{summary.FilesPerSecond:F1} files/s, peak memory {peak / 1048576.0:N0} MiB" +
+                    (summary.RemovedChunks > 0 ? $", {summary.RemovedChunks} stale chunks removed" : string.Empty));
+                foreach (var skipped in summary.Skipped)
+                {
+                    context.Console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(skipped.Path)}: {Markup.Escape(skipped.Reason)}");
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command CreateSearch(CliContext context)
+    {
+        var query = new Argument<string>("query") { Description = "What to look for, in plain words" };
+        var collection = CliOptions.Collection();
+        var top = CliOptions.Top(5);
+        var where = new Option<string[]>("--where") { Description = "Payload equality filter key=value (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
+        var command = new Command(
+            "search",
+            "Search a collection with a text query, embedded by the collection's own model.\n\n" +
+            "Example: quiver search \"whale hunting at sea\" --collection corpus -k 5 --where path=moby-dick.part00.txt")
+        {
+            query, collection, top, where,
+        };
+        command.SetAction(result =>
+        {
+            var store = CollectionStore.FromPaths(context.Paths);
+            using var target = store.Open(result.GetValue(collection)!);
+            var generator = GeneratorFor(context, target);
+            var text = result.GetValue(query)!;
+            var embedding = generator.Embedder.Embed(text);
+            var conditions = (result.GetValue(where) ?? []).Select(PayloadFilter.ParseCondition).ToList();
+            var hits = target.Search(embedding.Vector, result.GetValue(top), conditions.Count > 0 ? new PayloadFilter(conditions) : null, generator.Space);
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(new
+                {
+                    Query = text,
+                    Collection = target.Name,
+                    UnknownWords = embedding.Unknown,
+                    Hits = hits.Select(h => new { h.Id, h.Score, h.Payload, h.Text }),
+                });
+                return 0;
+            }
+
+            var table = new Table().AddColumns("#", "score", "file", "snippet");
+            for (var i = 0; i < hits.Count; i++)
+            {
+                var path = hits[i].Payload?["path"]?.GetValue<string>() ?? hits[i].Id;
+                var start = hits[i].Payload?["start"]?.GetValue<int>();
+                table.AddRow(
+                    (i + 1).ToString(),
+                    hits[i].Score.ToString("F3"),
+                    Markup.Escape(start is null ? path : $"{path}:{start}"),
+                    Markup.Escape(Snippet(hits[i].Text)));
+            }
+
+            context.Console.Write(table);
+            if (embedding.Unknown.Count > 0)
+            {
+                context.Console.MarkupLine($"[grey]unknown words ignored: {Markup.Escape(string.Join(", ", embedding.Unknown))}[/]");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command CreateCollections(CliContext context)
+    {
+        var collections = new Command("collections", "List, inspect and delete collections.\n\nExample: quiver collections list");
+        var list = new Command("list", "List collections with their model and size.\n\nExample: quiver collections list --json");
+        list.SetAction(result =>
+        {
+            var store = CollectionStore.FromPaths(context.Paths);
+            var infos = store.List().Select(name =>
+            {
+                using var c = store.Open(name);
+                return c.Info();
+            }).ToList();
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(infos.Select(Describe));
+                return 0;
+            }
+
+            var table = new Table().AddColumns("collection", "points", "space", "size", "sequence");
+            foreach (var i in infos)
+            {
+                table.AddRow(Markup.Escape(i.Name), i.Count.ToString("N0"), Markup.Escape(i.Space.ToString()), $"{i.DatabaseBytes / 1048576.0:F1} MiB", i.Sequence.ToString());
+            }
+
+            context.Console.Write(table);
+            context.Console.MarkupLine($"[grey]collections folder: {Markup.Escape(store.Root)}[/]");
+            return 0;
+        });
+
+        var name = new Argument<string>("name") { Description = "Collection name" };
+        var delete = new Command("delete", "Delete a collection and its files.\n\nExample: quiver collections delete docs") { name };
+        delete.SetAction(result =>
+        {
+            var collectionName = result.GetValue(name)!;
+            if (!CollectionStore.FromPaths(context.Paths).Delete(collectionName))
+            {
+                throw new Core.QuiverException($"There is no collection named '{collectionName}' to delete. See quiver collections list.");
+            }
+
+            context.Console.MarkupLine($"[green]deleted[/] {Markup.Escape(collectionName)}");
+            return 0;
+        });
+
+        collections.Subcommands.Add(list);
+        collections.Subcommands.Add(delete);
+        return collections;
+    }
+
+    private static object Describe(CollectionInfo i) => new
+    {
+        i.Name,
+        i.Count,
+        Model = i.Space.ModelId,
+        i.Space.Revision,
+        i.Space.Dimensions,
+        Metric = i.Space.Metric.ToString().ToLowerInvariant(),
+        i.Sequence,
+        i.DatabaseBytes,
+        i.CreatedAt,
+        i.Path,
+    };
+
+    // The collection names its model and pooling ("glove-100/sif"); its space must match the installed model's exactly.
+    private static Models.Static.StaticEmbeddingGenerator GeneratorFor(CliContext context, Collection collection)
+    {
+        var parts = collection.Space.ModelId.Split('/');
+        if (parts.Length != 2 || !Enum.TryParse<Models.Static.StaticPooling>(parts[1], ignoreCase: true, out var pooling))
+        {
+            throw new Core.QuiverException(
+                $"Collection '{collection.Name}' holds vectors from {collection.Space}, which no installed text model produces; search it with vectors instead.");
+        }
+
+        var generator = InstalledModels.Open(context.Paths, parts[0]).CreateGenerator(pooling);
+        collection.Space.EnsureAccepts(generator.Space, $"Collection '{collection.Name}'");
+        return generator;
+    }
+
+    private static string Snippet(string? text)
+    {
+        if (text is null)
+        {
+            return string.Empty;
+        }
+
+        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return flat.Length <= 140 ? flat : flat[..137] + "...";
+    }
+}

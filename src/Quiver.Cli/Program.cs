@@ -1,0 +1,3 @@
+using Quiver.Cli;
+
+return await QuiverCli.RunAsync(args, CliContext.FromEnvironment());

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Quiver.Cli.Commands;
+using Quiver.Core;
+using Spectre.Console;
+
+namespace Quiver.Cli;
+
+/// <summary>The <c>quiver</c> command tree. Verbs are thin: they parse, call the libraries and print.</summary>
+internal static class QuiverCli
+{
+    public static async Task<int> RunAsync(string[] args, CliContext context)
+    {
+        var root = new RootCommand(
+            "Quiver: embeddings for .NET. Embed text with local models, store vectors in collections and search them.\n\n" +
+            "Example: quiver models install glove-100 && quiver index ./docs && quiver search \"whale hunting at sea\"")
+        {
+            CliOptions.Json,
+        };
+        root.Subcommands.Add(ModelsCommands.Create(context));
+        root.Subcommands.Add(EmbedCommand.Create(context));
+        foreach (var command in WordCommands.Create(context))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        root.Subcommands.Add(IndexCommands.CreateIndex(context));
+        root.Subcommands.Add(IndexCommands.CreateSearch(context));
+        root.Subcommands.Add(IndexCommands.CreateCollections(context));
+        root.Subcommands.Add(EvalCommands.Create(context));
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Output,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return await root.Parse(args).InvokeAsync(configuration);
+        }
+        catch (OperationCanceledException)
+        {
+            context.ErrorConsole.MarkupLine("[yellow]cancelled[/]");
+            return 130;
+        }
+        catch (Exception e) when (e is QuiverException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
+        {
+            context.ErrorConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,366 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Quiver.Core;
+using Quiver.Core.Distances;
+using Quiver.Core.Spaces;
+using Quiver.Store.Filtering;
+using Quiver.Store.Index;
+using Quiver.Store.Storage;
+
+namespace Quiver.Store.Collections;
+
+/// <summary>
+/// A named set of points bound to one embedding space, stored in SQLite. Writes are validated in full before one
+/// transaction commits them, so a bad batch stores nothing. Searches are exact, over an in-memory copy of the
+/// vectors that replays any change committed since (by this or another process) before it answers.
+/// Safe for concurrent use: many readers, one writer at a time (SQLite serialises writers across processes).
+/// </summary>
+public sealed class Collection : IDisposable
+{
+    /// <summary>Ids longer than this are refused.</summary>
+    public const int MaxIdLength = 512;
+
+    private readonly string _connectionString;
+    private readonly FlatIndex _index;
+    private readonly Lock _indexGate = new();
+    private bool _disposed;
+
+    internal Collection(string name, string folder, EmbeddingSpace space, DateTimeOffset createdAt)
+    {
+        Name = name;
+        Folder = folder;
+        Space = space;
+        CreatedAt = createdAt;
+        DatabasePath = Path.Combine(folder, CollectionDatabase.FileName);
+        _connectionString = CollectionDatabase.ConnectionString(DatabasePath, create: false);
+        _index = new FlatIndex(space.Dimensions);
+    }
+
+    public string Name { get; }
+
+    public string Folder { get; }
+
+    public string DatabasePath { get; }
+
+    public EmbeddingSpace Space { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public int Dimensions => Space.Dimensions;
+
+    /// <summary>
+    /// Inserts or replaces points by id. <paramref name="source"/>, when given, is the space the vectors came from and
+    /// must match the collection's. Nothing is written unless every point is valid.
+    /// </summary>
+    public void Upsert(IReadOnlyList<Point> points, EmbeddingSpace? source = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (source is not null)
+        {
+            Space.EnsureAccepts(source, $"Collection '{Name}'");
+        }
+
+        var rows = new List<(string Id, byte[] Vector, string? Payload, string? Text)>(points.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < points.Count; i++)
+        {
+            var point = points[i];
+            ValidateId(point.Id, i);
+            if (!seen.Add(point.Id))
+            {
+                throw new QuiverException($"Point {i}: the id '{point.Id}' appears twice in one batch. Give each point its own id.");
+            }
+
+            rows.Add((point.Id, CollectionDatabase.ToBlob(Prepare(point.Vector, $"Point '{point.Id}'")), point.Payload?.ToJsonString(), point.Text));
+        }
+
+        using var connection = CollectionDatabase.Open(_connectionString);
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var sequence = CollectionDatabase.ReadSequence(connection, transaction);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO points(id, seq, vector, payload, text) VALUES ($id, $seq, $vector, $payload, $text)
+            ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, vector = excluded.vector, payload = excluded.payload, text = excluded.text
+            """;
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var seq = command.Parameters.Add("$seq", SqliteType.Integer);
+        var vector = command.Parameters.Add("$vector", SqliteType.Blob);
+        var payload = command.Parameters.Add("$payload", SqliteType.Text);
+        var text = command.Parameters.Add("$text", SqliteType.Text);
+        foreach (var row in rows)
+        {
+            id.Value = row.Id;
+            seq.Value = ++sequence;
+            vector.Value = row.Vector;
+            payload.Value = (object?)row.Payload ?? DBNull.Value;
+            text.Value = (object?)row.Text ?? DBNull.Value;
+            command.ExecuteNonQuery();
+        }
+
+        CollectionDatabase.WriteSequence(connection, transaction, sequence);
+        transaction.Commit();
+    }
+
+    /// <summary>Deletes points by id; returns how many existed.</summary>
+    public int Delete(IReadOnlyList<string> ids)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = CollectionDatabase.Open(_connectionString);
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var sequence = CollectionDatabase.ReadSequence(connection, transaction);
+        var deleted = 0;
+        foreach (var id in ids)
+        {
+            var removed = Convert.ToInt64(CollectionDatabase.Scalar(
+                connection, "DELETE FROM points WHERE id = $id RETURNING 1", transaction, ("$id", id)) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+            if (removed > 0)
+            {
+                CollectionDatabase.Execute(connection, "INSERT INTO deletions(seq, id) VALUES ($seq, $id)", transaction, ("$seq", ++sequence), ("$id", id));
+                deleted++;
+            }
+        }
+
+        CollectionDatabase.WriteSequence(connection, transaction, sequence);
+        transaction.Commit();
+        return deleted;
+    }
+
+    /// <summary>The ids of the points whose payload matches <paramref name="filter"/>.</summary>
+    public IReadOnlyList<string> Ids(PayloadFilter filter)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = CollectionDatabase.Open(_connectionString);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM points" + WhereClause(filter, command) + " ORDER BY id";
+        var ids = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public Point? Get(string id)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = CollectionDatabase.Open(_connectionString);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT vector, payload, text FROM points WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        return new Point(
+            id,
+            CollectionDatabase.FromBlob((byte[])reader.GetValue(0)),
+            reader.IsDBNull(1) ? null : JsonNode.Parse(reader.GetString(1))!.AsObject(),
+            reader.IsDBNull(2) ? null : reader.GetString(2));
+    }
+
+    public long Count(PayloadFilter? filter = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = CollectionDatabase.Open(_connectionString);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM points" + WhereClause(filter, command);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public CollectionInfo Info()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = CollectionDatabase.Open(_connectionString);
+        var count = (long)CollectionDatabase.Scalar(connection, "SELECT COUNT(*) FROM points")!;
+        var sequence = CollectionDatabase.ReadSequence(connection, null);
+        var bytes = new[] { DatabasePath, DatabasePath + "-wal" }.Where(File.Exists).Sum(p => new FileInfo(p).Length);
+        return new CollectionInfo(Name, Space, count, sequence, bytes, CreatedAt, Folder);
+    }
+
+    /// <summary>
+    /// The <paramref name="k"/> points closest to <paramref name="query"/> that match <paramref name="filter"/>, best
+    /// first, with payload and text.
+    /// </summary>
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, PayloadFilter? filter = null, EmbeddingSpace? source = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (k <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(k), k, "The number of results must be at least 1.");
+        }
+
+        if (source is not null)
+        {
+            Space.EnsureAccepts(source, $"Search in collection '{Name}'");
+        }
+
+        if (query.Length != Dimensions)
+        {
+            throw new InvalidVectorException(
+                $"The query has {query.Length} dimensions but collection '{Name}' holds {Dimensions}-dimensional vectors from {Space}. Embed the query with that model.");
+        }
+
+        using var connection = CollectionDatabase.Open(_connectionString);
+
+        // One read transaction: the replay, the filter and the payloads all see the same snapshot.
+        using var transaction = connection.BeginTransaction(deferred: true);
+        IReadOnlyList<(string Id, float Score)> hits;
+        lock (_indexGate)
+        {
+            CatchUp(connection, transaction);
+            var allowed = filter is null ? null : MatchingSlots(connection, transaction, filter);
+            hits = _index.Search(query, k, Space.Metric, allowed);
+        }
+
+        var results = new List<SearchHit>(hits.Count);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT payload, text FROM points WHERE id = $id";
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        foreach (var (hitId, score) in hits)
+        {
+            id.Value = hitId;
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            results.Add(new SearchHit(
+                hitId,
+                score,
+                reader.IsDBNull(0) ? null : JsonNode.Parse(reader.GetString(0))!.AsObject(),
+                reader.IsDBNull(1) ? null : reader.GetString(1)));
+        }
+
+        transaction.Commit();
+        return results;
+    }
+
+    public void Dispose() => _disposed = true;
+
+    // Applies every change committed after the index's sequence number, in sequence order.
+    private void CatchUp(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var latest = CollectionDatabase.ReadSequence(connection, transaction);
+        if (latest == _index.Sequence)
+        {
+            return;
+        }
+
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            SELECT seq, id, vector FROM points WHERE seq > $after
+            UNION ALL
+            SELECT seq, id, NULL FROM deletions WHERE seq > $after
+            ORDER BY 1
+            """;
+        command.Parameters.AddWithValue("$after", _index.Sequence);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var id = reader.GetString(1);
+            if (reader.IsDBNull(2))
+            {
+                _index.Delete(id);
+            }
+            else
+            {
+                _index.Upsert(id, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(2)));
+            }
+        }
+
+        _index.Sequence = latest;
+    }
+
+    private HashSet<int> MatchingSlots(SqliteConnection connection, SqliteTransaction transaction, PayloadFilter filter)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT id FROM points" + WhereClause(filter, command);
+        var slots = new HashSet<int>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (_index.TryGetSlot(reader.GetString(0), out var slot))
+            {
+                slots.Add(slot);
+            }
+        }
+
+        return slots;
+    }
+
+    private static string WhereClause(PayloadFilter? filter, SqliteCommand command)
+    {
+        if (filter is null || filter.Must.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var sql = new StringBuilder(" WHERE ");
+        for (var i = 0; i < filter.Must.Count; i++)
+        {
+            var condition = filter.Must[i];
+            var (types, value) = PayloadFilter.SqlValue(condition);
+            if (i > 0)
+            {
+                sql.Append(" AND ");
+            }
+
+            // json_each visits the elements of an array and the value itself otherwise, so arrays match on any element.
+            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"""
+                (json_type(points.payload, $p{i}) <> 'object' AND EXISTS (SELECT 1 FROM json_each(points.payload, $p{i}) je
+                 WHERE je.type IN ({string.Join(", ", types.Select(t => $"'{t}'"))}) AND je.value = $v{i}))
+                """);
+            command.Parameters.AddWithValue($"$p{i}", PayloadFilter.JsonPath(condition.Key));
+            command.Parameters.AddWithValue($"$v{i}", value);
+        }
+
+        return sql.ToString();
+    }
+
+    private float[] Prepare(float[] vector, string what)
+    {
+        if (vector is null || vector.Length != Dimensions)
+        {
+            throw new InvalidVectorException(
+                $"{what}: the vector has {vector?.Length ?? 0} dimensions but collection '{Name}' holds {Dimensions}-dimensional vectors from {Space}.");
+        }
+
+        VectorMath.CheckFinite(vector, $"vector of {what.ToLowerInvariant()}");
+        if (Space.Metric != DistanceMetric.Cosine)
+        {
+            return vector;
+        }
+
+        // Cosine collections store unit vectors, so a search is a dot product.
+        var unit = new float[vector.Length];
+        try
+        {
+            VectorMath.Normalize(vector, unit);
+        }
+        catch (InvalidVectorException e)
+        {
+            throw new InvalidVectorException($"{what}: {e.Message}", e);
+        }
+
+        return unit;
+    }
+
+    private static void ValidateId(string id, int position)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            throw new QuiverException($"Point {position} has an empty id. Every point needs a non-empty id.");
+        }
+
+        if (id.Length > MaxIdLength)
+        {
+            throw new QuiverException($"Point {position}: the id is {id.Length} characters long; the limit is {MaxIdLength}.");
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using Quiver.Core;
+using Quiver.Core.Distances;
+using Quiver.Core.Spaces;
+
+namespace Quiver.Store.Storage;
+
+/// <summary>
+/// A collection's SQLite file: the durable truth. WAL journal (readers never block the writer), synchronous=FULL
+/// (an acknowledged commit survives power loss), and a sequence number bumped by every change so caches can replay.
+/// </summary>
+internal static class CollectionDatabase
+{
+    public const string FileName = "collection.db";
+    public const int FormatVersion = 1;
+
+    public static string ConnectionString(string path, bool create) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
+    public static SqliteConnection Open(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;");
+        return connection;
+    }
+
+    public static void Create(SqliteConnection connection, string name, EmbeddingSpace space)
+    {
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, """
+            CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+            CREATE TABLE points(
+                id TEXT NOT NULL PRIMARY KEY,
+                seq INTEGER NOT NULL,
+                vector BLOB NOT NULL,
+                payload TEXT,
+                text TEXT) STRICT;
+            CREATE INDEX points_seq ON points(seq);
+            CREATE TABLE deletions(seq INTEGER PRIMARY KEY, id TEXT NOT NULL) STRICT;
+            """, transaction);
+        var meta = new Dictionary<string, string>
+        {
+            ["format_version"] = FormatVersion.ToString(CultureInfo.InvariantCulture),
+            ["name"] = name,
+            ["model_id"] = space.ModelId,
+            ["revision"] = space.Revision,
+            ["dimensions"] = space.Dimensions.ToString(CultureInfo.InvariantCulture),
+            ["metric"] = space.Metric.ToString(),
+            ["normalized"] = space.Normalized ? "1" : "0",
+            ["created_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["seq"] = "0",
+        };
+        foreach (var (key, value) in meta)
+        {
+            Execute(connection, "INSERT INTO meta(key, value) VALUES ($k, $v)", transaction, ("$k", key), ("$v", value));
+        }
+
+        transaction.Commit();
+    }
+
+    public static Dictionary<string, string> ReadMeta(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT key, value FROM meta";
+        var meta = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            meta[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return meta;
+    }
+
+    public static EmbeddingSpace SpaceOf(Dictionary<string, string> meta, string path)
+    {
+        try
+        {
+            if (int.Parse(meta["format_version"], CultureInfo.InvariantCulture) > FormatVersion)
+            {
+                throw new QuiverException($"{path} was written by a newer Quiver (format {meta["format_version"]}); upgrade Quiver to open it.");
+            }
+
+            return new EmbeddingSpace(
+                meta["model_id"],
+                meta["revision"],
+                int.Parse(meta["dimensions"], CultureInfo.InvariantCulture),
+                Enum.Parse<DistanceMetric>(meta["metric"]),
+                meta["normalized"] == "1");
+        }
+        catch (Exception e) when (e is KeyNotFoundException or FormatException or ArgumentException)
+        {
+            throw new QuiverException($"{path} is not a Quiver collection or its metadata is damaged ({e.Message}).", e);
+        }
+    }
+
+    public static long ReadSequence(SqliteConnection connection, SqliteTransaction? transaction) =>
+        Convert.ToInt64(Scalar(connection, "SELECT value FROM meta WHERE key = 'seq'", transaction), CultureInfo.InvariantCulture);
+
+    public static void WriteSequence(SqliteConnection connection, SqliteTransaction transaction, long sequence) =>
+        Execute(connection, "UPDATE meta SET value = $v WHERE key = 'seq'", transaction, ("$v", sequence.ToString(CultureInfo.InvariantCulture)));
+
+    public static byte[] ToBlob(ReadOnlySpan<float> vector) => MemoryMarshal.AsBytes(vector).ToArray();
+
+    public static float[] FromBlob(byte[] blob) => MemoryMarshal.Cast<byte, float>(blob).ToArray();
+
+    public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    public static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command.ExecuteScalar();
+    }
+}
