@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Quiver.Core;
 using Spectre.Console;
 
@@ -13,6 +14,9 @@ internal sealed class CliContext
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+
+        // An accuracy over zero answered questions is NaN; JSON has no NaN, so it is written as the string "NaN".
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public CliContext(QuiverPaths paths, TextWriter output, TextWriter error, bool terminal)

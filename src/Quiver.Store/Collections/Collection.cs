@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
@@ -204,6 +205,12 @@ public sealed class Collection : IDisposable
         {
             throw new InvalidVectorException(
                 $"The query has {query.Length} dimensions but collection '{Name}' holds {Dimensions}-dimensional vectors from {Space}. Embed the query with that model.");
+        }
+
+        VectorMath.CheckFinite(query, "query");
+        if (Space.Metric == DistanceMetric.Cosine && TensorPrimitives.Norm(query) == 0)
+        {
+            throw new InvalidVectorException("The query is a zero vector, which has no direction to compare by cosine. Check the text or vector it came from.");
         }
 
         using var connection = CollectionDatabase.Open(_connectionString);
