@@ -7,6 +7,13 @@ public static class Correlation
     public static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
         Check(x, y);
+
+        // Test constancy exactly: a rounded mean leaves tiny non-zero deviations in a constant series.
+        if (x.All(v => v == x[0]) || y.All(v => v == y[0]))
+        {
+            return double.NaN;
+        }
+
         double mx = x.Average(), my = y.Average();
         double sxy = 0, sxx = 0, syy = 0;
         for (var i = 0; i < x.Count; i++)
@@ -18,7 +25,7 @@ public static class Correlation
             syy += dy * dy;
         }
 
-        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
+        return sxy / Math.Sqrt(sxx * syy);
     }
 
     /// <summary>Spearman's rho: Pearson's r of the ranks, tied values sharing their average rank.</summary>

@@ -18,8 +18,17 @@ public static class VectorMath
     public static float Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         CheckPair(a, b);
-        var na = TensorPrimitives.Norm(a);
-        var nb = TensorPrimitives.Norm(b);
+        var na = (double)TensorPrimitives.Norm(a);
+        var nb = (double)TensorPrimitives.Norm(b);
+        var dot = (double)TensorPrimitives.Dot(a, b);
+        if (!Representable(na, a) || !Representable(nb, b) || !float.IsFinite((float)dot))
+        {
+            // Squares of components beyond about 1e19 overflow a float and below about 1e-19 vanish; redo in double.
+            na = NormInDouble(a);
+            nb = NormInDouble(b);
+            dot = DotInDouble(a, b);
+        }
+
         if (na == 0 || nb == 0)
         {
             throw new InvalidVectorException(
@@ -27,7 +36,7 @@ public static class VectorMath
                 "Remove all-zero vectors or use the dot or euclidean metric.");
         }
 
-        return Math.Clamp(TensorPrimitives.Dot(a, b) / (na * nb), -1f, 1f);
+        return (float)Math.Clamp(dot / (na * nb), -1.0, 1.0);
     }
 
     public static float SquaredEuclidean(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
@@ -46,7 +55,8 @@ public static class VectorMath
     public static float Norm(ReadOnlySpan<float> v)
     {
         CheckFinite(v, nameof(v));
-        return TensorPrimitives.Norm(v);
+        var norm = TensorPrimitives.Norm(v);
+        return Representable(norm, v) ? norm : (float)NormInDouble(v);
     }
 
     /// <summary>Scales <paramref name="v"/> to unit length in place.</summary>
@@ -61,14 +71,25 @@ public static class VectorMath
                 $"The destination has {destination.Length} components but the source has {source.Length}; pass a destination of the same length.");
         }
 
-        var norm = Norm(source);
-        if (norm == 0)
+        CheckFinite(source, "vector");
+        var norm = TensorPrimitives.Norm(source);
+        if (norm > 0 && Representable(norm, source))
+        {
+            TensorPrimitives.Divide(source, norm, destination);
+            return;
+        }
+
+        var exact = NormInDouble(source);
+        if (exact == 0)
         {
             throw new InvalidVectorException(
                 "Cannot normalise a zero vector: it has no direction. Check the input that produced it.");
         }
 
-        TensorPrimitives.Divide(source, norm, destination);
+        for (var i = 0; i < source.Length; i++)
+        {
+            destination[i] = (float)(source[i] / exact);
+        }
     }
 
     /// <summary>
@@ -108,6 +129,32 @@ public static class VectorMath
                     "Every component must be a finite number.");
             }
         }
+    }
+
+    // A float norm is trustworthy when it is finite and not zero-by-underflow (normal, or zero because every component is).
+    private static bool Representable(double norm, ReadOnlySpan<float> v) =>
+        double.IsFinite(norm) && norm < 1e18 && (norm > 1e-18 || !v.ContainsAnyExcept(0f));
+
+    private static double NormInDouble(ReadOnlySpan<float> v)
+    {
+        double sum = 0;
+        foreach (var x in v)
+        {
+            sum += (double)x * x;
+        }
+
+        return Math.Sqrt(sum);
+    }
+
+    private static double DotInDouble(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double sum = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            sum += (double)a[i] * b[i];
+        }
+
+        return sum;
     }
 
     private static void CheckPair(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
