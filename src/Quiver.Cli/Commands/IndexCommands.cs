@@ -182,7 +182,15 @@ internal static class IndexCommands
                 throw new Core.QuiverException($"There is no collection named '{collectionName}' to delete. See quiver collections list.");
             }
 
-            context.Console.MarkupLine($"[green]deleted[/] {Markup.Escape(collectionName)}");
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(new { Deleted = collectionName });
+            }
+            else
+            {
+                context.Console.MarkupLine($"[green]deleted[/] {Markup.Escape(collectionName)}");
+            }
+
             return 0;
         });
 
