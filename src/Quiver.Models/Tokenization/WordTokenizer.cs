@@ -6,8 +6,8 @@ namespace Quiver.Models.Tokenization;
 /// <summary>
 /// A word tokenizer in the style the GloVe and word2vec vocabularies were built with: NFKC normalisation, typographic
 /// quotes and dashes folded to ASCII, words (letters, marks and digits, with inner hyphens and apostrophes), numbers
-/// with their separators (3.14, 1,000, 9/11), Treebank clitics split off, and every other visible character a
-/// punctuation token.
+/// with their separators (3.14, 1,000, 9/11; a sign only where no letter or digit precedes it, so 10-20 is 10, -, 20),
+/// Treebank clitics split off, and every other visible character (a surrogate pair counts as one) a punctuation token.
 /// </summary>
 public sealed partial class WordTokenizer
 {
@@ -101,7 +101,7 @@ public sealed partial class WordTokenizer
     }
 
     [GeneratedRegex(
-        @"(?<number>[+-]?\d+(?:[.,:/]\d+)*(?:\p{L}+)?)|(?<word>[\p{L}\p{M}\p{Nd}_]+(?:['-][\p{L}\p{M}\p{Nd}]+)*)|(?<punct>--|\.\.\.|\S)",
+        @"(?<number>(?<![\p{L}\p{N}])[+-]?\d+(?:[.,:/]\d+)*(?:\p{L}+)?|\d+(?:[.,:/]\d+)*(?:\p{L}+)?)|(?<word>[\p{L}\p{M}\p{Nd}_]+(?:['-][\p{L}\p{M}\p{Nd}]+)*)|(?<punct>--|\.\.\.|[\uD800-\uDBFF][\uDC00-\uDFFF]|\S)",
         RegexOptions.CultureInvariant)]
     private static partial Regex TokenPattern();
 }

@@ -1,7 +1,10 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
@@ -23,20 +26,31 @@ public sealed class Collection : IDisposable
     public const int MaxIdLength = 512;
 
     private readonly string _connectionString;
-    private readonly FlatIndex _index;
-    private readonly Lock _indexGate = new();
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
+    private readonly ILogger _logger;
+    private CollectionIndex? _index;
+    private long _snapshotSequence = -1;
     private bool _disposed;
 
-    internal Collection(string name, string folder, EmbeddingSpace space, DateTimeOffset createdAt)
+    internal Collection(string name, string folder, EmbeddingSpace space, IndexOptions indexOptions, DateTimeOffset createdAt, ILogger? logger)
     {
         Name = name;
         Folder = folder;
         Space = space;
+        IndexOptions = indexOptions;
         CreatedAt = createdAt;
         DatabasePath = Path.Combine(folder, CollectionDatabase.FileName);
+        SnapshotPath = Path.Combine(folder, IndexSnapshot.FileName);
         _connectionString = CollectionDatabase.ConnectionString(DatabasePath, create: false);
-        _index = new FlatIndex(space.Dimensions);
+        _logger = logger ?? NullLogger.Instance;
     }
+
+    public IndexOptions IndexOptions { get; }
+
+    public string SnapshotPath { get; }
+
+    /// <summary>Changes replayed into the index in one go that make it worth writing a new snapshot.</summary>
+    public int SnapshotAfterChanges { get; init; } = 10_000;
 
     public string Name { get; }
 
@@ -134,7 +148,7 @@ public sealed class Collection : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var connection = CollectionDatabase.Open(_connectionString);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM points" + WhereClause(filter, command) + " ORDER BY id";
+        command.CommandText = "SELECT id FROM points" + FilterSql.Where(filter, command) + " ORDER BY id";
         var ids = new List<string>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -170,7 +184,7 @@ public sealed class Collection : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var connection = CollectionDatabase.Open(_connectionString);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM points" + WhereClause(filter, command);
+        command.CommandText = "SELECT COUNT(*) FROM points" + FilterSql.Where(filter, command);
         return (long)command.ExecuteScalar()!;
     }
 
@@ -188,7 +202,8 @@ public sealed class Collection : IDisposable
     /// The <paramref name="k"/> points closest to <paramref name="query"/> that match <paramref name="filter"/>, best
     /// first, with payload and text.
     /// </summary>
-    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, PayloadFilter? filter = null, EmbeddingSpace? source = null)
+    /// <param name="ef">The HNSW candidate-list size for this query (higher: better recall, slower); the collection's default when null.</param>
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, PayloadFilter? filter = null, EmbeddingSpace? source = null, int? ef = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (k <= 0)
@@ -217,12 +232,18 @@ public sealed class Collection : IDisposable
 
         // One read transaction: the replay, the filter and the payloads all see the same snapshot.
         using var transaction = connection.BeginTransaction(deferred: true);
-        IReadOnlyList<(string Id, float Score)> hits;
-        lock (_indexGate)
+        Refresh(connection, transaction);
+        List<(string Id, float Score)> hits;
+        _gate.EnterReadLock();
+        try
         {
-            CatchUp(connection, transaction);
-            var allowed = filter is null ? null : MatchingSlots(connection, transaction, filter);
-            hits = _index.Search(query, k, Space.Metric, allowed);
+            var index = _index!;
+            var allowed = filter is null ? null : MatchingNodes(connection, transaction, filter, index);
+            hits = index.Search(PrepareQuery(query), k, ef, allowed);
+        }
+        finally
+        {
+            _gate.ExitReadLock();
         }
 
         var results = new List<SearchHit>(hits.Count);
@@ -234,7 +255,12 @@ public sealed class Collection : IDisposable
         {
             id.Value = hitId;
             using var reader = command.ExecuteReader();
-            reader.Read();
+            if (!reader.Read())
+            {
+                // Another thread moved the shared index past this transaction's snapshot; the point is newer than it.
+                continue;
+            }
+
             results.Add(new SearchHit(
                 hitId,
                 score,
@@ -246,17 +272,133 @@ public sealed class Collection : IDisposable
         return results;
     }
 
-    public void Dispose() => _disposed = true;
+    /// <summary>Brings the index up to date with SQLite and writes an index snapshot, so the next open replays nothing.</summary>
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = CollectionDatabase.Open(_connectionString);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        Refresh(connection, transaction);
+        transaction.Commit();
+        _gate.EnterWriteLock();
+        try
+        {
+            if (_index!.Sequence != _snapshotSequence)
+            {
+                IndexSnapshot.Write(SnapshotPath, _index);
+                _snapshotSequence = _index.Sequence;
+            }
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
 
-    // Applies every change committed after the index's sequence number, in sequence order.
-    private void CatchUp(SqliteConnection connection, SqliteTransaction transaction)
+    /// <summary>The state of the in-memory index and its snapshot, for <c>quiver inspect</c>.</summary>
+    public IndexState InspectIndex()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = CollectionDatabase.Open(_connectionString);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var databaseSequence = CollectionDatabase.ReadSequence(connection, transaction);
+        Refresh(connection, transaction);
+        transaction.Commit();
+        _gate.EnterReadLock();
+        try
+        {
+            var index = _index!;
+            var graph = index.Graph;
+            var snapshot = new FileInfo(SnapshotPath);
+            return new IndexState(
+                IndexOptions.Kind,
+                index.Count,
+                graph.Count,
+                graph.DeletedCount,
+                graph.LinkedCount,
+                index.GraphReady,
+                graph.MaxLevel,
+                graph.MemoryBytes,
+                index.Count == 0 ? 0 : graph.MemoryBytes / (double)index.Count,
+                index.Sequence,
+                databaseSequence,
+                snapshot.Exists ? snapshot.Length : 0,
+                _snapshotSequence);
+        }
+        finally
+        {
+            _gate.ExitReadLock();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _gate.Dispose();
+        }
+    }
+
+    // Loads the index on first use (from its snapshot, else by rebuilding from SQLite), then replays every change
+    // committed after the index's sequence number, in order.
+    private void Refresh(SqliteConnection connection, SqliteTransaction transaction)
     {
         var latest = CollectionDatabase.ReadSequence(connection, transaction);
-        if (latest == _index.Sequence)
+        if (_index is not null && _index.Sequence == latest)
         {
             return;
         }
 
+        _gate.EnterWriteLock();
+        try
+        {
+            if (_index is null)
+            {
+                Load(latest);
+            }
+
+            var applied = CatchUp(connection, transaction, _index!, latest);
+            _index!.Settle();
+            if (applied >= SnapshotAfterChanges && _index.GraphReady)
+            {
+                IndexSnapshot.Write(SnapshotPath, _index);
+                _snapshotSequence = _index.Sequence;
+            }
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+    }
+
+    private void Load(long databaseSequence)
+    {
+        var (loaded, problem) = IndexSnapshot.TryRead(SnapshotPath, Dimensions, Space.Metric, IndexOptions);
+        if (loaded is not null && loaded.Sequence > databaseSequence)
+        {
+            problem = $"the index snapshot covers sequence {loaded.Sequence}, beyond the database's {databaseSequence} (it belongs to another copy)";
+            loaded = null;
+        }
+
+        if (loaded is null)
+        {
+            if (databaseSequence > 0)
+            {
+                _logger.LogWarning("Collection {Collection}: {Problem}; rebuilding the index from {Database}.", Name, problem, DatabasePath);
+            }
+
+            _index = new CollectionIndex(Dimensions, Space.Metric, IndexOptions);
+            _snapshotSequence = -1;
+            return;
+        }
+
+        _index = loaded;
+        _snapshotSequence = loaded.Sequence;
+    }
+
+    private static int CatchUp(SqliteConnection connection, SqliteTransaction transaction, CollectionIndex index, long latest)
+    {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
@@ -265,69 +407,55 @@ public sealed class Collection : IDisposable
             SELECT seq, id, NULL FROM deletions WHERE seq > $after
             ORDER BY 1
             """;
-        command.Parameters.AddWithValue("$after", _index.Sequence);
+        command.Parameters.AddWithValue("$after", index.Sequence);
+        var applied = 0;
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             var id = reader.GetString(1);
             if (reader.IsDBNull(2))
             {
-                _index.Delete(id);
+                index.Delete(id);
             }
             else
             {
-                _index.Upsert(id, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(2)));
+                index.Upsert(id, MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(2)));
             }
+
+            applied++;
         }
 
-        _index.Sequence = latest;
+        index.Sequence = latest;
+        return applied;
     }
 
-    private HashSet<int> MatchingSlots(SqliteConnection connection, SqliteTransaction transaction, PayloadFilter filter)
+    private static NodeSet MatchingNodes(SqliteConnection connection, SqliteTransaction transaction, PayloadFilter filter, CollectionIndex index)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT id FROM points" + WhereClause(filter, command);
-        var slots = new HashSet<int>();
+        command.CommandText = "SELECT id FROM points" + FilterSql.Where(filter, command);
+        var nodes = new NodeSet(index.Graph.Count);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            if (_index.TryGetSlot(reader.GetString(0), out var slot))
+            if (index.TryGetNode(reader.GetString(0), out var node))
             {
-                slots.Add(slot);
+                nodes.Add(node);
             }
         }
 
-        return slots;
+        return nodes;
     }
 
-    private static string WhereClause(PayloadFilter? filter, SqliteCommand command)
+    private float[] PrepareQuery(ReadOnlySpan<float> query)
     {
-        if (filter is null || filter.Must.Count == 0)
+        var q = query.ToArray();
+        if (Space.Metric == DistanceMetric.Cosine)
         {
-            return string.Empty;
+            VectorMath.Normalize(q);
         }
 
-        var sql = new StringBuilder(" WHERE ");
-        for (var i = 0; i < filter.Must.Count; i++)
-        {
-            var condition = filter.Must[i];
-            var (types, value) = PayloadFilter.SqlValue(condition);
-            if (i > 0)
-            {
-                sql.Append(" AND ");
-            }
-
-            // json_each visits the elements of an array and the value itself otherwise, so arrays match on any element.
-            sql.Append(System.Globalization.CultureInfo.InvariantCulture, $"""
-                (json_type(points.payload, $p{i}) <> 'object' AND EXISTS (SELECT 1 FROM json_each(points.payload, $p{i}) je
-                 WHERE je.type IN ({string.Join(", ", types.Select(t => $"'{t}'"))}) AND je.value = $v{i}))
-                """);
-            command.Parameters.AddWithValue($"$p{i}", PayloadFilter.JsonPath(condition.Key));
-            command.Parameters.AddWithValue($"$v{i}", value);
-        }
-
-        return sql.ToString();
+        return q;
     }
 
     private float[] Prepare(float[] vector, string what)

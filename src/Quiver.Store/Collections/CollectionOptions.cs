@@ -1,6 +1,10 @@
 using Quiver.Core.Spaces;
+using Quiver.Store.Index;
 
 namespace Quiver.Store.Collections;
 
-/// <summary>What a new collection is bound to: one embedding space (model, revision, dimensions, metric).</summary>
-public sealed record CollectionOptions(EmbeddingSpace Space);
+/// <summary>
+/// What a new collection is bound to, one embedding space (model, revision, dimensions, metric), and how it is
+/// indexed (HNSW above a size threshold by default).
+/// </summary>
+public sealed record CollectionOptions(EmbeddingSpace Space, IndexOptions? Index = null);

@@ -1,17 +1,19 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Quiver.Core;
 using Quiver.Core.Spaces;
+using Quiver.Store.Index;
 using Quiver.Store.Storage;
 
 namespace Quiver.Store.Collections;
 
 /// <summary>A folder of collections, one sub-folder each holding its SQLite file.</summary>
-public sealed class CollectionStore(string root)
+public sealed class CollectionStore(string root, ILogger? logger = null)
 {
     public string Root { get; } = Path.GetFullPath(root);
 
-    public static CollectionStore FromPaths(QuiverPaths paths) => new(paths.Collections);
+    public static CollectionStore FromPaths(QuiverPaths paths, ILogger? logger = null) => new(paths.Collections, logger);
 
     public IReadOnlyList<string> List()
     {
@@ -54,7 +56,9 @@ public sealed class CollectionStore(string root)
         File.Delete(temp);
         using (var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(temp, create: true)))
         {
-            CollectionDatabase.Create(connection, name, options.Space);
+            var index = options.Index ?? IndexOptions.Default;
+            index.Hnsw.Validate();
+            CollectionDatabase.Create(connection, name, options.Space, index);
             CollectionDatabase.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;");
         }
 
@@ -101,7 +105,7 @@ public sealed class CollectionStore(string root)
         var meta = CollectionDatabase.ReadMeta(connection);
         var space = CollectionDatabase.SpaceOf(meta, path);
         var created = DateTimeOffset.Parse(meta["created_at"], CultureInfo.InvariantCulture);
-        return new Collection(name, Path.Combine(Root, name), space, created);
+        return new Collection(name, Path.Combine(Root, name), space, CollectionDatabase.IndexOptionsOf(meta), created, logger);
     }
 
     /// <summary>Deletes a collection and its files; returns whether it existed.</summary>

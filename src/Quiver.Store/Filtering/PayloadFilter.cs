@@ -5,33 +5,69 @@ using Quiver.Core;
 
 namespace Quiver.Store.Filtering;
 
-/// <summary>Conditions every matching point's payload must meet (all of <see cref="Must"/>).</summary>
-public sealed record PayloadFilter(IReadOnlyList<FieldCondition> Must)
+/// <summary>
+/// Which points a search or count considers, in Qdrant's terms: every <see cref="Must"/> condition holds, at least
+/// one <see cref="Should"/> condition holds (when there are any), and no <see cref="MustNot"/> condition holds.
+/// </summary>
+public sealed record PayloadFilter(
+    IReadOnlyList<Condition>? Must = null,
+    IReadOnlyList<Condition>? Should = null,
+    IReadOnlyList<Condition>? MustNot = null)
 {
+    public bool IsEmpty => (Must?.Count ?? 0) + (Should?.Count ?? 0) + (MustNot?.Count ?? 0) == 0;
+
     public static PayloadFilter Equal(string key, JsonValue value) => new([new FieldCondition(key, value)]);
 
-    /// <summary>Parses "key=value": the value is read as JSON when it is a number, true, false or a quoted string, else as text.</summary>
-    public static FieldCondition ParseCondition(string expression)
+    /// <summary>
+    /// Parses "key=value" (equality), "key!=value", "key&gt;=n", "key&gt;n", "key&lt;=n", "key&lt;n". A value is read as JSON when
+    /// it is a number, true, false or a quoted string, else as text.
+    /// </summary>
+    public static Condition ParseCondition(string expression)
     {
-        var eq = expression.IndexOf('=', StringComparison.Ordinal);
-        if (eq <= 0)
+        foreach (var op in new[] { "!=", ">=", "<=", "=", ">", "<" })
         {
-            throw new QuiverException($"The filter '{expression}' is not of the form key=value (for example lang=en or meta.year=2021).");
+            var at = expression.IndexOf(op, StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                continue;
+            }
+
+            var key = expression[..at].Trim();
+            var text = expression[(at + op.Length)..].Trim();
+            if (op is "=" or "!=")
+            {
+                var condition = new FieldCondition(key, ParseValue(text));
+                return op == "=" ? condition : new NestedFilterCondition(new PayloadFilter(MustNot: [condition]));
+            }
+
+            if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var bound))
+            {
+                throw new QuiverException($"The filter '{expression}' compares with '{text}', which is not a number.");
+            }
+
+            return op switch
+            {
+                ">" => new RangeCondition(key, Gt: bound),
+                ">=" => new RangeCondition(key, Gte: bound),
+                "<" => new RangeCondition(key, Lt: bound),
+                _ => new RangeCondition(key, Lte: bound),
+            };
         }
 
-        var key = expression[..eq].Trim();
-        var text = expression[(eq + 1)..].Trim();
-        JsonValue value;
+        throw new QuiverException(
+            $"The filter '{expression}' is not of the form key=value, key!=value, key>n, key>=n, key<n or key<=n (for example lang=en or year>=2020).");
+    }
+
+    private static JsonValue ParseValue(string text)
+    {
         try
         {
-            value = JsonNode.Parse(text) as JsonValue ?? JsonValue.Create(text);
+            return JsonNode.Parse(text) as JsonValue ?? JsonValue.Create(text);
         }
         catch (JsonException)
         {
-            value = JsonValue.Create(text);
+            return JsonValue.Create(text);
         }
-
-        return new FieldCondition(key, value);
     }
 
     /// <summary>The SQL path of a dotted key, each segment quoted: meta.lang → $."meta"."lang".</summary>
@@ -52,10 +88,10 @@ public sealed record PayloadFilter(IReadOnlyList<FieldCondition> Must)
         return path.ToString();
     }
 
-    /// <summary>The json_each types a condition's value may have, and the value to compare in SQL.</summary>
-    internal static (string[] Types, object? Value) SqlValue(FieldCondition condition)
+    /// <summary>The json_each types a value may have, and the value to compare in SQL.</summary>
+    internal static (string[] Types, object? Value) SqlValue(string key, JsonValue value)
     {
-        var element = JsonSerializer.SerializeToElement(condition.Value);
+        var element = JsonSerializer.SerializeToElement(value);
         return element.ValueKind switch
         {
             JsonValueKind.String => (["text"], element.GetString()),
@@ -64,7 +100,7 @@ public sealed record PayloadFilter(IReadOnlyList<FieldCondition> Must)
             JsonValueKind.Number when element.TryGetInt64(out var l) => (["integer", "real"], l),
             JsonValueKind.Number => (["integer", "real"], element.GetDouble()),
             _ => throw new QuiverException(
-                $"The filter on '{condition.Key}' compares with {element.ValueKind.ToString().ToLowerInvariant()}; equality filters take a string, number or boolean."),
+                $"The filter on '{key}' compares with {element.ValueKind.ToString().ToLowerInvariant()}; matches take a string, number or boolean."),
         };
     }
 }

@@ -4,6 +4,8 @@ using Microsoft.Data.Sqlite;
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
+using Quiver.Store.Index;
+using Quiver.Store.Index.Hnsw;
 
 namespace Quiver.Store.Storage;
 
@@ -32,7 +34,7 @@ internal static class CollectionDatabase
         return connection;
     }
 
-    public static void Create(SqliteConnection connection, string name, EmbeddingSpace space)
+    public static void Create(SqliteConnection connection, string name, EmbeddingSpace space, IndexOptions index)
     {
         Execute(connection, "PRAGMA journal_mode=WAL;");
         using var transaction = connection.BeginTransaction();
@@ -58,6 +60,11 @@ internal static class CollectionDatabase
             ["normalized"] = space.Normalized ? "1" : "0",
             ["created_at"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["seq"] = "0",
+            ["index_kind"] = index.Kind.ToString(),
+            ["hnsw_m"] = index.Hnsw.M.ToString(CultureInfo.InvariantCulture),
+            ["hnsw_ef_construction"] = index.Hnsw.EfConstruction.ToString(CultureInfo.InvariantCulture),
+            ["hnsw_ef_search"] = index.Hnsw.EfSearch.ToString(CultureInfo.InvariantCulture),
+            ["exact_threshold"] = index.ExactThreshold.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in meta)
         {
@@ -102,6 +109,22 @@ internal static class CollectionDatabase
         {
             throw new QuiverException($"{path} is not a Quiver collection or its metadata is damaged ({e.Message}).", e);
         }
+    }
+
+    /// <summary>The index settings recorded at creation (defaults for keys a collection does not have).</summary>
+    public static IndexOptions IndexOptionsOf(Dictionary<string, string> meta)
+    {
+        var defaults = IndexOptions.Default;
+        int Int(string key, int fallback) => meta.TryGetValue(key, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        return defaults with
+        {
+            Kind = meta.TryGetValue("index_kind", out var kind) ? Enum.Parse<IndexKind>(kind) : defaults.Kind,
+            Hnsw = new HnswParameters(
+                Int("hnsw_m", defaults.Hnsw.M),
+                Int("hnsw_ef_construction", defaults.Hnsw.EfConstruction),
+                Int("hnsw_ef_search", defaults.Hnsw.EfSearch)),
+            ExactThreshold = Int("exact_threshold", defaults.ExactThreshold),
+        };
     }
 
     public static long ReadSequence(SqliteConnection connection, SqliteTransaction? transaction) =>

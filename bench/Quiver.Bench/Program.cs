@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Quiver.Bench;
+using Quiver.Core.Distances;
+using Quiver.Store.Index.Hnsw;
+
+// Quiver's side of the ANN benchmark (bench/ann.sh runs it and the hnswlib-node peer in the same run).
+// Usage: Quiver.Bench hnsw --dataset glove|fashion [--data ../shared/data] [--cache bench/.cache] [--m 16] [--efc 200]
+//        [--threads 2] [--ef 10,20,40,80,160,320] [--k 10]
+var options = Args.Parse(args);
+var cache = options.Get("cache", "bench/.cache");
+var dataset = options.Get("dataset", "glove") switch
+{
+    "glove" => AnnDataset.Glove(cache),
+    "fashion" => AnnDataset.FashionMnist(options.Get("data", "../shared/data"), cache),
+    var other => throw new ArgumentException($"unknown dataset '{other}' (glove or fashion)"),
+};
+
+var m = int.Parse(options.Get("m", "16"), CultureInfo.InvariantCulture);
+var efc = int.Parse(options.Get("efc", "200"), CultureInfo.InvariantCulture);
+var threads = int.Parse(options.Get("threads", "2"), CultureInfo.InvariantCulture);
+var k = int.Parse(options.Get("k", "10"), CultureInfo.InvariantCulture);
+var efs = options.Get("ef", "10,20,40,80,120,200,400").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+
+GC.Collect();
+var before = GC.GetTotalMemory(forceFullCollection: true);
+var graph = new HnswGraph(dataset.Dimensions, dataset.Metric, new HnswParameters(m, efc), dataset.BaseCount);
+var clock = Stopwatch.StartNew();
+graph.AddRange(dataset.Base, threads);
+var buildSeconds = clock.Elapsed.TotalSeconds;
+var indexBytes = GC.GetTotalMemory(forceFullCollection: true) - before;
+Console.Error.WriteLine($"› quiver built {dataset.BaseCount:N0} x {dataset.Dimensions} in {buildSeconds:F1} s on {threads} threads, {indexBytes / 1048576.0:F0} MiB");
+
+var d = dataset.Dimensions;
+var query = new float[d];
+var sweep = new List<object>();
+foreach (var ef in efs)
+{
+    // One warm-up pass over a few queries, then the timed single-threaded pass over all of them.
+    for (var i = 0; i < Math.Min(200, dataset.QueryCount); i++)
+    {
+        graph.Search(Prepare(dataset, i, query), k, ef, null);
+    }
+
+    double recall = 0;
+    for (var i = 0; i < dataset.QueryCount; i++)
+    {
+        var hits = graph.Search(Prepare(dataset, i, query), k, ef, null);
+        recall += dataset.Recall(i, hits.Select(h => h.Node).ToList(), k);
+    }
+
+    // Timed passes (search only, as the peer does) until at least a second has passed, so small query sets time well.
+    var searched = 0;
+    clock.Restart();
+    do
+    {
+        for (var i = 0; i < dataset.QueryCount; i++)
+        {
+            graph.Search(Prepare(dataset, i, query), k, ef, null);
+        }
+
+        searched += dataset.QueryCount;
+    }
+    while (clock.Elapsed.TotalSeconds < 1);
+
+    var seconds = clock.Elapsed.TotalSeconds;
+    var row = new { ef, recall = recall / dataset.QueryCount, qps = searched / seconds };
+    sweep.Add(row);
+    Console.Error.WriteLine($"  ef {ef,4}: recall@{k} {row.recall:F4}  {row.qps,9:N0} q/s");
+}
+
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    engine = "quiver",
+    dataset = dataset.Name,
+    n = dataset.BaseCount,
+    dimensions = d,
+    m,
+    ef_construction = efc,
+    threads,
+    build_seconds = buildSeconds,
+    index_bytes = indexBytes,
+    peak_working_set_bytes = Process.GetCurrentProcess().PeakWorkingSet64,
+    sweep,
+}));
+
+static float[] Prepare(AnnDataset dataset, int i, float[] buffer)
+{
+    dataset.Queries.AsSpan(i * dataset.Dimensions, dataset.Dimensions).CopyTo(buffer);
+    if (dataset.Metric == DistanceMetric.Cosine)
+    {
+        VectorMath.Normalize(buffer);
+    }
+
+    return buffer;
+}

@@ -1,0 +1,178 @@
+using Quiver.Core.Distances;
+using Quiver.Core.Selection;
+using Quiver.Store.Index.Hnsw;
+
+namespace Quiver.Store.Index;
+
+/// <summary>
+/// The in-memory search structure of one collection: its vectors (as HNSW graph nodes), the id of each node, and
+/// the last sequence number applied. It is a cache of SQLite, brought forward by replaying later changes.
+/// An update stores the new vector as a new node and tombstones the old one; tombstones are compacted away by a
+/// rebuild once they pass a quarter of the nodes. Not thread-safe: the collection guards it.
+/// </summary>
+internal sealed class CollectionIndex
+{
+    private readonly Dictionary<string, int> _nodeOf = new(StringComparer.Ordinal);
+    private readonly List<string?> _idOf = [];
+
+    public CollectionIndex(int dimensions, DistanceMetric metric, IndexOptions options)
+    {
+        Dimensions = dimensions;
+        Metric = metric;
+        Options = options;
+        Graph = new HnswGraph(dimensions, metric, options.Hnsw);
+    }
+
+    public int Dimensions { get; }
+
+    public DistanceMetric Metric { get; }
+
+    public IndexOptions Options { get; }
+
+    public HnswGraph Graph { get; private set; }
+
+    public long Sequence { get; set; }
+
+    public int Count => _nodeOf.Count;
+
+    /// <summary>Whether searches use the graph (else they scan exactly).</summary>
+    public bool GraphReady => Options.Kind == IndexKind.Hnsw && Count >= Options.ExactThreshold && Graph.LinkedCount == Graph.Count;
+
+    public IReadOnlyList<string?> Ids => _idOf;
+
+    public bool TryGetNode(string id, out int node) => _nodeOf.TryGetValue(id, out node);
+
+    public void Upsert(string id, ReadOnlySpan<float> vector)
+    {
+        if (_nodeOf.TryGetValue(id, out var old))
+        {
+            Graph.MarkDeleted(old);
+            _idOf[old] = null;
+        }
+
+        var node = Graph.Append(vector);
+        _idOf.Add(id);
+        _nodeOf[id] = node;
+    }
+
+    public void Delete(string id)
+    {
+        if (_nodeOf.Remove(id, out var node))
+        {
+            Graph.MarkDeleted(node);
+            _idOf[node] = null;
+        }
+    }
+
+    /// <summary>Links pending nodes into the graph, or rebuilds it when tombstones dominate. Call after a replay.</summary>
+    public void Settle(IProgress<int>? progress = null)
+    {
+        if (Options.Kind != IndexKind.Hnsw || Count < Options.ExactThreshold)
+        {
+            return;
+        }
+
+        if (Graph.DeletedCount > Graph.Count / 4)
+        {
+            Compact();
+        }
+
+        Graph.LinkPending(Options.BuildThreads, progress);
+    }
+
+    /// <summary>Replaces the graph with one of the live nodes only (node numbers change).</summary>
+    public void Compact()
+    {
+        var fresh = new HnswGraph(Dimensions, Metric, Options.Hnsw, Math.Max(Count, 16));
+        var ids = new List<string?>(Count);
+        for (var node = 0; node < _idOf.Count; node++)
+        {
+            if (_idOf[node] is { } id)
+            {
+                _nodeOf[id] = fresh.Append(Graph.Vector(node));
+                ids.Add(id);
+            }
+        }
+
+        _idOf.Clear();
+        _idOf.AddRange(ids);
+        Graph = fresh;
+    }
+
+    /// <summary>Installs a graph loaded from a snapshot with the ids of its nodes (null for tombstones).</summary>
+    public void Restore(HnswGraph graph, IReadOnlyList<string?> ids, long sequence)
+    {
+        Graph = graph;
+        _idOf.Clear();
+        _idOf.AddRange(ids);
+        _nodeOf.Clear();
+        for (var node = 0; node < ids.Count; node++)
+        {
+            if (ids[node] is { } id)
+            {
+                _nodeOf[id] = node;
+            }
+        }
+
+        Sequence = sequence;
+    }
+
+    /// <summary>
+    /// The k closest live points, best first, with the metric's score. Uses the graph when it is ready and the
+    /// filter (if any) lets through enough points; otherwise scans exactly the points the filter allows.
+    /// </summary>
+    public List<(string Id, float Score)> Search(ReadOnlySpan<float> query, int k, int? ef, NodeSet? allowed)
+    {
+        var results = new List<(string, float)>(k);
+        if (Count == 0 || (allowed is not null && allowed.Count == 0))
+        {
+            return results;
+        }
+
+        if (GraphReady && (allowed is null || allowed.Count > ExactFilterLimit(k)))
+        {
+            var searchEf = ef ?? Options.Hnsw.EfSearch;
+            if (allowed is not null)
+            {
+                // A filter hides part of the graph's answers; widen the beam in proportion so recall holds.
+                searchEf = (int)Math.Min(Math.Max(searchEf, k) * Math.Sqrt((double)Count / allowed.Count), Math.Max(searchEf, 4 * k) * 8);
+            }
+
+            foreach (var (node, distance) in Graph.Search(query, k, Math.Max(searchEf, k), allowed))
+            {
+                results.Add((_idOf[node]!, Graph.Score(distance)));
+            }
+
+            return results;
+        }
+
+        var top = new TopK(k);
+        if (allowed is not null)
+        {
+            foreach (var node in allowed.Nodes())
+            {
+                top.Offer(node, -Graph.Distance(query, Graph.Vector(node)));
+            }
+        }
+        else
+        {
+            for (var node = 0; node < Graph.Count; node++)
+            {
+                if (!Graph.IsDeleted(node))
+                {
+                    top.Offer(node, -Graph.Distance(query, Graph.Vector(node)));
+                }
+            }
+        }
+
+        foreach (var hit in top.Drain())
+        {
+            results.Add((_idOf[hit.Index]!, Graph.Score(0f - hit.Score)));
+        }
+
+        return results;
+    }
+
+    // Below this many allowed points an exact scan of them is both cheaper and exact.
+    private int ExactFilterLimit(int k) => Math.Max(Math.Max(Options.ExactThreshold, 50 * k), Count / 10);
+}

@@ -1,0 +1,17 @@
+namespace Quiver.Store.Index;
+
+/// <summary>What <c>quiver inspect</c> shows of a collection's index.</summary>
+public sealed record IndexState(
+    IndexKind Kind,
+    int LivePoints,
+    int Nodes,
+    int Tombstones,
+    int LinkedNodes,
+    bool GraphInUse,
+    int MaxLevel,
+    long MemoryBytes,
+    double BytesPerVector,
+    long IndexSequence,
+    long DatabaseSequence,
+    long SnapshotBytes,
+    long SnapshotSequence);

@@ -1,0 +1,88 @@
+using System.Text.Json.Nodes;
+using Quiver.Core;
+using Quiver.Core.Distances;
+using Quiver.Core.Spaces;
+using Quiver.Store.Collections;
+using Quiver.Store.Filtering;
+
+namespace Quiver.Store.Tests;
+
+public sealed class FilterTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly Collection _collection;
+
+    public FilterTests()
+    {
+        _collection = new CollectionStore(_folder.Path).Create("f", new CollectionOptions(EmbeddingSpace.Raw(2, DistanceMetric.Dot)));
+        var payloads = new Dictionary<string, string>
+        {
+            ["a"] = """{"n": 1, "lang": "en", "tags": ["x", "y"], "meta": {"score": 0.5}, "note": null}""",
+            ["b"] = """{"n": 5, "lang": "fr", "tags": [], "meta": {"score": 2.5}}""",
+            ["c"] = """{"n": 10, "lang": "en", "tags": ["z"], "note": "hi"}""",
+            ["d"] = """{"n": [2, 20], "lang": "de"}""",
+            ["e"] = """{}""",
+        };
+        _collection.Upsert(payloads.Select(p => new Point(p.Key, [1, 0], JsonNode.Parse(p.Value)!.AsObject())).ToList());
+    }
+
+    public void Dispose()
+    {
+        _collection.Dispose();
+        _folder.Dispose();
+    }
+
+    private string[] Ids(PayloadFilter filter) => _collection.Ids(filter).ToArray();
+
+    [Fact]
+    public void Match_any_of_several_values()
+    {
+        Assert.Equal(["a", "b", "c"], Ids(new([new MatchAnyCondition("lang", [JsonValue.Create("en"), JsonValue.Create("fr")])])));
+        Assert.Equal(["a", "c"], Ids(new([new MatchAnyCondition("tags", [JsonValue.Create("x"), JsonValue.Create("z")])])));
+        Assert.Empty(Ids(new([new MatchAnyCondition("lang", [])])));
+    }
+
+    [Fact]
+    public void Ranges_with_open_and_closed_bounds_and_array_elements()
+    {
+        Assert.Equal(["b", "c", "d"], Ids(new([new RangeCondition("n", Gte: 5)])));
+        Assert.Equal(["c", "d"], Ids(new([new RangeCondition("n", Gt: 5)])));
+        Assert.Equal(["a", "b", "d"], Ids(new([new RangeCondition("n", Lte: 5)])));
+        Assert.Equal(["a", "d"], Ids(new([new RangeCondition("n", Gt: 0, Lt: 5)])));
+        Assert.Equal(["b"], Ids(new([new RangeCondition("meta.score", Gt: 1, Lte: 2.5)])));
+        Assert.Contains("no bound", Assert.Throws<QuiverException>(() => Ids(new([new RangeCondition("n")]))).Message);
+    }
+
+    [Fact]
+    public void Is_null_and_is_empty()
+    {
+        Assert.Equal(["a"], Ids(new([new IsNullCondition("note")])));
+        Assert.Equal(["a", "b", "d", "e"], Ids(new([new IsEmptyCondition("note")])));
+        Assert.Equal(["b", "d", "e"], Ids(new([new IsEmptyCondition("tags")])));
+    }
+
+    [Fact]
+    public void Must_should_and_must_not_combine()
+    {
+        var en = new FieldCondition("lang", JsonValue.Create("en"));
+        var fr = new FieldCondition("lang", JsonValue.Create("fr"));
+        var big = new RangeCondition("n", Gte: 10);
+        Assert.Equal(["a", "b", "c"], Ids(new(Should: [en, fr])));
+        Assert.Equal(["a"], Ids(new(Must: [en], MustNot: [big])));
+        Assert.Equal(["d", "e"], Ids(new(MustNot: [en, fr])));
+        Assert.Equal(["c"], Ids(new(Must: [en], Should: [big, new FieldCondition("lang", JsonValue.Create("xx"))])));
+
+        // (lang = fr) OR (lang = en AND n >= 10)
+        Assert.Equal(["b", "c"], Ids(new(Should: [fr, new NestedFilterCondition(new PayloadFilter([en, big]))])));
+        Assert.Equal(["a", "b", "c", "d", "e"], Ids(new()));
+    }
+
+    [Fact]
+    public void Conditions_parse_from_the_command_line_form()
+    {
+        Assert.Equal(["b", "c", "d"], Ids(new([PayloadFilter.ParseCondition("n>=5")])));
+        Assert.Equal(["a", "d"], Ids(new([PayloadFilter.ParseCondition("n<5")])));
+        Assert.Equal(["b", "d", "e"], Ids(new([PayloadFilter.ParseCondition("lang!=en")])));
+        Assert.Contains("not a number", Assert.Throws<QuiverException>(() => PayloadFilter.ParseCondition("n>abc")).Message);
+    }
+}
