@@ -17,6 +17,7 @@ internal sealed class CliContext
 
         // An accuracy over zero answered questions is NaN; JSON has no NaN, so it is written as the string "NaN".
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     public CliContext(QuiverPaths paths, TextWriter output, TextWriter error, bool terminal)

@@ -93,6 +93,12 @@ public sealed class CliSmokeTests(CliFixture fixture) : IClassFixture<CliFixture
         Assert.Equal(0, code);
         Assert.Contains("nested/space.md", output);
 
+        (code, output, error) = fixture.Run("inspect", "smoke", "--json");
+        Assert.True(code == 0, error);
+        var inspect = Json(output);
+        Assert.Equal(summary.GetProperty("chunks").GetInt32(), inspect.GetProperty("index").GetProperty("live_points").GetInt32());
+        Assert.True(inspect.GetProperty("index").GetProperty("bytes_per_vector").GetDouble() >= 8 * sizeof(float));
+
         (code, output, _) = fixture.Run("collections", "list", "--json");
         Assert.Equal(0, code);
         Assert.Contains(Json(output).EnumerateArray(), c => c.GetProperty("name").GetString() == "smoke" && c.GetProperty("model").GetString() == "tiny/sif");
@@ -171,6 +177,7 @@ public sealed class CliSmokeTests(CliFixture fixture) : IClassFixture<CliFixture
     [InlineData("search")]
     [InlineData("collections", "list")]
     [InlineData("collections", "delete")]
+    [InlineData("inspect")]
     [InlineData("eval", "words")]
     [InlineData("eval", "sts")]
     public void Every_verb_has_help_with_an_example(params string[] verb)

@@ -96,13 +96,14 @@ internal static class IndexCommands
         var query = new Argument<string>("query") { Description = "What to look for, in plain words" };
         var collection = CliOptions.Collection();
         var top = CliOptions.Top(5);
-        var where = new Option<string[]>("--where") { Description = "Payload equality filter key=value (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
+        var where = new Option<string[]>("--where") { Description = "Payload filter: key=value, key!=value, key>n, key>=n, key<n, key<=n (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
+        var ef = new Option<int?>("--ef") { Description = "HNSW candidate-list size for this search (higher: better recall, slower)" };
         var command = new Command(
             "search",
             "Search a collection with a text query, embedded by the collection's own model.\n\n" +
             "Example: quiver search \"whale hunting at sea\" --collection corpus -k 5 --where path=moby-dick.part00.txt")
         {
-            query, collection, top, where,
+            query, collection, top, where, ef,
         };
         command.SetAction(result =>
         {
@@ -112,7 +113,7 @@ internal static class IndexCommands
             var text = result.GetValue(query)!;
             var embedding = generator.Embedder.Embed(text);
             var conditions = (result.GetValue(where) ?? []).Select(PayloadFilter.ParseCondition).ToList();
-            var hits = target.Search(embedding.Vector, result.GetValue(top), conditions.Count > 0 ? new PayloadFilter(conditions) : null, generator.Space);
+            var hits = target.Search(embedding.Vector, result.GetValue(top), conditions.Count > 0 ? new PayloadFilter(conditions) : null, generator.Space, result.GetValue(ef));
             if (result.GetValue(CliOptions.Json))
             {
                 context.WriteJson(new
@@ -202,6 +203,44 @@ internal static class IndexCommands
         collections.Subcommands.Add(list);
         collections.Subcommands.Add(delete);
         return collections;
+    }
+
+    public static Command CreateInspect(CliContext context)
+    {
+        var name = new Argument<string>("collection") { Description = "Collection name" };
+        var command = new Command(
+            "inspect",
+            "Show a collection's files, counts, index state, memory per vector and sequence numbers.\n\nExample: quiver inspect corpus --json")
+        {
+            name,
+        };
+        command.SetAction(result =>
+        {
+            using var collection = CollectionStore.FromPaths(context.Paths).Open(result.GetValue(name)!);
+            var info = collection.Info();
+            var index = collection.InspectIndex();
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(new { Collection = Describe(info), Index = index, IndexOptions = collection.IndexOptions, collection.DatabasePath, collection.SnapshotPath });
+                return 0;
+            }
+
+            var table = new Table().AddColumns("property", "value").HideHeaders();
+            void Row(string key, string value) => table.AddRow(Markup.Escape(key), Markup.Escape(value));
+            Row("collection", info.Name);
+            Row("space", info.Space.ToString());
+            Row("points", info.Count.ToString("N0"));
+            Row("database", $"{collection.DatabasePath} ({info.DatabaseBytes / 1048576.0:F1} MiB, sequence {index.DatabaseSequence})");
+            Row("index", $"{index.Kind} (M={collection.IndexOptions.Hnsw.M}, efConstruction={collection.IndexOptions.Hnsw.EfConstruction}, efSearch={collection.IndexOptions.Hnsw.EfSearch}, exact below {collection.IndexOptions.ExactThreshold:N0} points)");
+            Row("search", index.GraphInUse ? $"HNSW graph, {index.MaxLevel + 1} levels" : "exact scan");
+            Row("nodes", $"{index.Nodes:N0} ({index.LivePoints:N0} live, {index.Tombstones:N0} tombstones, {index.LinkedNodes:N0} linked)");
+            Row("memory", $"{index.MemoryBytes / 1048576.0:F1} MiB, {index.BytesPerVector:N0} bytes per vector");
+            Row("index sequence", index.IndexSequence.ToString());
+            Row("snapshot", index.SnapshotBytes > 0 ? $"{collection.SnapshotPath} ({index.SnapshotBytes / 1048576.0:F1} MiB, sequence {index.SnapshotSequence})" : "none");
+            context.Console.Write(table);
+            return 0;
+        });
+        return command;
     }
 
     private static object Describe(CollectionInfo i) => new
