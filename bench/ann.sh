@@ -13,14 +13,14 @@ out=bench/.cache/results
 mkdir -p "$out"
 
 (cd bench/peers/hnswlib && [ -d node_modules/hnswlib-node/build ] || npm install --no-audit --no-fund)
-dotnet build bench/Quiver.Bench -c Release -nologo -v quiet "-clp:NoSummary;ErrorsOnly"
+dotnet build bench/Quiver.Bench -c Release -nologo -v quiet -tl:off > /dev/null
 ./quiver models install glove-100 >&2
 bench=bench/Quiver.Bench/bin/Release/net10.0/Quiver.Bench.dll
 efs=10,20,40,60,80,120,160,240,320,480
 
 run() {
   local dataset=$1 folder=$2 space=$3
-  dotnet "$bench" hnsw --dataset "$dataset" --data "$data" --threads 2 --ef "$efs" > "$out/$dataset-quiver.json"
+  dotnet "$bench" hnsw --dataset "$dataset" --data "$data" --threads 2 --ef "$efs" --filtered true > "$out/$dataset-quiver.json"
   dotnet "$bench" hnsw --dataset "$dataset" --data "$data" --threads 1 --ef 10 > "$out/$dataset-quiver-1thread.json"
   node bench/peers/hnswlib/run.mjs --folder "bench/.cache/$folder" --space "$space" --ef "$efs" > "$out/$dataset-hnswlib.json"
   node bench/ann-report.mjs "$out/$dataset-quiver.json" "$out/$dataset-quiver-1thread.json" "$out/$dataset-hnswlib.json"

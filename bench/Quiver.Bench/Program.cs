@@ -3,12 +3,19 @@ using System.Globalization;
 using System.Text.Json;
 using Quiver.Bench;
 using Quiver.Core.Distances;
+using Quiver.Store.Index;
 using Quiver.Store.Index.Hnsw;
 
 // Quiver's side of the ANN benchmark (bench/ann.sh runs it and the hnswlib-node peer in the same run).
 // Usage: Quiver.Bench hnsw --dataset glove|fashion [--data ../shared/data] [--cache bench/.cache] [--m 16] [--efc 200]
 //        [--threads 2] [--ef 10,20,40,80,160,320] [--k 10]
 var options = Args.Parse(args);
+if (args.Length > 0 && args[0] == "quant")
+{
+    Quantized.Run(options);
+    return;
+}
+
 var cache = options.Get("cache", "bench/.cache");
 var dataset = options.Get("dataset", "glove") switch
 {
@@ -25,9 +32,29 @@ var efs = options.Get("ef", "10,20,40,80,120,200,400").Split(',').Select(s => in
 
 GC.Collect();
 var before = GC.GetTotalMemory(forceFullCollection: true);
-var graph = new HnswGraph(dataset.Dimensions, dataset.Metric, new HnswParameters(m, efc), dataset.BaseCount);
+var parameters = new HnswParameters(m, efc);
 var clock = Stopwatch.StartNew();
-graph.AddRange(dataset.Base, threads);
+HnswGraph graph;
+
+// --graph-cache FILE reuses a graph saved by an earlier run (for iterating on search speed; build time is then 0).
+var graphCache = options.Get("graph-cache", string.Empty);
+var indexOptions = new IndexOptions { Hnsw = parameters };
+if (graphCache.Length > 0 && IndexSnapshot.TryRead(graphCache, dataset.Dimensions, dataset.Metric, indexOptions) is ({ } cached, _))
+{
+    graph = cached.Graph;
+}
+else
+{
+    graph = new HnswGraph(dataset.Dimensions, dataset.Metric, parameters, dataset.BaseCount);
+    graph.AddRange(dataset.Base, threads);
+    if (graphCache.Length > 0)
+    {
+        var index = new CollectionIndex(dataset.Dimensions, dataset.Metric, indexOptions);
+        index.Restore(graph, Enumerable.Range(0, dataset.BaseCount).Select(i => (string?)i.ToString(CultureInfo.InvariantCulture)).ToList(), 0);
+        IndexSnapshot.Write(graphCache, index);
+    }
+}
+
 var buildSeconds = clock.Elapsed.TotalSeconds;
 var indexBytes = GC.GetTotalMemory(forceFullCollection: true) - before;
 Console.Error.WriteLine($"› quiver built {dataset.BaseCount:N0} x {dataset.Dimensions} in {buildSeconds:F1} s on {threads} threads, {indexBytes / 1048576.0:F0} MiB");
@@ -70,6 +97,8 @@ foreach (var ef in efs)
     Console.Error.WriteLine($"  ef {ef,4}: recall@{k} {row.recall:F4}  {row.qps,9:N0} q/s");
 }
 
+var filtered = options.Get("filtered", "false") == "true" ? Filtered.Run(dataset, graph, k) : null;
+
 Console.WriteLine(JsonSerializer.Serialize(new
 {
     engine = "quiver",
@@ -83,6 +112,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     index_bytes = indexBytes,
     peak_working_set_bytes = Process.GetCurrentProcess().PeakWorkingSet64,
     sweep,
+    filtered,
 }));
 
 static float[] Prepare(AnnDataset dataset, int i, float[] buffer)

@@ -1,0 +1,100 @@
+using Quiver.Core;
+using Quiver.Store.Collections;
+
+namespace Quiver.Store.VectorData;
+
+/// <summary>
+/// The Quiver collections a vector store has open, one <see cref="Collection"/> per name, shared by every adapter
+/// collection of that store so they share one in-memory index. A collection deleted from disk (by this store or
+/// another process) is forgotten on the next look-up.
+/// </summary>
+internal sealed class OpenCollections(CollectionStore store) : IDisposable
+{
+    private readonly Dictionary<string, Collection> _open = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private bool _disposed;
+
+    public CollectionStore Store { get; } = store;
+
+    /// <summary>The open collection of that name, or null when none exists.</summary>
+    public Collection? Find(string name)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!Store.Exists(name))
+            {
+                Forget(name);
+                return null;
+            }
+
+            if (!_open.TryGetValue(name, out var collection))
+            {
+                collection = Store.Open(name);
+                _open[name] = collection;
+            }
+
+            return collection;
+        }
+    }
+
+    /// <summary>Opens the collection, creating it with <paramref name="options"/> when absent.</summary>
+    public Collection OpenOrCreate(string name, CollectionOptions options)
+    {
+        lock (_gate)
+        {
+            var existing = Find(name);
+            if (existing is not null)
+            {
+                return existing;
+            }
+
+            Collection created;
+            try
+            {
+                created = Store.Create(name, options);
+            }
+            catch (QuiverException) when (Store.Exists(name))
+            {
+                // Another process created it between the look-up and the create.
+                created = Store.Open(name);
+            }
+
+            _open[name] = created;
+            return created;
+        }
+    }
+
+    /// <summary>Closes and deletes the collection; returns whether it existed.</summary>
+    public bool Delete(string name)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Forget(name);
+            return Store.Delete(name);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            foreach (var collection in _open.Values)
+            {
+                collection.Dispose();
+            }
+
+            _open.Clear();
+        }
+    }
+
+    private void Forget(string name)
+    {
+        if (_open.Remove(name, out var collection))
+        {
+            collection.Dispose();
+        }
+    }
+}
