@@ -2,9 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace Quiver.Store.Index.Hnsw;
 
-/// <summary>A binary heap of (distance, node) pairs; <c>Max</c> picks which end is on top.</summary>
+/// <summary>A binary heap of (distance, node) pairs; <paramref name="max"/> picks which end is on top.</summary>
 internal sealed class DistanceHeap(bool max, int capacity = 64)
 {
+    private readonly bool _max = max;
     private float[] _keys = new float[capacity];
     private int[] _nodes = new int[capacity];
 
@@ -17,7 +18,7 @@ internal sealed class DistanceHeap(bool max, int capacity = 64)
     public void Clear() => Count = 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Above(float a, float b) => max ? a > b : a < b;
+    private bool Above(float a, float b) => _max ? a > b : a < b;
 
     public void Push(float key, int node)
     {

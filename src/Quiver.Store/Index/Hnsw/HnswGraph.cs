@@ -461,7 +461,17 @@ internal sealed class HnswGraph
     }
 
     private DistanceHeap SearchLayer(
-        ReadOnlySpan<float> query, int entry, float entryDistance, int ef, int level, NodeSet? allowed, SearchScratch scratch, bool concurrent, bool includeDeleted = false)
+        ReadOnlySpan<float> query, int entry, float entryDistance, int ef, int level, NodeSet? allowed, SearchScratch scratch, bool concurrent, bool includeDeleted = false) =>
+        Metric switch
+        {
+            DistanceMetric.Cosine => SearchLayer<CosineGraphDistance>(query, entry, entryDistance, ef, level, allowed, scratch, concurrent, includeDeleted),
+            DistanceMetric.Dot => SearchLayer<DotGraphDistance>(query, entry, entryDistance, ef, level, allowed, scratch, concurrent, includeDeleted),
+            _ => SearchLayer<SquaredL2GraphDistance>(query, entry, entryDistance, ef, level, allowed, scratch, concurrent, includeDeleted),
+        };
+
+    private DistanceHeap SearchLayer<TDistance>(
+        ReadOnlySpan<float> query, int entry, float entryDistance, int ef, int level, NodeSet? allowed, SearchScratch scratch, bool concurrent, bool includeDeleted)
+        where TDistance : struct, IGraphDistance
     {
         var visited = scratch.Visited;
         visited.Reset(Capacity);
@@ -496,7 +506,7 @@ internal sealed class HnswGraph
                     continue;
                 }
 
-                var d = Distance(query, Vector(neighbor));
+                var d = TDistance.Between(query, Vector(neighbor));
                 if (top.Count < ef || d < bound)
                 {
                     candidates.Push(d, neighbor);
