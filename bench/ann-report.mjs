@@ -30,7 +30,7 @@ console.log(`build: quiver ${quiver.build_seconds.toFixed(1)} s on ${quiver.thre
 console.log(`index memory: quiver ${(quiver.index_bytes / 1048576).toFixed(0)} MiB (managed heap growth), hnswlib ${(peer.index_bytes / 1048576).toFixed(0)} MiB (RSS growth);` +
   ` peak RSS quiver ${(quiver.peak_working_set_bytes / 1048576).toFixed(0)} MiB, hnswlib ${(peer.peak_working_set_bytes / 1048576).toFixed(0)} MiB`);
 if (quiver.filtered) {
-  console.log('filtered search (quiver, default ef 64, random integer field; exact top-10 among allowed rows):');
+  console.log(`filtered search (quiver, ef ${quiver.filtered[0].ef ?? 64} widened by the filter's inverse share, random integer field; exact top-10 among allowed rows):`);
   for (const f of quiver.filtered) {
     console.log(`  selectivity ${(100 * f.selectivity).toFixed(1).padStart(5)}%  ${String(f.allowed).padStart(7)} rows  recall@10 ${f.recall.toFixed(4)}  ${fmt(f.qps).padStart(8)} q/s`);
   }

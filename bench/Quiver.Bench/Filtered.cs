@@ -14,12 +14,12 @@ namespace Quiver.Bench;
 /// </summary>
 internal static class Filtered
 {
-    public static List<object> Run(AnnDataset dataset, HnswGraph graph, int k)
+    public static List<object> Run(AnnDataset dataset, HnswGraph graph, int k, int ef)
     {
         var d = dataset.Dimensions;
         var random = new Random(7);
         var field = Enumerable.Range(0, dataset.BaseCount).Select(_ => random.Next(1000)).ToArray();
-        var index = new CollectionIndex(d, dataset.Metric, new IndexOptions { Hnsw = graph.Parameters, ExactThreshold = 10_000 });
+        var index = new CollectionIndex(d, dataset.Metric, new IndexOptions { Hnsw = graph.Parameters with { EfSearch = ef }, ExactThreshold = 10_000 });
         index.Restore(graph, Enumerable.Range(0, dataset.BaseCount).Select(i => (string?)i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), 0);
         var queries = Math.Min(1000, dataset.QueryCount);
         var results = new List<object>();
@@ -52,9 +52,9 @@ internal static class Filtered
                 recall += hits.Count(h => truth.Contains(h.Id)) / (double)Math.Min(k, truth.Count);
             }
 
-            var row = new { selectivity = bound / 1000.0, allowed = allowed.Count, recall = recall / queries, qps = queries / clock.Elapsed.TotalSeconds };
+            var row = new { selectivity = bound / 1000.0, allowed = allowed.Count, ef, recall = recall / queries, qps = queries / clock.Elapsed.TotalSeconds };
             results.Add(row);
-            Console.Error.WriteLine($"  filter {row.selectivity,6:P1} ({row.allowed,7:N0} rows): recall@{k} {row.recall:F4}  {row.qps,9:N0} q/s");
+            Console.Error.WriteLine($"  filter {row.selectivity,6:P1} ({row.allowed,7:N0} rows), ef {ef}: recall@{k} {row.recall:F4}  {row.qps,9:N0} q/s");
         }
 
         return results;

@@ -193,12 +193,5 @@ public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher
         throw new QuiverException($"The package {Path.GetFileName(tarball)} has no file '{entryPath}'. The package layout changed; pin the version in the catalogue.");
     }
 
-    internal static void ValidateName(string name)
-    {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
-        {
-            throw new QuiverException(
-                $"'{name}' is not a valid model name. Use 1 to 64 ASCII letters, digits, '-', '_' or '.', not starting with '.'.");
-        }
-    }
+    internal static void ValidateName(string name) => ResourceName.Validate(name, "model");
 }

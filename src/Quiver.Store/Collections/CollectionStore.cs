@@ -125,13 +125,5 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
 
     private string DatabasePath(string name) => Path.Combine(Root, name, CollectionDatabase.FileName);
 
-    private static void ValidateName(string name)
-    {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.StartsWith('.') ||
-            !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-        {
-            throw new QuiverException(
-                $"'{name}' is not a valid collection name. Use 1 to 64 ASCII letters, digits, '-', '_' or '.', not starting with '.'.");
-        }
-    }
+    private static void ValidateName(string name) => ResourceName.Validate(name, "collection");
 }

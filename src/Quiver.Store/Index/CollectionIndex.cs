@@ -134,8 +134,9 @@ internal sealed class CollectionIndex
             var searchEf = ef ?? Options.Hnsw.EfSearch;
             if (allowed is not null)
             {
-                // A filter hides part of the graph's answers; widen the beam in proportion so recall holds.
-                searchEf = (int)Math.Min(Math.Max(searchEf, k) * Math.Sqrt((double)Count / allowed.Count), Math.Max(searchEf, 4 * k) * 8);
+                // A filter hides part of the graph's answers: widen the beam by the inverse of the share it lets
+                // through, so about as many allowed candidates are kept as an unfiltered search keeps.
+                searchEf = (int)Math.Min(Math.Max(searchEf, k) * ((double)Count / allowed.Count), Math.Max(searchEf, 4 * k) * 8);
             }
 
             foreach (var (node, distance) in Graph.Search(query, k, Math.Max(searchEf, k), allowed))
@@ -149,9 +150,21 @@ internal sealed class CollectionIndex
         var top = new TopK(k);
         if (allowed is not null)
         {
-            foreach (var node in allowed.Nodes())
+            // The allowed rows are scattered through memory: fetch a block's vectors ahead of scoring them.
+            var nodes = allowed.Nodes().ToArray();
+            const int block = 16;
+            for (var start = 0; start < nodes.Length; start += block)
             {
-                top.Offer(node, -Graph.Distance(query, Graph.Vector(node)));
+                var span = nodes.AsSpan(start, Math.Min(block, nodes.Length - start));
+                if (start + block < nodes.Length)
+                {
+                    Graph.Prefetch(nodes.AsSpan(start + block, Math.Min(block, nodes.Length - start - block)));
+                }
+
+                foreach (var node in span)
+                {
+                    top.Offer(node, -Graph.Distance(query, Graph.Vector(node)));
+                }
             }
         }
         else
@@ -173,6 +186,8 @@ internal sealed class CollectionIndex
         return results;
     }
 
-    // Below this many allowed points an exact scan of them is both cheaper and exact.
-    private int ExactFilterLimit(int k) => Math.Max(Math.Max(Options.ExactThreshold, 50 * k), Count / 10);
+    // Below this many allowed points an exact scan of them is both cheaper and exact: a graph search that may only
+    // return a small share of the nodes wanders through many it cannot use (measured on glove-100: at 10% selectivity
+    // the scan is several times faster than the widened graph search, at 50% the graph wins).
+    private int ExactFilterLimit(int k) => Math.Max(Math.Max(Options.ExactThreshold, 50 * k), Count / 5);
 }

@@ -532,7 +532,7 @@ internal sealed class HnswGraph
 
     // Memory latency dominates graph search: ask for the neighbours' vectors (up to four cache lines each) before
     // computing any distance, as hnswlib does.
-    private unsafe void Prefetch(ReadOnlySpan<int> nodes)
+    internal unsafe void Prefetch(ReadOnlySpan<int> nodes)
     {
         if (!Sse.IsSupported)
         {
