@@ -93,6 +93,12 @@ public sealed class CliSmokeTests(CliFixture fixture) : IClassFixture<CliFixture
         Assert.Equal(0, code);
         Assert.Contains("nested/space.md", output);
 
+        (code, _, error) = fixture.Run("collections", "index-field", "smoke", "path");
+        Assert.True(code == 0, error);
+        (code, output, _) = fixture.Run("search", "moon", "--collection", "smoke", "--where", "path=kitchen.txt", "--json");
+        Assert.Equal(0, code);
+        Assert.All(Json(output).GetProperty("hits").EnumerateArray(), h => Assert.Equal("kitchen.txt", h.GetProperty("payload").GetProperty("path").GetString()));
+
         (code, output, error) = fixture.Run("inspect", "smoke", "--json");
         Assert.True(code == 0, error);
         var inspect = Json(output);
@@ -178,6 +184,7 @@ public sealed class CliSmokeTests(CliFixture fixture) : IClassFixture<CliFixture
     [InlineData("collections", "list")]
     [InlineData("collections", "delete")]
     [InlineData("inspect")]
+    [InlineData("collections", "index-field")]
     [InlineData("eval", "words")]
     [InlineData("eval", "sts")]
     public void Every_verb_has_help_with_an_example(params string[] verb)

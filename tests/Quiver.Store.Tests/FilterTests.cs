@@ -78,6 +78,30 @@ public sealed class FilterTests : IDisposable
     }
 
     [Fact]
+    public void Payload_indexes_give_the_same_answers_through_the_index()
+    {
+        var en = new PayloadFilter([new FieldCondition("lang", JsonValue.Create("en"))]);
+        var anyOf = new PayloadFilter([new MatchAnyCondition("lang", [JsonValue.Create("fr"), JsonValue.Create("de")])]);
+        var range = new PayloadFilter([new RangeCondition("meta.score", Gt: 1)]);
+        Assert.DoesNotContain("payload_", _collection.ExplainFilter(en));
+
+        _collection.CreatePayloadIndex("lang", PayloadIndexKind.Keyword);
+        _collection.CreatePayloadIndex("meta.score", PayloadIndexKind.Float);
+
+        Assert.Equal(["a", "c"], Ids(en));
+        Assert.Equal(["b", "d"], Ids(anyOf));
+        Assert.Equal(["b"], Ids(range));
+        Assert.Contains("USING INDEX payload_", _collection.ExplainFilter(en));
+        Assert.Contains("USING INDEX payload_", _collection.ExplainFilter(range));
+
+        // The index is part of the collection: a new handle uses it too.
+        using var reopened = new CollectionStore(_folder.Path).Open("f");
+        Assert.Equal(PayloadIndexKind.Keyword, reopened.PayloadIndexes["lang"]);
+        Assert.Contains("USING INDEX payload_", reopened.ExplainFilter(anyOf));
+        Assert.Equal(["b", "d"], reopened.Ids(anyOf).ToArray());
+    }
+
+    [Fact]
     public void Conditions_parse_from_the_command_line_form()
     {
         Assert.Equal(["b", "c", "d"], Ids(new([PayloadFilter.ParseCondition("n>=5")])));

@@ -82,7 +82,8 @@ internal static class IndexCommands
                     (summary.RemovedChunks > 0 ? $", {summary.RemovedChunks} stale chunks removed" : string.Empty));
                 foreach (var skipped in summary.Skipped)
                 {
-                    context.Console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(skipped.Path)}: {Markup.Escape(skipped.Reason)}");
+                    var reason = skipped.Reason.Length <= 160 ? skipped.Reason : skipped.Reason[..157] + "...";
+                    context.Console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(skipped.Path)}: {Markup.Escape(reason)}");
                 }
             }
 
@@ -200,8 +201,35 @@ internal static class IndexCommands
             return 0;
         });
 
+        var collectionName = new Argument<string>("collection") { Description = "Collection name" };
+        var field = new Argument<string>("field") { Description = "Payload field (dots for nested fields: meta.lang)" };
+        var kind = new Option<PayloadIndexKind>("--type") { Description = "Keyword, Integer or Float", DefaultValueFactory = _ => PayloadIndexKind.Keyword };
+        var indexField = new Command(
+            "index-field",
+            "Index a payload field in SQLite so filters on it stop scanning every payload (the field should hold one scalar per point).\n\n" +
+            "Example: quiver collections index-field corpus path --type Keyword")
+        {
+            collectionName, field, kind,
+        };
+        indexField.SetAction(result =>
+        {
+            using var collection = CollectionStore.FromPaths(context.Paths).Open(result.GetValue(collectionName)!);
+            collection.CreatePayloadIndex(result.GetValue(field)!, result.GetValue(kind));
+            if (result.GetValue(CliOptions.Json))
+            {
+                context.WriteJson(new { Collection = collection.Name, PayloadIndexes = collection.PayloadIndexes });
+            }
+            else
+            {
+                context.Console.MarkupLine($"[green]indexed[/] payload field {Markup.Escape(result.GetValue(field)!)} of {Markup.Escape(collection.Name)}");
+            }
+
+            return 0;
+        });
+
         collections.Subcommands.Add(list);
         collections.Subcommands.Add(delete);
+        collections.Subcommands.Add(indexField);
         return collections;
     }
 
@@ -221,7 +249,7 @@ internal static class IndexCommands
             var index = collection.InspectIndex();
             if (result.GetValue(CliOptions.Json))
             {
-                context.WriteJson(new { Collection = Describe(info), Index = index, IndexOptions = collection.IndexOptions, collection.DatabasePath, collection.SnapshotPath });
+                context.WriteJson(new { Collection = Describe(info), Index = index, IndexOptions = collection.IndexOptions, collection.PayloadIndexes, collection.DatabasePath, collection.SnapshotPath });
                 return 0;
             }
 
@@ -235,6 +263,7 @@ internal static class IndexCommands
             Row("search", index.GraphInUse ? $"HNSW graph, {index.MaxLevel + 1} levels" : "exact scan");
             Row("nodes", $"{index.Nodes:N0} ({index.LivePoints:N0} live, {index.Tombstones:N0} tombstones, {index.LinkedNodes:N0} linked)");
             Row("memory", $"{index.MemoryBytes / 1048576.0:F1} MiB, {index.BytesPerVector:N0} bytes per vector");
+            Row("payload indexes", collection.PayloadIndexes.Count == 0 ? "none" : string.Join(", ", collection.PayloadIndexes.Select(p => $"{p.Key} ({p.Value})")));
             Row("index sequence", index.IndexSequence.ToString());
             Row("snapshot", index.SnapshotBytes > 0 ? $"{collection.SnapshotPath} ({index.SnapshotBytes / 1048576.0:F1} MiB, sequence {index.SnapshotSequence})" : "none");
             context.Console.Write(table);

@@ -28,12 +28,15 @@ public sealed class Collection : IDisposable
     private readonly string _connectionString;
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly ILogger _logger;
+    private readonly Dictionary<string, PayloadIndexKind> _payloadIndexes;
     private CollectionIndex? _index;
     private long _snapshotSequence = -1;
     private bool _disposed;
 
-    internal Collection(string name, string folder, EmbeddingSpace space, IndexOptions indexOptions, DateTimeOffset createdAt, ILogger? logger)
+    internal Collection(
+        string name, string folder, EmbeddingSpace space, IndexOptions indexOptions, IReadOnlyDictionary<string, PayloadIndexKind> payloadIndexes, DateTimeOffset createdAt, ILogger? logger)
     {
+        _payloadIndexes = new Dictionary<string, PayloadIndexKind>(payloadIndexes, StringComparer.Ordinal);
         Name = name;
         Folder = folder;
         Space = space;
@@ -46,6 +49,9 @@ public sealed class Collection : IDisposable
     }
 
     public IndexOptions IndexOptions { get; }
+
+    /// <summary>Payload fields with an index, and their value kinds.</summary>
+    public IReadOnlyDictionary<string, PayloadIndexKind> PayloadIndexes => _payloadIndexes;
 
     public string SnapshotPath { get; }
 
@@ -142,13 +148,48 @@ public sealed class Collection : IDisposable
         return deleted;
     }
 
+    /// <summary>
+    /// Indexes a payload field in SQLite, so filters on it stop scanning every payload. The field should hold one
+    /// scalar per point: once indexed, conditions on it compare that scalar (array elements are no longer matched).
+    /// </summary>
+    public void CreatePayloadIndex(string key, PayloadIndexKind kind)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var expression = FilterSql.IndexedExpression(key);
+        var name = "payload_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+        using var connection = CollectionDatabase.Open(_connectionString);
+        using var transaction = connection.BeginTransaction(deferred: false);
+        CollectionDatabase.Execute(connection, $"CREATE INDEX IF NOT EXISTS {name} ON points({expression})", transaction);
+        CollectionDatabase.Execute(
+            connection, "INSERT INTO meta(key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value", transaction,
+            ("$k", CollectionDatabase.PayloadIndexPrefix + key), ("$v", kind.ToString()));
+        transaction.Commit();
+        _payloadIndexes[key] = kind;
+    }
+
+    /// <summary>SQLite's plan for the filter query (to check that a payload index is used).</summary>
+    internal string ExplainFilter(PayloadFilter filter)
+    {
+        using var connection = CollectionDatabase.Open(_connectionString);
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN SELECT id FROM points" + FilterSql.Where(filter, command, PayloadIndexes);
+        using var reader = command.ExecuteReader();
+        var plan = new StringBuilder();
+        while (reader.Read())
+        {
+            plan.AppendLine(reader.GetString(3));
+        }
+
+        return plan.ToString();
+    }
+
     /// <summary>The ids of the points whose payload matches <paramref name="filter"/>.</summary>
     public IReadOnlyList<string> Ids(PayloadFilter filter)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var connection = CollectionDatabase.Open(_connectionString);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM points" + FilterSql.Where(filter, command) + " ORDER BY id";
+        command.CommandText = "SELECT id FROM points" + FilterSql.Where(filter, command, PayloadIndexes) + " ORDER BY id";
         var ids = new List<string>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -184,7 +225,7 @@ public sealed class Collection : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var connection = CollectionDatabase.Open(_connectionString);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM points" + FilterSql.Where(filter, command);
+        command.CommandText = "SELECT COUNT(*) FROM points" + FilterSql.Where(filter, command, PayloadIndexes);
         return (long)command.ExecuteScalar()!;
     }
 
@@ -429,11 +470,11 @@ public sealed class Collection : IDisposable
         return applied;
     }
 
-    private static NodeSet MatchingNodes(SqliteConnection connection, SqliteTransaction transaction, PayloadFilter filter, CollectionIndex index)
+    private NodeSet MatchingNodes(SqliteConnection connection, SqliteTransaction transaction, PayloadFilter filter, CollectionIndex index)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT id FROM points" + FilterSql.Where(filter, command);
+        command.CommandText = "SELECT id FROM points" + FilterSql.Where(filter, command, PayloadIndexes);
         var nodes = new NodeSet(index.Graph.Count);
         using var reader = command.ExecuteReader();
         while (reader.Read())

@@ -105,7 +105,8 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
         var meta = CollectionDatabase.ReadMeta(connection);
         var space = CollectionDatabase.SpaceOf(meta, path);
         var created = DateTimeOffset.Parse(meta["created_at"], CultureInfo.InvariantCulture);
-        return new Collection(name, Path.Combine(Root, name), space, CollectionDatabase.IndexOptionsOf(meta), created, logger);
+        return new Collection(
+            name, Path.Combine(Root, name), space, CollectionDatabase.IndexOptionsOf(meta), CollectionDatabase.PayloadIndexesOf(meta), created, logger);
     }
 
     /// <summary>Deletes a collection and its files; returns whether it existed.</summary>

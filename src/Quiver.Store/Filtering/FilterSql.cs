@@ -6,13 +6,17 @@ using Quiver.Core;
 namespace Quiver.Store.Filtering;
 
 /// <summary>Translates a <see cref="PayloadFilter"/> into a SQL condition over the points table's JSON payload.</summary>
-internal sealed class FilterSql(SqliteCommand command)
+internal sealed class FilterSql(SqliteCommand command, IReadOnlyDictionary<string, PayloadIndexKind>? indexed)
 {
     private int _parameters;
 
     /// <summary>" WHERE ..." for a filter, or an empty string when there is nothing to filter.</summary>
-    public static string Where(PayloadFilter? filter, SqliteCommand command) =>
-        filter is null || filter.IsEmpty ? string.Empty : " WHERE " + new FilterSql(command).Filter(filter);
+    /// <param name="indexed">Payload fields with an expression index: conditions on them are written so SQLite uses it.</param>
+    public static string Where(PayloadFilter? filter, SqliteCommand command, IReadOnlyDictionary<string, PayloadIndexKind>? indexed = null) =>
+        filter is null || filter.IsEmpty ? string.Empty : " WHERE " + new FilterSql(command, indexed).Filter(filter);
+
+    /// <summary>The exact SQL expression an index on <paramref name="key"/> is built on (queries must repeat it verbatim).</summary>
+    public static string IndexedExpression(string key) => $"json_extract(payload, '{PayloadFilter.JsonPath(key).Replace("'", "''", StringComparison.Ordinal)}')";
 
     private string Filter(PayloadFilter filter)
     {
@@ -29,6 +33,10 @@ internal sealed class FilterSql(SqliteCommand command)
 
     private string Condition(Condition condition) => condition switch
     {
+        FieldCondition c when IsIndexed(c.Key) => $"({IndexedExpression(c.Key)} = {Parameter(PayloadFilter.SqlValue(c.Key, c.Value).Value)})",
+        MatchAnyCondition c when c.Values.Count > 0 && IsIndexed(c.Key) =>
+            $"({IndexedExpression(c.Key)} IN ({string.Join(", ", c.Values.Select(v => Parameter(PayloadFilter.SqlValue(c.Key, v).Value)))}))",
+        RangeCondition c when IsIndexed(c.Key) => IndexedRange(c),
         FieldCondition c => AnyElement(c.Key, [Equals(c.Key, c.Value)]),
         MatchAnyCondition c when c.Values.Count == 0 => "0",
         MatchAnyCondition c => AnyElement(c.Key, c.Values.Select(v => Equals(c.Key, v)).ToList()),
@@ -78,6 +86,28 @@ internal sealed class FilterSql(SqliteCommand command)
         Bound(c.Lt, "<");
         Bound(c.Lte, "<=");
         return sql.Append(')').ToString();
+    }
+
+    private bool IsIndexed(string key) => indexed is not null && indexed.ContainsKey(key);
+
+    private string IndexedRange(RangeCondition c)
+    {
+        var expression = IndexedExpression(c.Key);
+        var bounds = new List<string> { $"json_type(payload, '{PayloadFilter.JsonPath(c.Key).Replace("'", "''", StringComparison.Ordinal)}') IN ('integer', 'real')" };
+        foreach (var (value, op) in new[] { (c.Gt, ">"), (c.Gte, ">="), (c.Lt, "<"), (c.Lte, "<=") })
+        {
+            if (value is { } v)
+            {
+                bounds.Add($"{expression} {op} {Parameter(v)}");
+            }
+        }
+
+        if (bounds.Count == 1)
+        {
+            throw new QuiverException($"The range filter on '{c.Key}' has no bound; give at least one of gt, gte, lt, lte.");
+        }
+
+        return "(" + string.Join(" AND ", bounds) + ")";
     }
 
     private string IsEmpty(string key)

@@ -4,6 +4,7 @@ using Microsoft.Data.Sqlite;
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
+using Quiver.Store.Filtering;
 using Quiver.Store.Index;
 using Quiver.Store.Index.Hnsw;
 
@@ -17,6 +18,13 @@ internal static class CollectionDatabase
 {
     public const string FileName = "collection.db";
     public const int FormatVersion = 1;
+
+    /// <summary>Meta keys "payload_index:FIELD" record the payload indexes and their kinds.</summary>
+    public const string PayloadIndexPrefix = "payload_index:";
+
+    public static Dictionary<string, PayloadIndexKind> PayloadIndexesOf(Dictionary<string, string> meta) =>
+        meta.Where(p => p.Key.StartsWith(PayloadIndexPrefix, StringComparison.Ordinal))
+            .ToDictionary(p => p.Key[PayloadIndexPrefix.Length..], p => Enum.Parse<PayloadIndexKind>(p.Value), StringComparer.Ordinal);
 
     public static string ConnectionString(string path, bool create) => new SqliteConnectionStringBuilder
     {
