@@ -16,6 +16,12 @@ if (args.Length > 0 && args[0] == "quant")
     return;
 }
 
+if (args.Length > 0 && args[0] == "collection-filter")
+{
+    CollectionFiltered.Run(options);
+    return;
+}
+
 var cache = options.Get("cache", "bench/.cache");
 var dataset = options.Get("dataset", "glove") switch
 {

@@ -102,6 +102,37 @@ public sealed class FilterTests : IDisposable
     }
 
     [Fact]
+    public void Indexed_fields_answer_filters_in_memory_with_the_same_results_as_sqlite()
+    {
+        var en = new FieldCondition("lang", JsonValue.Create("en"));
+        var filters = new PayloadFilter[]
+        {
+            new([en]),
+            new(MustNot: [en]),
+            new([new MatchAnyCondition("lang", [JsonValue.Create("fr"), JsonValue.Create("de")])]),
+            new([new RangeCondition("meta.score", Gte: 0.5, Lt: 2.5)]),
+            new(MustNot: [new RangeCondition("meta.score", Gt: 1)]),
+            new(Should: [en, new NestedFilterCondition(new PayloadFilter([new RangeCondition("meta.score", Gt: 2)]))]),
+        };
+        var before = filters.Select(f => Ids(f)).ToList();
+        _collection.Search([1, 0], 10);
+        _collection.CreatePayloadIndex("lang", PayloadIndexKind.Keyword);
+        _collection.CreatePayloadIndex("meta.score", PayloadIndexKind.Float);
+        using var reopened = new CollectionStore(_folder.Path).Open("f");
+        for (var i = 0; i < filters.Length; i++)
+        {
+            Assert.Equal(before[i], Ids(filters[i]));
+            Assert.Equal(before[i], _collection.Search([1, 0], 10, filters[i]).Select(h => h.Id).Order().ToArray());
+            Assert.Equal(before[i], reopened.Search([1, 0], 10, filters[i]).Select(h => h.Id).Order().ToArray());
+        }
+
+        // Points written after the index exists get their column values too.
+        _collection.Upsert([new Point("f", [1, 0], JsonNode.Parse("""{"lang": "en", "meta": {"score": 9}}""")!.AsObject())]);
+        Assert.Equal(["a", "c", "f"], _collection.Search([1, 0], 10, new PayloadFilter([en])).Select(h => h.Id).Order().ToArray());
+        Assert.Equal(["f"], reopened.Search([1, 0], 10, new PayloadFilter([new RangeCondition("meta.score", Gt: 5)])).Select(h => h.Id).ToArray());
+    }
+
+    [Fact]
     public void Conditions_parse_from_the_command_line_form()
     {
         Assert.Equal(["b", "c", "d"], Ids(new([PayloadFilter.ParseCondition("n>=5")])));

@@ -165,6 +165,22 @@ public sealed class Collection : IDisposable
             ("$k", CollectionDatabase.PayloadIndexPrefix + key), ("$v", kind.ToString()));
         transaction.Commit();
         _payloadIndexes[key] = kind;
+
+        // A loaded index gets the new column now; an unloaded one builds all its columns when it loads.
+        _gate.EnterWriteLock();
+        try
+        {
+            if (_index is not null && !_index.Columns.Fields.Contains(key))
+            {
+                using var reading = connection.BeginTransaction(deferred: true);
+                LoadColumns(connection, reading, [new KeyValuePair<string, PayloadIndexKind>(key, kind)]);
+                reading.Commit();
+            }
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
     }
 
     /// <summary>SQLite's plan for the filter query (to check that a payload index is used).</summary>
@@ -279,7 +295,9 @@ public sealed class Collection : IDisposable
         try
         {
             var index = _index!;
-            var allowed = filter is null ? null : MatchingNodes(connection, transaction, filter, index);
+            var allowed = filter is null
+                ? null
+                : index.Columns.TryMatch(filter, index.Graph.Count, node => !index.Graph.IsDeleted(node)) ?? MatchingNodes(connection, transaction, filter, index);
             hits = index.Search(PrepareQuery(query), k, ef, allowed);
         }
         finally
@@ -397,6 +415,7 @@ public sealed class Collection : IDisposable
             if (_index is null)
             {
                 Load(latest);
+                LoadColumns(connection, transaction, _payloadIndexes);
             }
 
             var applied = CatchUp(connection, transaction, _index!, latest);
@@ -438,14 +457,43 @@ public sealed class Collection : IDisposable
         _snapshotSequence = loaded.Sequence;
     }
 
+    // Gives the index a column for each payload index and fills it from SQLite for the nodes it already holds.
+    private void LoadColumns(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<KeyValuePair<string, PayloadIndexKind>> fields)
+    {
+        var index = _index!;
+        foreach (var (field, kind) in fields)
+        {
+            index.Columns.AddField(field, kind, index.Graph.Count);
+            if (index.Count == 0)
+            {
+                continue;
+            }
+
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT id, {FilterSql.IndexedExpression(field)} FROM points";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (index.TryGetNode(reader.GetString(0), out var node))
+                {
+                    index.Columns.Set(field, node, reader.IsDBNull(1) ? null : reader.GetValue(1));
+                }
+            }
+        }
+    }
+
     private static int CatchUp(SqliteConnection connection, SqliteTransaction transaction, CollectionIndex index, long latest)
     {
+        var fields = index.Columns.Fields.ToList();
+        var columns = string.Concat(fields.Select(f => ", " + FilterSql.IndexedExpression(f)));
+        var nulls = string.Concat(fields.Select(_ => ", NULL"));
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = """
-            SELECT seq, id, vector FROM points WHERE seq > $after
+        command.CommandText = $"""
+            SELECT seq, id, vector{columns} FROM points WHERE seq > $after
             UNION ALL
-            SELECT seq, id, NULL FROM deletions WHERE seq > $after
+            SELECT seq, id, NULL{nulls} FROM deletions WHERE seq > $after
             ORDER BY 1
             """;
         command.Parameters.AddWithValue("$after", index.Sequence);
@@ -461,6 +509,11 @@ public sealed class Collection : IDisposable
             else
             {
                 index.Upsert(id, MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(2)));
+                index.Columns.Append(field =>
+                {
+                    var ordinal = 3 + fields.IndexOf(field);
+                    return reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal);
+                });
             }
 
             applied++;

@@ -18,32 +18,45 @@ internal sealed class FilterSql(SqliteCommand command, IReadOnlyDictionary<strin
     /// <summary>The exact SQL expression an index on <paramref name="key"/> is built on (queries must repeat it verbatim).</summary>
     public static string IndexedExpression(string key) => $"json_extract(payload, '{PayloadFilter.JsonPath(key).Replace("'", "''", StringComparison.Ordinal)}')";
 
-    private string Filter(PayloadFilter filter)
+    // Under a NOT, an indexed comparison with a missing field is NULL and would drop the point; the general form
+    // treats a missing field as "does not match", so negations never use the index rewrite.
+    private string Filter(PayloadFilter filter, bool negated = false)
     {
         var parts = new List<string>();
-        parts.AddRange((filter.Must ?? []).Select(Condition));
+        parts.AddRange((filter.Must ?? []).Select(c => Condition(c, negated)));
         if (filter.Should is { Count: > 0 } should)
         {
-            parts.Add("(" + string.Join(" OR ", should.Select(Condition)) + ")");
+            parts.Add("(" + string.Join(" OR ", should.Select(c => Condition(c, negated))) + ")");
         }
 
-        parts.AddRange((filter.MustNot ?? []).Select(c => "NOT " + Condition(c)));
+        parts.AddRange((filter.MustNot ?? []).Select(c => "NOT " + Condition(c, negated: true)));
         return parts.Count == 0 ? "1" : "(" + string.Join(" AND ", parts) + ")";
     }
 
-    private string Condition(Condition condition) => condition switch
+    private string Condition(Condition condition, bool negated) => condition switch
+    {
+        NestedFilterCondition c => Filter(c.Filter, negated),
+        _ when negated => General(condition),
+        _ => Indexed(condition) ?? General(condition),
+    };
+
+    private string? Indexed(Condition condition) => condition switch
     {
         FieldCondition c when IsIndexed(c.Key) => $"({IndexedExpression(c.Key)} = {Parameter(PayloadFilter.SqlValue(c.Key, c.Value).Value)})",
         MatchAnyCondition c when c.Values.Count > 0 && IsIndexed(c.Key) =>
             $"({IndexedExpression(c.Key)} IN ({string.Join(", ", c.Values.Select(v => Parameter(PayloadFilter.SqlValue(c.Key, v).Value)))}))",
         RangeCondition c when IsIndexed(c.Key) => IndexedRange(c),
+        _ => null,
+    };
+
+    private string General(Condition condition) => condition switch
+    {
         FieldCondition c => AnyElement(c.Key, [Equals(c.Key, c.Value)]),
         MatchAnyCondition c when c.Values.Count == 0 => "0",
         MatchAnyCondition c => AnyElement(c.Key, c.Values.Select(v => Equals(c.Key, v)).ToList()),
         RangeCondition c => AnyElement(c.Key, [Range(c)]),
         IsNullCondition c => $"(json_type(points.payload, {Path(c.Key)}) = 'null')",
         IsEmptyCondition c => IsEmpty(c.Key),
-        NestedFilterCondition c => Filter(c.Filter),
         _ => throw new QuiverException($"The filter condition {condition.GetType().Name} is not supported."),
     };
 

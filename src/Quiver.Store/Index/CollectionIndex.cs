@@ -33,6 +33,9 @@ internal sealed class CollectionIndex
 
     public long Sequence { get; set; }
 
+    /// <summary>Indexed payload fields, one value per node, for filters answered in memory.</summary>
+    public PayloadColumns Columns { get; } = new();
+
     public int Count => _nodeOf.Count;
 
     /// <summary>Whether searches use the graph (else they scan exactly).</summary>
@@ -42,7 +45,8 @@ internal sealed class CollectionIndex
 
     public bool TryGetNode(string id, out int node) => _nodeOf.TryGetValue(id, out node);
 
-    public void Upsert(string id, ReadOnlySpan<float> vector)
+    /// <summary>Stores a point's vector as a new node (tombstoning its old one); returns the node.</summary>
+    public int Upsert(string id, ReadOnlySpan<float> vector)
     {
         if (_nodeOf.TryGetValue(id, out var old))
         {
@@ -53,6 +57,7 @@ internal sealed class CollectionIndex
         var node = Graph.Append(vector);
         _idOf.Add(id);
         _nodeOf[id] = node;
+        return node;
     }
 
     public void Delete(string id)
@@ -85,15 +90,18 @@ internal sealed class CollectionIndex
     {
         var fresh = new HnswGraph(Dimensions, Metric, Options.Hnsw, Math.Max(Count, 16));
         var ids = new List<string?>(Count);
+        var kept = new List<int>(Count);
         for (var node = 0; node < _idOf.Count; node++)
         {
             if (_idOf[node] is { } id)
             {
                 _nodeOf[id] = fresh.Append(Graph.Vector(node));
                 ids.Add(id);
+                kept.Add(node);
             }
         }
 
+        Columns.Keep(kept);
         _idOf.Clear();
         _idOf.AddRange(ids);
         Graph = fresh;
