@@ -20,13 +20,19 @@ internal sealed class CliContext
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <param name="terminal">Whether the writers are a terminal (colours, live progress); redirected streams get plain text.</param>
     public CliContext(QuiverPaths paths, TextWriter output, TextWriter error, bool terminal)
+        : this(paths, output, error, terminal, terminal)
+    {
+    }
+
+    private CliContext(QuiverPaths paths, TextWriter output, TextWriter error, bool outputIsTerminal, bool errorIsTerminal)
     {
         Paths = paths;
         Output = output;
         Error = error;
-        Console = CreateConsole(output, terminal);
-        ErrorConsole = CreateConsole(error, terminal);
+        Console = CreateConsole(output, outputIsTerminal);
+        ErrorConsole = CreateConsole(error, errorIsTerminal);
     }
 
     public QuiverPaths Paths { get; }
@@ -43,7 +49,7 @@ internal sealed class CliContext
     public IAnsiConsole ErrorConsole { get; }
 
     public static CliContext FromEnvironment() =>
-        new(QuiverPaths.FromEnvironment(), System.Console.Out, System.Console.Error, terminal: true);
+        new(QuiverPaths.FromEnvironment(), System.Console.Out, System.Console.Error, !System.Console.IsOutputRedirected, !System.Console.IsErrorRedirected);
 
     public void WriteJson<T>(T value)
     {
@@ -65,7 +71,8 @@ internal sealed class CliContext
         });
         if (!terminal)
         {
-            console.Profile.Width = 200;
+            // Redirected output is read by scripts and logs: wide enough that tables do not wrap.
+            console.Profile.Width = 160;
         }
 
         return console;
