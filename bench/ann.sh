@@ -16,7 +16,7 @@ mkdir -p "$out"
 dotnet build bench/Quiver.Bench -c Release -nologo -v quiet -tl:off > /dev/null
 ./quiver models install glove-100 >&2
 bench=bench/Quiver.Bench/bin/Release/net10.0/Quiver.Bench.dll
-efs=10,20,40,60,80,120,160,240,320,480
+efs=10,20,40,60,80,120,160,240,320,480,800,1200
 
 run() {
   local dataset=$1 folder=$2 space=$3

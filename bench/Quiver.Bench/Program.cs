@@ -5,6 +5,7 @@ using Quiver.Bench;
 using Quiver.Core.Distances;
 using Quiver.Store.Index;
 using Quiver.Store.Index.Hnsw;
+using Quiver.Store.Index.Quantization;
 
 // Quiver's side of the ANN benchmark (bench/ann.sh runs it and the hnswlib-node peer in the same run).
 // Usage: Quiver.Bench hnsw --dataset glove|fashion [--data ../shared/data] [--cache bench/.cache] [--m 16] [--efc 200]
@@ -68,19 +69,37 @@ Console.Error.WriteLine($"› quiver built {dataset.BaseCount:N0} x {dataset.Dim
 var d = dataset.Dimensions;
 var query = new float[d];
 var sweep = new List<object>();
+
+// --quantization int8|binary walks the graph on codes and rescores k·oversampling candidates (at least ef) exactly.
+var quantization = Enum.Parse<QuantizationKind>(options.Get("quantization", "none"), ignoreCase: true);
+CollectionIndex? quantized = null;
+if (quantization != QuantizationKind.None)
+{
+    quantized = new CollectionIndex(d, dataset.Metric, indexOptions with
+    {
+        Quantization = quantization,
+        Oversampling = int.Parse(options.Get("oversampling", "4"), CultureInfo.InvariantCulture),
+        ExactThreshold = 1,
+    });
+    quantized.Restore(graph, Enumerable.Range(0, dataset.BaseCount).Select(i => (string?)i.ToString(CultureInfo.InvariantCulture)).ToList(), 0);
+    quantized.Settle();
+}
+
+List<int> Find(float[] q, int ef) => quantized is null
+    ? graph.Search(q, k, ef, null).Select(h => h.Node).ToList()
+    : quantized.Search(q, k, ef, null).Select(h => int.Parse(h.Id, CultureInfo.InvariantCulture)).ToList();
 foreach (var ef in efs)
 {
     // One warm-up pass over a few queries, then the timed single-threaded pass over all of them.
     for (var i = 0; i < Math.Min(200, dataset.QueryCount); i++)
     {
-        graph.Search(Prepare(dataset, i, query), k, ef, null);
+        Find(Prepare(dataset, i, query), ef);
     }
 
     double recall = 0;
     for (var i = 0; i < dataset.QueryCount; i++)
     {
-        var hits = graph.Search(Prepare(dataset, i, query), k, ef, null);
-        recall += dataset.Recall(i, hits.Select(h => h.Node).ToList(), k);
+        recall += dataset.Recall(i, Find(Prepare(dataset, i, query), ef), k);
     }
 
     // Timed passes (search only, as the peer does) until at least a second has passed, so small query sets time well.
@@ -90,7 +109,7 @@ foreach (var ef in efs)
     {
         for (var i = 0; i < dataset.QueryCount; i++)
         {
-            graph.Search(Prepare(dataset, i, query), k, ef, null);
+            Find(Prepare(dataset, i, query), ef);
         }
 
         searched += dataset.QueryCount;
@@ -110,7 +129,7 @@ var filtered = options.Get("filtered", "false") == "true"
 
 Console.WriteLine(JsonSerializer.Serialize(new
 {
-    engine = "quiver",
+    engine = quantization == QuantizationKind.None ? "quiver" : $"quiver-{quantization.ToString().ToLowerInvariant()}",
     dataset = dataset.Name,
     n = dataset.BaseCount,
     dimensions = d,

@@ -6,6 +6,7 @@ using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
 using Quiver.Store.Index;
 using Quiver.Store.Index.Hnsw;
+using Quiver.Store.Index.Quantization;
 
 namespace Quiver.Store.Tests;
 
@@ -195,6 +196,37 @@ public sealed class IndexedCollectionTests : IDisposable
         {
             Assert.Equal(p.Id, reopened.Search(p.Vector, 1)[0].Id);
         }
+    }
+
+    [Theory]
+    [InlineData(QuantizationKind.Int8, IndexKind.Hnsw, 4, 0.95)]
+    [InlineData(QuantizationKind.Int8, IndexKind.Flat, 2, 0.95)]
+    [InlineData(QuantizationKind.Binary, IndexKind.Hnsw, 20, 0.75)]
+    public void Quantised_collections_rescore_code_candidates_exactly(QuantizationKind kind, IndexKind indexKind, int oversampling, double minimum)
+    {
+        var points = RandomPoints(3000, 14);
+        var options = Hnsw with { Kind = indexKind, Quantization = kind, Oversampling = oversampling };
+        using var collection = Store().Create("q", new CollectionOptions(Space, options));
+        collection.Upsert(points);
+
+        var recall = Recall(collection, points, 40, 15);
+        Assert.True(recall >= minimum, $"{kind} recall@10 was {recall:F3}");
+        var state = collection.InspectIndex();
+        Assert.Equal(kind, state.Quantization);
+        Assert.Equal(kind == QuantizationKind.Int8 ? D + sizeof(float) : sizeof(ulong), state.CodeBytesPerVector);
+
+        // Scores are exact (rescored from the full vectors): a point's own vector scores 1.
+        var hit = collection.Search(points[5].Vector, 1)[0];
+        Assert.Equal("p5", hit.Id);
+        Assert.Equal(1f, hit.Score, 5);
+
+        // Points added after the codes were fitted are encoded too, and settings survive reopening.
+        collection.Upsert([new Point("late", points[9].Vector.Select(x => -x).ToArray())]);
+        Assert.Equal("late", collection.Search(points[9].Vector.Select(x => -x).ToArray(), 1)[0].Id);
+        using var reopened = Store().Open("q");
+        Assert.Equal(kind, reopened.IndexOptions.Quantization);
+        Assert.Equal(oversampling, reopened.IndexOptions.Oversampling);
+        Assert.Equal("p5", reopened.Search(points[5].Vector, 1)[0].Id);
     }
 
     [Fact]

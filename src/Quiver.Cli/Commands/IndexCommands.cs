@@ -263,6 +263,9 @@ internal static class IndexCommands
             Row("search", index.GraphInUse ? $"HNSW graph, {index.MaxLevel + 1} levels" : "exact scan");
             Row("nodes", $"{index.Nodes:N0} ({index.LivePoints:N0} live, {index.Tombstones:N0} tombstones, {index.LinkedNodes:N0} linked)");
             Row("memory", $"{index.MemoryBytes / 1048576.0:F1} MiB, {index.BytesPerVector:N0} bytes per vector");
+            Row("quantisation", index.Quantization == Store.Index.Quantization.QuantizationKind.None
+                ? $"none ({collection.IndexOptions.Quantization} configured)"
+                : $"{index.Quantization} codes, {index.CodeBytesPerVector:N0} bytes per vector, {collection.IndexOptions.Oversampling}x oversampling, rescored from float32");
             Row("payload indexes", collection.PayloadIndexes.Count == 0 ? "none" : string.Join(", ", collection.PayloadIndexes.Select(p => $"{p.Key} ({p.Value})")));
             Row("index sequence", index.IndexSequence.ToString());
             Row("snapshot", index.SnapshotBytes > 0 ? $"{collection.SnapshotPath} ({index.SnapshotBytes / 1048576.0:F1} MiB, sequence {index.SnapshotSequence})" : "none");

@@ -10,6 +10,7 @@ using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Store.Filtering;
 using Quiver.Store.Index;
+using Quiver.Store.Index.Quantization;
 using Quiver.Store.Storage;
 
 namespace Quiver.Store.Collections;
@@ -369,6 +370,7 @@ public sealed class Collection : IDisposable
             var index = _index!;
             var graph = index.Graph;
             var snapshot = new FileInfo(SnapshotPath);
+            var memory = graph.MemoryBytes + (index.Codes?.MemoryBytes ?? 0);
             return new IndexState(
                 IndexOptions.Kind,
                 index.Count,
@@ -377,12 +379,14 @@ public sealed class Collection : IDisposable
                 graph.LinkedCount,
                 index.GraphReady,
                 graph.MaxLevel,
-                graph.MemoryBytes,
-                index.Count == 0 ? 0 : graph.MemoryBytes / (double)index.Count,
+                memory,
+                index.Count == 0 ? 0 : memory / (double)index.Count,
                 index.Sequence,
                 databaseSequence,
                 snapshot.Exists ? snapshot.Length : 0,
-                _snapshotSequence);
+                _snapshotSequence,
+                index.Codes?.Kind ?? QuantizationKind.None,
+                index.Codes?.BytesPerVector ?? 0);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using Quiver.Core.Distances;
 using Quiver.Core.Selection;
 using Quiver.Store.Index.Hnsw;
+using Quiver.Store.Index.Quantization;
 
 namespace Quiver.Store.Index;
 
@@ -33,6 +34,9 @@ internal sealed class CollectionIndex
 
     public long Sequence { get; set; }
 
+    /// <summary>Compressed codes of every node when the collection is quantised and past the exact threshold.</summary>
+    public QuantizedCodes? Codes { get; private set; }
+
     /// <summary>Indexed payload fields, one value per node, for filters answered in memory.</summary>
     public PayloadColumns Columns { get; } = new();
 
@@ -57,6 +61,7 @@ internal sealed class CollectionIndex
         var node = Graph.Append(vector);
         _idOf.Add(id);
         _nodeOf[id] = node;
+        Codes?.Append(vector);
         return node;
     }
 
@@ -69,10 +74,13 @@ internal sealed class CollectionIndex
         }
     }
 
-    /// <summary>Links pending nodes into the graph, or rebuilds it when tombstones dominate. Call after a replay.</summary>
+    /// <summary>
+    /// After a replay: compacts when tombstones dominate, links pending nodes into the graph, and fits quantisation
+    /// codes; below the exact threshold there is nothing to do.
+    /// </summary>
     public void Settle(IProgress<int>? progress = null)
     {
-        if (Options.Kind != IndexKind.Hnsw || Count < Options.ExactThreshold)
+        if (Count < Options.ExactThreshold)
         {
             return;
         }
@@ -82,7 +90,15 @@ internal sealed class CollectionIndex
             Compact();
         }
 
-        Graph.LinkPending(Options.BuildThreads, progress);
+        if (Options.Kind == IndexKind.Hnsw)
+        {
+            Graph.LinkPending(Options.BuildThreads, progress);
+        }
+
+        if (Options.Quantization != QuantizationKind.None && Codes is null)
+        {
+            Codes = QuantizedCodes.Fit(Options.Quantization, Graph);
+        }
     }
 
     /// <summary>Replaces the graph with one of the live nodes only (node numbers change).</summary>
@@ -105,6 +121,9 @@ internal sealed class CollectionIndex
         _idOf.Clear();
         _idOf.AddRange(ids);
         Graph = fresh;
+
+        // Refit the codes' ranges on the surviving vectors.
+        Codes = null;
     }
 
     /// <summary>Installs a graph loaded from a snapshot with the ids of its nodes (null for tombstones).</summary>
@@ -147,12 +166,32 @@ internal sealed class CollectionIndex
                 searchEf = (int)Math.Min(Math.Max(searchEf, k) * ((double)Count / allowed.Count), Math.Max(searchEf, 4 * k) * 8);
             }
 
+            if (Codes is { } codes && codes.Count == Graph.Count)
+            {
+                // Walk the graph on codes, then rescore the candidates exactly.
+                var candidates = Graph.SearchByCodes(codes.Prepare(query, Metric), Math.Max(searchEf, k * Options.Oversampling), allowed);
+                return Rescore(query, candidates.Select(c => c.Node), k);
+            }
+
             foreach (var (node, distance) in Graph.Search(query, k, Math.Max(searchEf, k), allowed))
             {
                 results.Add((_idOf[node]!, Graph.Score(distance)));
             }
 
             return results;
+        }
+
+        if (Codes is { } scanCodes && scanCodes.Count == Graph.Count)
+        {
+            var scorer = scanCodes.Prepare(query, Metric);
+            var candidates = new TopK(k * Math.Max(1, Options.Oversampling));
+            var nodes = allowed?.Nodes() ?? Enumerable.Range(0, Graph.Count).Where(n => !Graph.IsDeleted(n));
+            foreach (var node in nodes)
+            {
+                candidates.Offer(node, -scorer.Distance(node));
+            }
+
+            return Rescore(query, candidates.Drain().Select(c => c.Index), k);
         }
 
         var top = new TopK(k);
@@ -192,6 +231,17 @@ internal sealed class CollectionIndex
         }
 
         return results;
+    }
+
+    private List<(string Id, float Score)> Rescore(ReadOnlySpan<float> query, IEnumerable<int> candidates, int k)
+    {
+        var top = new TopK(k);
+        foreach (var node in candidates)
+        {
+            top.Offer(node, -Graph.Distance(query, Graph.Vector(node)));
+        }
+
+        return top.Drain().Select(h => (_idOf[h.Index]!, Graph.Score(0f - h.Score))).ToList();
     }
 
     // Below this many allowed points an exact scan of them is both cheaper and exact: a graph search that may only

@@ -1,4 +1,5 @@
 using Quiver.Store.Index.Hnsw;
+using Quiver.Store.Index.Quantization;
 
 namespace Quiver.Store.Index;
 
@@ -11,6 +12,12 @@ public sealed record IndexOptions
 
     /// <summary>Below this many points every search is exact (a graph buys nothing there).</summary>
     public int ExactThreshold { get; init; } = 10_000;
+
+    /// <summary>Compressed codes for the candidate pass (graph walk or scan), rescored exactly from the full vectors.</summary>
+    public QuantizationKind Quantization { get; init; } = QuantizationKind.None;
+
+    /// <summary>With quantisation, how many candidates per wanted result are rescored exactly (at least the search's ef).</summary>
+    public int Oversampling { get; init; } = 4;
 
     /// <summary>Threads used to link nodes into the graph when many arrive at once (initial builds, big batches).</summary>
     public int BuildThreads { get; init; } = Environment.ProcessorCount;

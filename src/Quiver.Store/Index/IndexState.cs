@@ -1,6 +1,11 @@
+using Quiver.Store.Index.Quantization;
+
 namespace Quiver.Store.Index;
 
-/// <summary>What <c>quiver inspect</c> shows of a collection's index.</summary>
+/// <summary>
+/// What <c>quiver inspect</c> shows of a collection's index. <see cref="BytesPerVector"/> counts the full vectors,
+/// links and bookkeeping (and the codes, when quantised); <see cref="CodeBytesPerVector"/> the codes alone.
+/// </summary>
 public sealed record IndexState(
     IndexKind Kind,
     int LivePoints,
@@ -14,4 +19,6 @@ public sealed record IndexState(
     long IndexSequence,
     long DatabaseSequence,
     long SnapshotBytes,
-    long SnapshotSequence);
+    long SnapshotSequence,
+    QuantizationKind Quantization,
+    double CodeBytesPerVector);

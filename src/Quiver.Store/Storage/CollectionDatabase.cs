@@ -7,6 +7,7 @@ using Quiver.Core.Spaces;
 using Quiver.Store.Filtering;
 using Quiver.Store.Index;
 using Quiver.Store.Index.Hnsw;
+using Quiver.Store.Index.Quantization;
 
 namespace Quiver.Store.Storage;
 
@@ -73,6 +74,8 @@ internal static class CollectionDatabase
             ["hnsw_ef_construction"] = index.Hnsw.EfConstruction.ToString(CultureInfo.InvariantCulture),
             ["hnsw_ef_search"] = index.Hnsw.EfSearch.ToString(CultureInfo.InvariantCulture),
             ["exact_threshold"] = index.ExactThreshold.ToString(CultureInfo.InvariantCulture),
+            ["quantization"] = index.Quantization.ToString(),
+            ["oversampling"] = index.Oversampling.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in meta)
         {
@@ -132,6 +135,8 @@ internal static class CollectionDatabase
                 Int("hnsw_ef_construction", defaults.Hnsw.EfConstruction),
                 Int("hnsw_ef_search", defaults.Hnsw.EfSearch)),
             ExactThreshold = Int("exact_threshold", defaults.ExactThreshold),
+            Quantization = meta.TryGetValue("quantization", out var quantization) ? Enum.Parse<QuantizationKind>(quantization) : defaults.Quantization,
+            Oversampling = Int("oversampling", defaults.Oversampling),
         };
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using Quiver.Core.Distances;
+using Quiver.Store.Index.Quantization;
 
 namespace Quiver.Store.Index.Hnsw;
 
@@ -218,6 +219,100 @@ internal sealed class HnswGraph
 
         var count = top.Count;
         for (var i = 0; i < count; i++)
+        {
+            var (d, node) = top.Pop();
+            results.Add((node, d));
+        }
+
+        results.Reverse();
+        return results;
+    }
+
+    /// <summary>
+    /// The <paramref name="ef"/> best live candidates found by traversing the graph with approximate distances from
+    /// compressed codes, closest first (to be rescored exactly by the caller). Same walk as <see cref="Search"/>; only
+    /// the distance differs.
+    /// </summary>
+    public List<(int Node, float Distance)> SearchByCodes(QuantizedCodes.CodeScorer scorer, int ef, NodeSet? allowed)
+    {
+        var results = new List<(int, float)>(ef);
+        if (_entry < 0)
+        {
+            return results;
+        }
+
+        var entry = _entry;
+        var entryDistance = scorer.Distance(entry);
+        for (var level = _maxLevel; level > 0; level--)
+        {
+            var changed = true;
+            while (changed)
+            {
+                changed = false;
+                foreach (var candidate in Links(entry, level))
+                {
+                    var d = scorer.Distance(candidate);
+                    if (d < entryDistance)
+                    {
+                        (entry, entryDistance, changed) = (candidate, d, true);
+                    }
+                }
+            }
+        }
+
+        var scratch = t_scratch ??= new SearchScratch();
+        var visited = scratch.Visited;
+        visited.Reset(Capacity);
+        var top = scratch.Top;
+        var frontier = scratch.Frontier;
+        top.Clear();
+        frontier.Clear();
+        visited.Visit(entry);
+        var bound = float.MaxValue;
+        if (Accept(entry, allowed, includeDeleted: false))
+        {
+            top.Push(entryDistance, entry);
+            bound = entryDistance;
+        }
+
+        frontier.Push(entryDistance, entry);
+        while (frontier.Count > 0)
+        {
+            var (distance, current) = frontier.Pop();
+            if (distance > bound && top.Count >= ef)
+            {
+                break;
+            }
+
+            foreach (var neighbor in Links(current, 0))
+            {
+                if (!visited.Visit(neighbor))
+                {
+                    continue;
+                }
+
+                var d = scorer.Distance(neighbor);
+                if (top.Count < ef || d < bound)
+                {
+                    frontier.Push(d, neighbor);
+                    if (Accept(neighbor, allowed, includeDeleted: false))
+                    {
+                        top.Push(d, neighbor);
+                        if (top.Count > ef)
+                        {
+                            top.Pop();
+                        }
+                    }
+
+                    if (top.Count > 0)
+                    {
+                        bound = top.TopKey;
+                    }
+                }
+            }
+        }
+
+        while (top.Count > 0)
         {
             var (d, node) = top.Pop();
             results.Add((node, d));
