@@ -3,6 +3,8 @@ using System.Diagnostics;
 using Quiver.Models.Catalogue;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
+using Quiver.Store.Index;
+using Quiver.Store.Index.Quantization;
 using Quiver.Store.Ingestion;
 using Spectre.Console;
 
@@ -18,19 +20,25 @@ internal static class IndexCommands
         var model = CliOptions.Model();
         var pooling = CliOptions.Pooling();
         var maxChars = new Option<int>("--max-chars") { Description = "Largest chunk, in characters; paragraphs are packed up to it", DefaultValueFactory = _ => 1000 };
+        var quantization = new Option<QuantizationKind>("--quantization")
+        {
+            Description = "For a new collection: None, Int8 or Binary codes for the candidate search (rescored exactly)",
+            DefaultValueFactory = _ => QuantizationKind.None,
+        };
         var command = new Command(
             "index",
             "Index a folder: chunk its .txt and .md files on paragraph boundaries, embed the chunks and store them in a collection " +
             "(created on first use). Re-running it replaces each file's chunks.\n\n" +
             "Example: quiver index ../shared/data/corpus --collection corpus")
         {
-            folder, collection, model, pooling, maxChars,
+            folder, collection, model, pooling, maxChars, quantization,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var generator = InstalledModels.Open(context.Paths, result.GetValue(model)!).CreateGenerator(result.GetValue(pooling));
             var store = CollectionStore.FromPaths(context.Paths);
-            using var target = store.OpenOrCreate(result.GetValue(collection)!, new CollectionOptions(generator.Space));
+            var indexOptions = IndexOptions.Default with { Quantization = result.GetValue(quantization) };
+            using var target = store.OpenOrCreate(result.GetValue(collection)!, new CollectionOptions(generator.Space, indexOptions));
             var indexer = new FolderIndexer(generator, new ParagraphChunker(result.GetValue(maxChars)));
             var path = result.GetValue(folder)!.FullName;
             var summary = await context.ErrorConsole.Progress()
@@ -263,7 +271,7 @@ internal static class IndexCommands
             Row("search", index.GraphInUse ? $"HNSW graph, {index.MaxLevel + 1} levels" : "exact scan");
             Row("nodes", $"{index.Nodes:N0} ({index.LivePoints:N0} live, {index.Tombstones:N0} tombstones, {index.LinkedNodes:N0} linked)");
             Row("memory", $"{index.MemoryBytes / 1048576.0:F1} MiB, {index.BytesPerVector:N0} bytes per vector");
-            Row("quantisation", index.Quantization == Store.Index.Quantization.QuantizationKind.None
+            Row("quantisation", index.Quantization == QuantizationKind.None
                 ? $"none ({collection.IndexOptions.Quantization} configured)"
                 : $"{index.Quantization} codes, {index.CodeBytesPerVector:N0} bytes per vector, {collection.IndexOptions.Oversampling}x oversampling, rescored from float32");
             Row("payload indexes", collection.PayloadIndexes.Count == 0 ? "none" : string.Join(", ", collection.PayloadIndexes.Select(p => $"{p.Key} ({p.Value})")));
