@@ -104,6 +104,18 @@ internal sealed record AnnDataset(string Name, DistanceMetric Metric, float[] Ba
         return result;
     }
 
+    /// <summary>The dataset a benchmark verb names: --dataset glove|fashion, --cache (default bench/.cache), --data for fashion.</summary>
+    public static AnnDataset Load(Args options)
+    {
+        var cache = options.Get("cache", "bench/.cache");
+        return options.Get("dataset", "glove") switch
+        {
+            "glove" => Glove(cache),
+            "fashion" => FashionMnist(options.Get("data", "../shared/data"), cache),
+            var other => throw new ArgumentException($"unknown dataset '{other}' (glove or fashion)"),
+        };
+    }
+
     public double Recall(int query, IReadOnlyList<int> found, int k)
     {
         var truth = new HashSet<int>(GroundTruth[query].Take(k));

@@ -21,8 +21,7 @@ internal static class CollectionFiltered
 {
     public static void Run(Args options)
     {
-        var cache = options.Get("cache", "bench/.cache");
-        var dataset = options.Get("dataset", "glove") == "glove" ? AnnDataset.Glove(cache) : AnnDataset.FashionMnist(options.Get("data", "../shared/data"), cache);
+        var dataset = AnnDataset.Load(options);
         var queries = int.Parse(options.Get("queries", "200"), CultureInfo.InvariantCulture);
         var ef = int.Parse(options.Get("ef", "200"), CultureInfo.InvariantCulture);
         var d = dataset.Dimensions;

@@ -23,13 +23,7 @@ if (args.Length > 0 && args[0] == "collection-filter")
     return;
 }
 
-var cache = options.Get("cache", "bench/.cache");
-var dataset = options.Get("dataset", "glove") switch
-{
-    "glove" => AnnDataset.Glove(cache),
-    "fashion" => AnnDataset.FashionMnist(options.Get("data", "../shared/data"), cache),
-    var other => throw new ArgumentException($"unknown dataset '{other}' (glove or fashion)"),
-};
+var dataset = AnnDataset.Load(options);
 
 var m = int.Parse(options.Get("m", "16"), CultureInfo.InvariantCulture);
 var efc = int.Parse(options.Get("efc", "200"), CultureInfo.InvariantCulture);

@@ -15,10 +15,7 @@ internal static class Quantized
 {
     public static void Run(Args options)
     {
-        var cache = options.Get("cache", "bench/.cache");
-        var dataset = options.Get("dataset", "glove") == "glove"
-            ? AnnDataset.Glove(cache)
-            : AnnDataset.FashionMnist(options.Get("data", "../shared/data"), cache);
+        var dataset = AnnDataset.Load(options);
         var queries = Math.Min(int.Parse(options.Get("queries", "1000"), CultureInfo.InvariantCulture), dataset.QueryCount);
         var d = dataset.Dimensions;
         const int k = 10;
