@@ -2,10 +2,28 @@ using System.Runtime.CompilerServices;
 
 namespace Quiver.Store.Index.Hnsw;
 
-/// <summary>A binary heap of (distance, node) pairs; <paramref name="max"/> picks which end is on top.</summary>
-internal sealed class DistanceHeap(bool max, int capacity = 64)
+/// <summary>Which end of a <see cref="DistanceHeap{TOrder}"/> is on top, as a static method the JIT inlines.</summary>
+internal interface IHeapOrder
 {
-    private readonly bool _max = max;
+    static abstract bool Above(float a, float b);
+}
+
+/// <summary>The largest distance on top (the result list, whose worst entry is evicted).</summary>
+internal readonly struct FarthestFirst : IHeapOrder
+{
+    public static bool Above(float a, float b) => a > b;
+}
+
+/// <summary>The smallest distance on top (the frontier, expanded closest first).</summary>
+internal readonly struct NearestFirst : IHeapOrder
+{
+    public static bool Above(float a, float b) => a < b;
+}
+
+/// <summary>A binary heap of (distance, node) pairs ordered by <typeparamref name="TOrder"/>.</summary>
+internal sealed class DistanceHeap<TOrder>(int capacity = 64)
+    where TOrder : struct, IHeapOrder
+{
     private float[] _keys = new float[capacity];
     private int[] _nodes = new int[capacity];
 
@@ -18,7 +36,7 @@ internal sealed class DistanceHeap(bool max, int capacity = 64)
     public void Clear() => Count = 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool Above(float a, float b) => _max ? a > b : a < b;
+    private static bool Above(float a, float b) => TOrder.Above(a, b);
 
     public void Push(float key, int node)
     {

@@ -555,7 +555,7 @@ internal sealed class HnswGraph
         return (entry, entryDistance);
     }
 
-    private DistanceHeap SearchLayer(
+    private DistanceHeap<FarthestFirst> SearchLayer(
         ReadOnlySpan<float> query, int entry, float entryDistance, int ef, int level, NodeSet? allowed, SearchScratch scratch, bool concurrent, bool includeDeleted = false) =>
         Metric switch
         {
@@ -564,10 +564,12 @@ internal sealed class HnswGraph
             _ => SearchLayer<SquaredL2GraphDistance>(query, entry, entryDistance, ef, level, allowed, scratch, concurrent, includeDeleted),
         };
 
-    private DistanceHeap SearchLayer<TDistance>(
+    private DistanceHeap<FarthestFirst> SearchLayer<TDistance>(
         ReadOnlySpan<float> query, int entry, float entryDistance, int ef, int level, NodeSet? allowed, SearchScratch scratch, bool concurrent, bool includeDeleted)
         where TDistance : struct, IGraphDistance
     {
+        // With no filter and no tombstones every node is a result; skip the per-node checks.
+        var acceptAll = allowed is null && (includeDeleted || DeletedCount == 0);
         var visited = scratch.Visited;
         visited.Reset(Capacity);
         var top = scratch.Top;
@@ -605,7 +607,7 @@ internal sealed class HnswGraph
                 if (top.Count < ef || d < bound)
                 {
                     candidates.Push(d, neighbor);
-                    if (Accept(neighbor, allowed, includeDeleted))
+                    if (acceptAll || Accept(neighbor, allowed, includeDeleted))
                     {
                         top.Push(d, neighbor);
                         if (top.Count > ef)
@@ -700,9 +702,9 @@ internal sealed class HnswGraph
     {
         public VisitedSet Visited { get; } = new();
 
-        public DistanceHeap Top { get; } = new(max: true, 256);
+        public DistanceHeap<FarthestFirst> Top { get; } = new(256);
 
-        public DistanceHeap Frontier { get; } = new(max: false, 256);
+        public DistanceHeap<NearestFirst> Frontier { get; } = new(256);
 
         public List<(float Distance, int Node)> Candidates { get; } = new(256);
 
