@@ -120,14 +120,6 @@ internal sealed class HnswGraph
     /// <summary>Nodes [0, LinkedCount) are in the graph; later ones are stored but not yet linked.</summary>
     public int LinkedCount { get; private set; }
 
-    /// <summary>Adds one vector and links it into the graph; returns its node number.</summary>
-    public int Add(ReadOnlySpan<float> vector)
-    {
-        var node = Append(vector);
-        LinkPending(threads: 1);
-        return node;
-    }
-
     /// <summary>Adds many vectors, linking them on <paramref name="threads"/> threads; returns the first node number.</summary>
     public int AddRange(ReadOnlySpan<float> rows, int threads, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
