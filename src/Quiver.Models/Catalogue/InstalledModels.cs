@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Quiver.Core;
+using Microsoft.Extensions.AI;
+using Quiver.Models.Onnx;
 using Quiver.Models.Static;
 
 namespace Quiver.Models.Catalogue;
@@ -37,6 +39,51 @@ public static class InstalledModels
         }
 
         return WordVectorModel.Load(folder, manifest);
+    }
+
+    /// <summary>The kind ("word-vectors" or "transformer") of an installed model.</summary>
+    public static ModelManifest Manifest(QuiverPaths paths, string name)
+    {
+        ModelInstaller.ValidateName(name);
+        return TryReadManifest(Path.Combine(paths.Models, name)) ?? throw new ModelNotInstalledException(name, paths.Models);
+    }
+
+    /// <summary>Loads an installed transformer model.</summary>
+    public static TransformerModel OpenTransformer(QuiverPaths paths, string name)
+    {
+        var manifest = Manifest(paths, name);
+        if (manifest.Kind != TransformerModel.Kind)
+        {
+            throw new QuiverException($"The model '{name}' is a {manifest.Kind} model; this needs a transformer model (quiver models install <folder>).");
+        }
+
+        return new TransformerModel(manifest, TransformerModelFolder.Load(Path.Combine(paths.Models, name)));
+    }
+
+    /// <summary>
+    /// A sentence-embedding generator for any installed text model. <paramref name="pooling"/> names the pooling
+    /// (sif or mean for word vectors; mean, cls, max or last-token for transformers); null takes the model's own.
+    /// The generator answers <c>GetService(typeof(EmbeddingSpace))</c> with the space of its vectors.
+    /// </summary>
+    public static IEmbeddingGenerator<string, Embedding<float>> OpenTextGenerator(
+        QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null)
+    {
+        var manifest = Manifest(paths, name);
+        if (manifest.Kind == TransformerModel.Kind)
+        {
+            return OpenTransformer(paths, name).CreateGenerator((options ?? new TransformerEncoderOptions()) with
+            {
+                Pooling = TransformerModel.ParsePooling(pooling) ?? options?.Pooling,
+            });
+        }
+
+        StaticPooling staticPooling = StaticPooling.Sif;
+        if (pooling is not null && !Enum.TryParse(pooling, ignoreCase: true, out staticPooling))
+        {
+            throw new QuiverException($"'{pooling}' is not a pooling for the word-vector model '{name}'; use sif or mean.");
+        }
+
+        return Open(paths, name).CreateGenerator(staticPooling);
     }
 
     internal static ModelManifest? TryReadManifest(string folder)

@@ -1,0 +1,77 @@
+using Quiver.Core.Distances;
+using Quiver.Core.Spaces;
+using Quiver.Models.Onnx;
+using Quiver.Models.Pooling;
+
+namespace Quiver.Models.Catalogue;
+
+/// <summary>An installed transformer text model: its manifest and its folder in the Hugging Face layout.</summary>
+public sealed class TransformerModel
+{
+    public const string Kind = "transformer";
+
+    internal TransformerModel(ModelManifest manifest, TransformerModelFolder folder)
+    {
+        Manifest = manifest;
+        Folder = folder;
+    }
+
+    public ModelManifest Manifest { get; }
+
+    public TransformerModelFolder Folder { get; }
+
+    public string Name => Manifest.Name;
+
+    public TransformerEncoder CreateEncoder(TransformerEncoderOptions? options = null) => TransformerEncoder.Open(Folder, options);
+
+    public TransformerEmbeddingGenerator CreateGenerator(TransformerEncoderOptions? options = null)
+    {
+        var encoder = CreateEncoder(options);
+        try
+        {
+            return new TransformerEmbeddingGenerator(encoder, Space(encoder));
+        }
+        catch
+        {
+            encoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The space of the vectors an encoder of this model gives: pooling, normalisation, Matryoshka truncation and a
+    /// prompt all change the vectors, so all are part of the identity.
+    /// </summary>
+    public EmbeddingSpace Space(TransformerEncoder encoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        var revision = Manifest.Revision[..16];
+        if (encoder.Dimensions < encoder.ModelDimensions)
+        {
+            revision += $"-d{encoder.Dimensions}";
+        }
+
+        if (encoder.Options.Prompt is { Length: > 0 } prompt)
+        {
+            revision += "-p" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prompt)))[..8];
+        }
+
+        return new EmbeddingSpace($"{Name}/{PoolingName(encoder.Pooling)}", revision, encoder.Dimensions, DistanceMetric.Cosine, encoder.Normalize);
+    }
+
+    public static string PoolingName(PoolingMode pooling) => pooling switch
+    {
+        PoolingMode.LastToken => "last-token",
+        _ => pooling.ToString().ToLowerInvariant(),
+    };
+
+    public static PoolingMode? ParsePooling(string? name) => name?.ToLowerInvariant() switch
+    {
+        null or "" => null,
+        "mean" => PoolingMode.Mean,
+        "cls" => PoolingMode.Cls,
+        "max" => PoolingMode.Max,
+        "last-token" or "lasttoken" or "last_token" => PoolingMode.LastToken,
+        _ => throw new Core.QuiverException($"'{name}' is not a transformer pooling; use mean, cls, max or last-token."),
+    };
+}

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.AI;
+using Quiver.Core.Spaces;
+
+namespace Quiver.Models.Onnx;
+
+/// <summary>
+/// A transformer encoder as an <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>. Each embedding's
+/// AdditionalProperties carry "tokens", "truncated_tokens" and "chunks"; usage counts the tokens the model read.
+/// <see cref="EmbeddingGenerationOptions.Dimensions"/> below the model's size truncates (Matryoshka) and renormalises.
+/// </summary>
+public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+{
+    private readonly EmbeddingGeneratorMetadata _metadata;
+    private readonly bool _ownsEncoder;
+
+    public TransformerEmbeddingGenerator(TransformerEncoder encoder, EmbeddingSpace space, bool ownsEncoder = true)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(space);
+        if (space.Dimensions != encoder.Dimensions)
+        {
+            throw new ArgumentException($"The space {space} has {space.Dimensions} dimensions but the encoder returns {encoder.Dimensions}.", nameof(space));
+        }
+
+        Encoder = encoder;
+        Space = space;
+        _ownsEncoder = ownsEncoder;
+        _metadata = new EmbeddingGeneratorMetadata("quiver", null, space.ModelId, space.Dimensions);
+    }
+
+    public TransformerEncoder Encoder { get; }
+
+    public EmbeddingSpace Space { get; }
+
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var dimensions = options?.Dimensions ?? Space.Dimensions;
+        if (dimensions < 1 || dimensions > Space.Dimensions)
+        {
+            throw new ArgumentException(
+                $"{Space.ModelId} gives {Space.Dimensions}-dimensional vectors; Dimensions {dimensions} must be from 1 to {Space.Dimensions}.", nameof(options));
+        }
+
+        var texts = values as IReadOnlyList<string> ?? values.ToList();
+
+        // Inference is synchronous CPU work; run it off the caller's thread so async callers are not blocked.
+        return Task.Run(
+            () =>
+            {
+                var embeddings = Encoder.Embed(texts, cancellationToken);
+                var result = new GeneratedEmbeddings<Embedding<float>>(embeddings.Count);
+                long tokens = 0;
+                foreach (var e in embeddings)
+                {
+                    var vector = e.Vector;
+                    if (dimensions < vector.Length)
+                    {
+                        vector = vector[..dimensions];
+                        if (Encoder.Normalize)
+                        {
+                            Pooling.TokenPooling.Normalize(vector);
+                        }
+                    }
+
+                    tokens += e.Tokens - e.TruncatedTokens;
+                    result.Add(new Embedding<float>(vector)
+                    {
+                        ModelId = Space.ModelId,
+                        CreatedAt = DateTimeOffset.UtcNow,
+                        AdditionalProperties = new AdditionalPropertiesDictionary
+                        {
+                            ["tokens"] = e.Tokens,
+                            ["truncated_tokens"] = e.TruncatedTokens,
+                            ["chunks"] = e.Chunks,
+                        },
+                    });
+                }
+
+                result.Usage = new UsageDetails { InputTokenCount = tokens, TotalTokenCount = tokens };
+                return result;
+            },
+            cancellationToken);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(EmbeddingGeneratorMetadata))
+        {
+            return _metadata;
+        }
+
+        if (serviceType == typeof(EmbeddingSpace))
+        {
+            return Space;
+        }
+
+        if (serviceType == typeof(TransformerEncoder))
+        {
+            return Encoder;
+        }
+
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    public void Dispose()
+    {
+        if (_ownsEncoder)
+        {
+            Encoder.Dispose();
+        }
+    }
+}
