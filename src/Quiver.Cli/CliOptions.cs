@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Quiver.Models.Catalogue;
-using Quiver.Models.Static;
 
 namespace Quiver.Cli;
 
@@ -19,10 +18,9 @@ internal static class CliOptions
         DefaultValueFactory = _ => ModelCatalogue.DefaultTextModel,
     };
 
-    public static Option<StaticPooling> Pooling() => new("--pooling")
+    public static Option<string?> Pooling() => new("--pooling")
     {
-        Description = "How word vectors become a sentence vector: Sif (smooth inverse frequency) or Mean",
-        DefaultValueFactory = _ => StaticPooling.Sif,
+        Description = "How tokens become one vector: sif or mean for word vectors; mean, cls, max or last-token for transformers (default: the model's own)",
     };
 
     public static Option<int> Top(int defaultValue) => new("--top", "-k")

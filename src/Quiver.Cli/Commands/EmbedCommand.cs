@@ -1,5 +1,9 @@
 using System.CommandLine;
+using Microsoft.Extensions.AI;
+using Quiver.Core.Spaces;
 using Quiver.Models.Catalogue;
+using Quiver.Models.Onnx;
+using Quiver.Models.Static;
 
 namespace Quiver.Cli.Commands;
 
@@ -11,26 +15,64 @@ internal static class EmbedCommand
         var texts = new Argument<string[]>("text") { Description = "One or more texts to embed", Arity = ArgumentArity.OneOrMore };
         var model = CliOptions.Model();
         var pooling = CliOptions.Pooling();
+        var dimensions = new Option<int?>("--dimensions") { Description = "Transformers: keep the first N dimensions (Matryoshka), renormalised" };
+        var truncation = new Option<TruncationPolicy>("--truncation")
+        {
+            Description = "Transformers, for inputs longer than the model takes: Truncate (reported), Chunk (overlapping windows pooled) or Error",
+            DefaultValueFactory = _ => TruncationPolicy.Truncate,
+        };
+        var prompt = new Option<string?>("--prompt") { Description = "Transformers: a prompt name from the model (e.g. query) or literal text put before each input" };
         var command = new Command(
             "embed",
-            "Embed texts and print their vectors as JSON (unit length, with word and unknown-word counts).\n\n" +
-            "Example: quiver embed \"The cat sat on the mat.\" \"A dog barked.\" --pooling Mean")
+            "Embed texts and print their vectors as JSON, with token counts (and, for transformers, how many tokens were truncated).\n\n" +
+            "Examples:\n  quiver embed \"The cat sat on the mat.\" \"A dog barked.\" --pooling mean\n" +
+            "  quiver embed \"a very long text ...\" --model minilm --truncation Chunk")
         {
-            texts, model, pooling,
+            texts, model, pooling, dimensions, truncation, prompt,
         };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
-            var generator = InstalledModels.Open(context.Paths, result.GetValue(model)!).CreateGenerator(result.GetValue(pooling));
-            var embeddings = result.GetValue(texts)!.Select(text =>
+            var name = result.GetValue(model)!;
+            var options = new TransformerEncoderOptions { Dimensions = result.GetValue(dimensions), Truncation = result.GetValue(truncation) };
+            if (result.GetValue(prompt) is { } promptValue)
             {
-                var e = generator.Embedder.Embed(text);
-                return new { Text = text, Words = e.WordCount, UnknownWords = e.Unknown, Vector = e.Vector };
-            }).ToList();
+                var prompts = InstalledModels.Manifest(context.Paths, name).Kind == TransformerModel.Kind
+                    ? InstalledModels.OpenTransformer(context.Paths, name).Folder.Prompts
+                    : new Dictionary<string, string>();
+                options = options with { Prompt = prompts.TryGetValue(promptValue, out var named) ? named : promptValue };
+            }
+
+            using var generator = InstalledModels.OpenTextGenerator(context.Paths, name, result.GetValue(pooling), options);
+            var space = generator.GetService<EmbeddingSpace>()!;
+            var inputs = result.GetValue(texts)!;
+            object embeddings;
+            if (generator is StaticEmbeddingGenerator words)
+            {
+                embeddings = inputs.Select(text =>
+                {
+                    var e = words.Embedder.Embed(text);
+                    return new { Text = text, Words = e.WordCount, UnknownWords = e.Unknown, Vector = e.Vector };
+                }).ToList();
+            }
+            else
+            {
+                var generated = await generator.GenerateAsync(inputs, cancellationToken: cancellationToken);
+                embeddings = inputs.Zip(generated, (text, e) => new
+                {
+                    Text = text,
+                    Tokens = e.AdditionalProperties?["tokens"],
+                    TruncatedTokens = e.AdditionalProperties?["truncated_tokens"],
+                    Chunks = e.AdditionalProperties?["chunks"],
+                    Vector = e.Vector.ToArray(),
+                }).ToList();
+            }
+
             context.WriteJson(new
             {
-                Model = generator.Space.ModelId,
-                Revision = generator.Space.Revision,
-                Dimensions = generator.Space.Dimensions,
+                Model = space.ModelId,
+                space.Revision,
+                space.Dimensions,
+                space.Normalized,
                 Embeddings = embeddings,
             });
             return 0;

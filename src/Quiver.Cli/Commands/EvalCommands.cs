@@ -1,3 +1,5 @@
+using Microsoft.Extensions.AI;
+using Quiver.Core.Spaces;
 using System.CommandLine;
 using Quiver.Analysis.Evaluation;
 using Quiver.Analysis.Metrics;
@@ -113,54 +115,49 @@ internal static class EvalCommands
     {
         var file = new Argument<FileInfo>("file") { Description = "An STS Benchmark file (TAB separated: score in column 5, sentences in 6 and 7)" };
         var model = CliOptions.Model();
-        var pooling = new Option<StaticPooling[]>("--pooling") { Description = "Pooling(s) to evaluate; by default Mean and Sif", AllowMultipleArgumentsPerToken = true };
+        var pooling = new Option<string[]>("--pooling")
+        {
+            Description = "Pooling(s) to evaluate: sif and/or mean for word vectors (default both); mean, cls, max, last-token for transformers (default the model's own)",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command(
             "sts",
             "Sentence-similarity quality: Spearman and Pearson correlation between the cosine of the two sentences' embeddings and the gold score.\n\n" +
-            "Example: quiver eval sts ../shared/data/sts/sts-dev.csv")
+            "Examples:\n  quiver eval sts ../shared/data/sts/sts-dev.csv\n  quiver eval sts ../shared/data/sts/sts-dev.csv --model minilm --pooling mean cls")
         {
             file, model, pooling,
         };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var pairs = EvaluationData.ReadSts(result.GetValue(file)!.FullName);
-            var loaded = InstalledModels.Open(context.Paths, result.GetValue(model)!);
-            var poolings = result.GetValue(pooling) is { Length: > 0 } chosen ? chosen : [StaticPooling.Mean, StaticPooling.Sif];
-            var rows = poolings.Select(p =>
+            var name = result.GetValue(model)!;
+            var manifest = InstalledModels.Manifest(context.Paths, name);
+            var chosen = result.GetValue(pooling) is { Length: > 0 } given ? given.ToList() : null;
+            List<StsRow> rows;
+            string note;
+            if (manifest.Kind == TransformerModel.Kind)
             {
-                var embedder = loaded.CreateEmbedder(p);
-                var predicted = new List<double>();
-                var gold = new List<double>();
-                var skipped = 0;
-                foreach (var (first, second, score) in pairs)
+                rows = [];
+                foreach (var p in chosen ?? [null])
                 {
-                    try
-                    {
-                        var a = embedder.Embed(first).Vector;
-                        var b = embedder.Embed(second).Vector;
-                        predicted.Add(System.Numerics.Tensors.TensorPrimitives.Dot<float>(a, b));
-                        gold.Add(score);
-                    }
-                    catch (NoKnownWordsException)
-                    {
-                        skipped++;
-                    }
+                    using var generator = InstalledModels.OpenTextGenerator(context.Paths, name, p);
+                    rows.Add(await EvaluateTransformer(generator, pairs, context, cancellationToken));
                 }
 
-                return new
-                {
-                    Pooling = p.ToString(),
-                    Pairs = pairs.Count,
-                    Skipped = skipped,
-                    Spearman = Correlation.Spearman(predicted, gold),
-                    Pearson = Correlation.Pearson(predicted, gold),
-                    SifFittedOn = p == StaticPooling.Sif ? loaded.Sif.FittedOn : null,
-                };
-            }).ToList();
+                note = $"model {name} ({manifest.Kind}, revision {manifest.Revision[..12]})";
+            }
+            else
+            {
+                var loaded = InstalledModels.Open(context.Paths, name);
+                var poolings = chosen?.Select(p => Enum.TryParse<StaticPooling>(p, ignoreCase: true, out var sp) ? sp : throw new Core.QuiverException(
+                    $"'{p}' is not a pooling for the word-vector model '{name}'; use sif or mean.")).ToList() ?? [StaticPooling.Mean, StaticPooling.Sif];
+                rows = poolings.Select(p => EvaluateStatic(loaded, p, pairs)).ToList();
+                note = $"model {loaded.Name}; SIF common component fitted on {loaded.Sif.FittedOn}";
+            }
 
             if (result.GetValue(CliOptions.Json))
             {
-                context.WriteJson(new { Model = loaded.Name, File = result.GetValue(file)!.Name, Results = rows });
+                context.WriteJson(new { Model = name, File = result.GetValue(file)!.Name, Results = rows });
                 return 0;
             }
 
@@ -171,9 +168,53 @@ internal static class EvalCommands
             }
 
             context.Console.Write(table);
-            context.Console.MarkupLine($"[grey]model {Markup.Escape(loaded.Name)}; SIF common component fitted on {Markup.Escape(loaded.Sif.FittedOn)}[/]");
+            context.Console.MarkupLine($"[grey]{Markup.Escape(note)}[/]");
             return 0;
         });
         return command;
     }
+
+    private static StsRow EvaluateStatic(WordVectorModel loaded, StaticPooling pooling, IReadOnlyList<(string First, string Second, double Score)> pairs)
+    {
+        var embedder = loaded.CreateEmbedder(pooling);
+        var predicted = new List<double>();
+        var gold = new List<double>();
+        var skipped = 0;
+        foreach (var (first, second, score) in pairs)
+        {
+            try
+            {
+                var a = embedder.Embed(first).Vector;
+                var b = embedder.Embed(second).Vector;
+                predicted.Add(System.Numerics.Tensors.TensorPrimitives.Dot<float>(a, b));
+                gold.Add(score);
+            }
+            catch (NoKnownWordsException)
+            {
+                skipped++;
+            }
+        }
+
+        return new StsRow(pooling.ToString(), pairs.Count, skipped, Correlation.Spearman(predicted, gold), Correlation.Pearson(predicted, gold),
+            pooling == StaticPooling.Sif ? loaded.Sif.FittedOn : null);
+    }
+
+    private static async Task<StsRow> EvaluateTransformer(
+        IEmbeddingGenerator<string, Embedding<float>> generator, IReadOnlyList<(string First, string Second, double Score)> pairs, CliContext context, CancellationToken cancellationToken)
+    {
+        var space = generator.GetService<EmbeddingSpace>()!;
+        context.Note($"embedding {pairs.Count * 2:N0} sentences with {space.ModelId}");
+        var sentences = pairs.SelectMany(p => new[] { p.First, p.Second }).ToList();
+        var vectors = await generator.GenerateAsync(sentences, cancellationToken: cancellationToken);
+        var predicted = new List<double>(pairs.Count);
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            predicted.Add(System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(vectors[2 * i].Vector.Span, vectors[(2 * i) + 1].Vector.Span));
+        }
+
+        var gold = pairs.Select(p => p.Score).ToList();
+        return new StsRow(space.ModelId.Split('/')[^1], pairs.Count, 0, Correlation.Spearman(predicted, gold), Correlation.Pearson(predicted, gold), null);
+    }
+
+    private sealed record StsRow(string Pooling, int Pairs, int Skipped, double Spearman, double Pearson, string? SifFittedOn);
 }

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Microsoft.Extensions.AI;
+using Quiver.Core.Spaces;
 using Quiver.Models.Catalogue;
+using Quiver.Models.Static;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
 using Quiver.Store.Index;
@@ -35,10 +38,11 @@ internal static class IndexCommands
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var generator = InstalledModels.Open(context.Paths, result.GetValue(model)!).CreateGenerator(result.GetValue(pooling));
+            using var generator = InstalledModels.OpenTextGenerator(context.Paths, result.GetValue(model)!, result.GetValue(pooling));
+            var space = generator.GetService<EmbeddingSpace>()!;
             var store = CollectionStore.FromPaths(context.Paths);
             var indexOptions = IndexOptions.Default with { Quantization = result.GetValue(quantization) };
-            using var target = store.OpenOrCreate(result.GetValue(collection)!, new CollectionOptions(generator.Space, indexOptions));
+            using var target = store.OpenOrCreate(result.GetValue(collection)!, new CollectionOptions(space, indexOptions));
             var indexer = new FolderIndexer(generator, new ParagraphChunker(result.GetValue(maxChars)));
             var path = result.GetValue(folder)!.FullName;
             var summary = await context.ErrorConsole.Progress()
@@ -114,22 +118,26 @@ internal static class IndexCommands
         {
             query, collection, top, where, ef,
         };
-        command.SetAction(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
             var store = CollectionStore.FromPaths(context.Paths);
             using var target = store.Open(result.GetValue(collection)!);
-            var generator = GeneratorFor(context, target);
+            using var generator = GeneratorFor(context, target);
             var text = result.GetValue(query)!;
-            var embedding = generator.Embedder.Embed(text);
+            var space = generator.GetService<EmbeddingSpace>()!;
+            var embedding = (await generator.GenerateAsync([text], cancellationToken: cancellationToken))[0];
+
+            // Word-vector models say which query words they did not know, so a user can rephrase.
+            IReadOnlyList<string> unknown = generator is StaticEmbeddingGenerator words ? words.Embedder.Embed(text).Unknown : [];
             var conditions = (result.GetValue(where) ?? []).Select(PayloadFilter.ParseCondition).ToList();
-            var hits = target.Search(embedding.Vector, result.GetValue(top), conditions.Count > 0 ? new PayloadFilter(conditions) : null, generator.Space, result.GetValue(ef));
+            var hits = target.Search(embedding.Vector.ToArray(), result.GetValue(top), conditions.Count > 0 ? new PayloadFilter(conditions) : null, space, result.GetValue(ef));
             if (result.GetValue(CliOptions.Json))
             {
                 context.WriteJson(new
                 {
                     Query = text,
                     Collection = target.Name,
-                    UnknownWords = embedding.Unknown,
+                    UnknownWords = unknown,
                     Hits = hits.Select(h => new { h.Id, h.Score, h.Payload, h.Text }),
                 });
                 return 0;
@@ -148,9 +156,9 @@ internal static class IndexCommands
             }
 
             context.Console.Write(table);
-            if (embedding.Unknown.Count > 0)
+            if (unknown.Count > 0)
             {
-                context.Console.MarkupLine($"[grey]unknown words ignored: {Markup.Escape(string.Join(", ", embedding.Unknown))}[/]");
+                context.Console.MarkupLine($"[grey]unknown words ignored: {Markup.Escape(string.Join(", ", unknown))}[/]");
             }
 
             return 0;
@@ -297,18 +305,27 @@ internal static class IndexCommands
         i.Path,
     };
 
-    // The collection names its model and pooling ("glove-100/sif"); its space must match the installed model's exactly.
-    private static Models.Static.StaticEmbeddingGenerator GeneratorFor(CliContext context, Collection collection)
+    // The collection names its model and pooling ("glove-100/sif", "minilm/mean"); its space must match the installed model's exactly.
+    private static IEmbeddingGenerator<string, Embedding<float>> GeneratorFor(CliContext context, Collection collection)
     {
         var parts = collection.Space.ModelId.Split('/');
-        if (parts.Length != 2 || !Enum.TryParse<Models.Static.StaticPooling>(parts[1], ignoreCase: true, out var pooling))
+        if (parts.Length != 2 || !InstalledModels.IsInstalled(context.Paths, parts[0]))
         {
             throw new Core.QuiverException(
-                $"Collection '{collection.Name}' holds vectors from {collection.Space}, which no installed text model produces; search it with vectors instead.");
+                $"Collection '{collection.Name}' holds vectors from {collection.Space}, which no installed text model produces; install that model or search it with vectors instead.");
         }
 
-        var generator = InstalledModels.Open(context.Paths, parts[0]).CreateGenerator(pooling);
-        collection.Space.EnsureAccepts(generator.Space, $"Collection '{collection.Name}'");
+        var generator = InstalledModels.OpenTextGenerator(context.Paths, parts[0], parts[1]);
+        try
+        {
+            collection.Space.EnsureAccepts(generator.GetService<EmbeddingSpace>()!, $"Collection '{collection.Name}'");
+        }
+        catch
+        {
+            generator.Dispose();
+            throw;
+        }
+
         return generator;
     }
 

