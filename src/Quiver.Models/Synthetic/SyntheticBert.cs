@@ -1,3 +1,5 @@
+using Quiver.Models.Pooling;
+using Quiver.Models.Tokenization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Quiver.Models.Import.Onnx;
@@ -31,6 +33,54 @@ public static class SyntheticBert
     /// </summary>
     public static void WriteFolder(string folder, SyntheticBertOptions options) =>
         WriteFolder(folder, SyntheticBertWeights.Generate(options));
+
+    /// <summary>
+    /// Writes a complete model folder: the files of <see cref="WriteFolder(string, SyntheticBertOptions)"/> plus the
+    /// tokenizer (vocab.txt, tokenizer.json, tokenizer_config.json, special_tokens_map.json) for
+    /// <paramref name="vocabulary"/>, which must have <see cref="SyntheticBertOptions.VocabSize"/> tokens.
+    /// </summary>
+    public static void WriteFolder(string folder, SyntheticBertOptions options, WordPieceVocabulary vocabulary, int maxLength = 512)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        if (vocabulary.Count != options.VocabSize)
+        {
+            throw new ArgumentException($"The vocabulary has {vocabulary.Count:N0} tokens but the model's embedding table has {options.VocabSize:N0} rows.", nameof(vocabulary));
+        }
+
+        WriteFolder(folder, options);
+        WriteTokenizer(folder, vocabulary, maxLength);
+    }
+
+    /// <summary>Writes a lower-casing BERT WordPiece tokenizer for <paramref name="vocabulary"/> in the Hugging Face layout.</summary>
+    public static void WriteTokenizer(string folder, WordPieceVocabulary vocabulary, int maxLength = 512)
+    {
+        Directory.CreateDirectory(folder);
+        var tokenizer = new WordPieceTokenizerOptions();
+        vocabulary.WriteVocabTxt(Path.Combine(folder, "vocab.txt"));
+        TokenizerJson.Write(Path.Combine(folder, TokenizerJson.FileName), vocabulary, tokenizer);
+        WriteJson(Path.Combine(folder, "tokenizer_config.json"), new JsonObject
+        {
+            ["tokenizer_class"] = "BertTokenizer",
+            ["do_lower_case"] = tokenizer.Normalization.Lowercase,
+            ["tokenize_chinese_chars"] = tokenizer.Normalization.HandleChineseChars,
+            ["strip_accents"] = tokenizer.Normalization.StripAccents,
+            ["model_max_length"] = maxLength,
+            ["clean_up_tokenization_spaces"] = true,
+            ["unk_token"] = tokenizer.UnknownToken,
+            ["cls_token"] = tokenizer.StartToken,
+            ["sep_token"] = tokenizer.EndToken,
+            ["pad_token"] = tokenizer.PadToken,
+            ["mask_token"] = "[MASK]",
+        });
+        WriteJson(Path.Combine(folder, "special_tokens_map.json"), new JsonObject
+        {
+            ["unk_token"] = tokenizer.UnknownToken,
+            ["cls_token"] = tokenizer.StartToken,
+            ["sep_token"] = tokenizer.EndToken,
+            ["pad_token"] = tokenizer.PadToken,
+            ["mask_token"] = "[MASK]",
+        });
+    }
 
     internal static void WriteFolder(string folder, SyntheticBertWeights weights)
     {
@@ -196,12 +246,12 @@ public static class SyntheticBert
     private static JsonObject PoolingConfig(SyntheticBertOptions options) => new()
     {
         ["word_embedding_dimension"] = options.Hidden,
-        ["pooling_mode_cls_token"] = options.Pooling == SyntheticBertPooling.Cls,
-        ["pooling_mode_mean_tokens"] = options.Pooling == SyntheticBertPooling.Mean,
-        ["pooling_mode_max_tokens"] = options.Pooling == SyntheticBertPooling.Max,
+        ["pooling_mode_cls_token"] = options.Pooling == PoolingMode.Cls,
+        ["pooling_mode_mean_tokens"] = options.Pooling == PoolingMode.Mean,
+        ["pooling_mode_max_tokens"] = options.Pooling == PoolingMode.Max,
         ["pooling_mode_mean_sqrt_len_tokens"] = false,
         ["pooling_mode_weightedmean_tokens"] = false,
-        ["pooling_mode_lasttoken"] = options.Pooling == SyntheticBertPooling.LastToken,
+        ["pooling_mode_lasttoken"] = options.Pooling == PoolingMode.LastToken,
         ["include_prompt"] = true,
     };
 

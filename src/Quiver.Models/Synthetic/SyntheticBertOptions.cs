@@ -1,3 +1,4 @@
+using Quiver.Models.Pooling;
 namespace Quiver.Models.Synthetic;
 
 /// <summary>
@@ -46,7 +47,7 @@ public sealed record SyntheticBertOptions
     public bool IncludeTokenTypeIds { get; init; } = true;
 
     /// <summary>The pooling written to <c>1_Pooling/config.json</c>; the ONNX model itself always returns every token.</summary>
-    public SyntheticBertPooling Pooling { get; init; } = SyntheticBertPooling.Mean;
+    public PoolingMode Pooling { get; init; } = PoolingMode.Mean;
 
     internal int HeadSize => Hidden / Heads;
 

@@ -1,3 +1,4 @@
+using Quiver.Models.Pooling;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Quiver.Models.Synthetic;
@@ -119,11 +120,11 @@ public sealed class SyntheticBertTests : IDisposable
     }
 
     [Theory]
-    [InlineData(SyntheticBertPooling.Mean, "pooling_mode_mean_tokens")]
-    [InlineData(SyntheticBertPooling.Cls, "pooling_mode_cls_token")]
-    [InlineData(SyntheticBertPooling.Max, "pooling_mode_max_tokens")]
-    [InlineData(SyntheticBertPooling.LastToken, "pooling_mode_lasttoken")]
-    public void Folder_has_the_hugging_face_and_sentence_transformers_layout(SyntheticBertPooling pooling, string poolingFlag)
+    [InlineData(PoolingMode.Mean, "pooling_mode_mean_tokens")]
+    [InlineData(PoolingMode.Cls, "pooling_mode_cls_token")]
+    [InlineData(PoolingMode.Max, "pooling_mode_max_tokens")]
+    [InlineData(PoolingMode.LastToken, "pooling_mode_lasttoken")]
+    public void Folder_has_the_hugging_face_and_sentence_transformers_layout(PoolingMode pooling, string poolingFlag)
     {
         var options = new SyntheticBertOptions { Pooling = pooling, Layers = 3, Hidden = 48, Heads = 6, Intermediate = 96, VocabSize = 500 };
         SyntheticBert.WriteFolder(_folder.Path, options);
