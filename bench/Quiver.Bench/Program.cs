@@ -17,6 +17,15 @@ if (args.Length > 0 && args[0] == "quant")
     return;
 }
 
+switch (args.Length > 0 ? args[0] : string.Empty)
+{
+    case "encoder-model": Encoder.WriteModel(options); return;
+    case "encoder": Encoder.Run(options); return;
+    case "encoder-compare": Encoder.Compare(options); return;
+    case "encoder-memory": Encoder.Memory(options); return;
+    case "gemm": Encoder.Gemm(options); return;
+}
+
 if (args.Length > 0 && args[0] == "collection-filter")
 {
     CollectionFiltered.Run(options);
