@@ -110,7 +110,10 @@ env.useBrowserCache = false;
 
 const tokenizer = await AutoTokenizer.from_pretrained(options.model, { local_files_only: true });
 // transformers.js caps max_length at model_max_length (Infinity when tokenizer_config.json has none).
-const maxLength = options.maxLength ?? tokenizer.model_max_length;
+const maxLength = Math.min(options.maxLength ?? Infinity, tokenizer.model_max_length);
+if (options.maxLength !== null && options.maxLength > maxLength) {
+  process.stderr.write(`embed.mjs: --max-length ${options.maxLength} is above model_max_length; truncating at ${maxLength}\n`);
+}
 
 let model = null;
 if (!options.tokensOnly) {
