@@ -1,10 +1,13 @@
 using System.Text.Json;
+using Quiver.Models.Synthetic;
+using Quiver.Models.Tests.Onnx;
 
 namespace Quiver.Models.Tests.Reference;
 
 /// <summary>
-/// The transformers.js driver itself, on a tiny WordPiece tokenizer: what comes back is in input order, unpadded,
-/// and truncated the way transformers.js truncates, which is what Quiver's tokenizers must reproduce.
+/// The transformers.js driver itself, on a tiny WordPiece tokenizer and a synthetic BERT with its vocabulary: token
+/// ids come back in input order, unpadded, truncated the way transformers.js truncates (which Quiver's tokenizers
+/// must reproduce), and pooled embeddings of a padded batch agree with a naive double-precision forward pass.
 /// </summary>
 public sealed class TransformersJsTests : IDisposable
 {
@@ -50,6 +53,37 @@ public sealed class TransformersJsTests : IDisposable
         Assert.Equal([2, 1, 3], result.TokenIds[0]);
         Assert.Equal([2, 5, 3], result.TokenIds[1]);
         Assert.Equal([2, 3], result.TokenIds[2]);
+    }
+
+    [Theory]
+    [InlineData("mean", false)]
+    [InlineData("mean", true)]
+    [InlineData("cls", false)]
+    [InlineData("cls", true)]
+    public void Embeddings_of_a_padded_batch_match_a_naive_forward_pass(string pooling, bool normalize)
+    {
+        var weights = SyntheticBertWeights.Generate(new SyntheticBertOptions { VocabSize = Vocabulary.Length, InitStd = 0.2 });
+        SyntheticBert.WriteFolder(folder.Path, weights);
+        string[] sentences = ["hello world!", "a", "", "hellos b a b a b", "b a"];
+
+        var result = TransformersJs.Run(folder.Path, sentences, pooling, normalize, batch: 4, threads: 2);
+
+        Assert.Equal(weights.Options.Hidden, result.Summary.Dimensions);
+        for (var i = 0; i < sentences.Length; i++)
+        {
+            var hidden = NaiveBert.Forward(weights, result.TokenIds[i].Select(id => (long)id).ToArray());
+            var expected = pooling == "cls"
+                ? hidden[0]
+                : Enumerable.Range(0, hidden[0].Length).Select(j => hidden.Average(token => token[j])).ToArray();
+            var norm = normalize ? Math.Sqrt(expected.Sum(x => x * x)) : 1;
+            var actual = result.Embeddings![i];
+            for (var j = 0; j < expected.Length; j++)
+            {
+                Assert.True(
+                    Math.Abs((expected[j] / norm) - actual[j]) <= 1e-5,
+                    $"sentence {i}, dimension {j}: transformers.js {actual[j]}, naive {expected[j] / norm}");
+            }
+        }
     }
 
     private static void WriteTokenizer(string path, int modelMaxLength)
