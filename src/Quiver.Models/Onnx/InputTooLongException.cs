@@ -6,7 +6,7 @@ namespace Quiver.Models.Onnx;
 public sealed class InputTooLongException(int index, int tokens, int maxTokens)
     : QuiverException(
         $"Input {index} has {tokens:N0} tokens but the model accepts at most {maxTokens:N0} (special tokens included). " +
-        "Shorten it, or choose truncation (TruncationPolicy.Truncate, --truncate) or chunking (TruncationPolicy.Chunk, --chunk).")
+        "Shorten it, or let Quiver truncate it (TruncationPolicy.Truncate; --truncation Truncate) or embed it in overlapping windows (TruncationPolicy.Chunk; --truncation Chunk).")
 {
     public int Index { get; } = index;
 

@@ -94,6 +94,12 @@ public sealed class TransformerModelFolder
 
         var tokenizerConfig = ReadJson("tokenizer_config.json", required: false);
         Tokenizer = ReadTokenizer(tokenizerConfig, defining);
+
+        // Its model_max_length limits the input even beside tokenizer.json, so it is part of the model's identity.
+        if (tokenizerConfig is not null)
+        {
+            defining.Add(PathOf("tokenizer_config.json"));
+        }
         if (HiddenSize is not null && Int(config, "vocab_size", "config.json") is { } vocabSize && Tokenizer.VocabularySize > vocabSize)
         {
             throw new ModelFolderException(
@@ -153,10 +159,6 @@ public sealed class TransformerModelFolder
         }
 
         defining.Add(vocabPath);
-        if (tokenizerConfig is not null)
-        {
-            defining.Add(PathOf("tokenizer_config.json"));
-        }
 
         var vocabulary = WordPieceVocabulary.ReadVocabTxt(vocabPath);
         string? Special(string key, string fallback) => tokenizerConfig?[key] switch
