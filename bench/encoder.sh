@@ -52,7 +52,6 @@ echo "› speed: $rounds rounds, engines alternating" >&2
 for round in $(seq 1 "$rounds"); do
   node bench/peers/transformersjs/embed.mjs --model "$model" --input "$cache/sts-dev.jsonl" --out "$out/speed-tjs-$round" \
     --pooling mean --normalize --batch 32 --threads "$threads" > /dev/null
-  cp "$out/speed-tjs-$round.json" "$out/speed-tjs-$round.summary.json"
   $bench encoder --model "$model" --input "$cache/sts-dev.jsonl" --pooling mean --batch 32 --threads "$threads" > "$out/speed-quiver-$round.json"
 done
 

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.AI;
-using Quiver.Core.Spaces;
 using System.CommandLine;
+using Microsoft.Extensions.AI;
 using Quiver.Analysis.Evaluation;
 using Quiver.Analysis.Metrics;
 using Quiver.Core;
+using Quiver.Core.Spaces;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Static;
 using Spectre.Console;

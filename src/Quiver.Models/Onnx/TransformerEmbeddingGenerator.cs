@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Quiver.Core.Spaces;
+using Quiver.Models.Internal;
 
 namespace Quiver.Models.Onnx;
 
@@ -83,31 +84,8 @@ public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, 
             cancellationToken);
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(EmbeddingGeneratorMetadata))
-        {
-            return _metadata;
-        }
-
-        if (serviceType == typeof(EmbeddingSpace))
-        {
-            return Space;
-        }
-
-        if (serviceType == typeof(TransformerEncoder))
-        {
-            return Encoder;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is null && serviceType == typeof(TransformerEncoder) ? Encoder : GeneratorServices.Get(this, serviceType, serviceKey, _metadata, Space);
 
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Quiver.Core.Spaces;
+using Quiver.Models.Internal;
 
 namespace Quiver.Models.Static;
 
@@ -56,26 +57,8 @@ public sealed class StaticEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return Task.FromResult(result);
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        if (serviceKey is not null)
-        {
-            return null;
-        }
-
-        if (serviceType == typeof(EmbeddingGeneratorMetadata))
-        {
-            return _metadata;
-        }
-
-        if (serviceType == typeof(EmbeddingSpace))
-        {
-            return Space;
-        }
-
-        return serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        GeneratorServices.Get(this, serviceType, serviceKey, _metadata, Space);
 
     public void Dispose()
     {

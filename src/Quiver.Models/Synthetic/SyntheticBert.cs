@@ -1,8 +1,8 @@
-using Quiver.Models.Pooling;
-using Quiver.Models.Tokenization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Quiver.Models.Import.Onnx;
+using Quiver.Models.Pooling;
+using Quiver.Models.Tokenization;
 using static Quiver.Models.Import.Onnx.Proto.TensorProto.Types;
 
 namespace Quiver.Models.Synthetic;

@@ -1,4 +1,5 @@
 using Quiver.Models.Pooling;
+
 namespace Quiver.Models.Synthetic;
 
 /// <summary>

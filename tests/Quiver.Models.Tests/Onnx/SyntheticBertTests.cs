@@ -1,6 +1,6 @@
-using Quiver.Models.Pooling;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
+using Quiver.Models.Pooling;
 using Quiver.Models.Synthetic;
 
 namespace Quiver.Models.Tests.Onnx;
