@@ -12,10 +12,18 @@ internal static class CliOptions
         Recursive = true,
     };
 
-    public static Option<string> Model() => new("--model", "-m")
+    /// <summary>A text model for sentences: by default use-lite when installed, else glove-100 (SIF).</summary>
+    public static Option<string> TextModel(CliContext context) => new("--model", "-m")
     {
-        Description = "Installed model to use",
-        DefaultValueFactory = _ => ModelCatalogue.DefaultTextModel,
+        Description = $"Installed model to use (default: {ModelCatalogue.PreferredTextModel} when installed, else {ModelCatalogue.DefaultWordModel})",
+        DefaultValueFactory = _ => ModelCatalogue.DefaultTextModel(context.Paths),
+    };
+
+    /// <summary>A word-vector model, for verbs about words.</summary>
+    public static Option<string> WordModel() => new("--model", "-m")
+    {
+        Description = "Installed word-vector model to use",
+        DefaultValueFactory = _ => ModelCatalogue.DefaultWordModel,
     };
 
     public static Option<string?> Pooling() => new("--pooling")

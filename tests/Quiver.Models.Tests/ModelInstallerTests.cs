@@ -194,8 +194,8 @@ public sealed class ModelInstallerTests : IDisposable
     [Fact]
     public void Open_of_a_missing_catalogue_model_tells_how_to_install_it()
     {
-        var e = Assert.Throws<ModelNotInstalledException>(() => InstalledModels.Open(_paths, ModelCatalogue.DefaultTextModel));
-        Assert.Contains($"quiver models install {ModelCatalogue.DefaultTextModel}", e.Message, StringComparison.Ordinal);
+        var e = Assert.Throws<ModelNotInstalledException>(() => InstalledModels.Open(_paths, ModelCatalogue.DefaultWordModel));
+        Assert.Contains($"quiver models install {ModelCatalogue.DefaultWordModel}", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("--file", e.Message, StringComparison.Ordinal);
     }
 

@@ -13,7 +13,7 @@ internal static class EmbedCommand
     public static Command Create(CliContext context)
     {
         var texts = new Argument<string[]>("text") { Description = "One or more texts to embed", Arity = ArgumentArity.OneOrMore };
-        var model = CliOptions.Model();
+        var model = CliOptions.TextModel(context);
         var pooling = CliOptions.Pooling();
         var dimensions = new Option<int?>("--dimensions") { Description = "Transformers: keep the first N dimensions (Matryoshka), renormalised" };
         var truncation = new Option<TruncationPolicy>("--truncation")

@@ -24,7 +24,7 @@ internal static class EvalCommands
     private static Command Words(CliContext context)
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "Folder holding word-analogy/ and word-similarity/", DefaultValueFactory = _ => new DirectoryInfo("../shared/data") };
-        var model = CliOptions.Model();
+        var model = CliOptions.WordModel();
         var restrict = CliOptions.Restrict(30_000);
         var method = new Option<AnalogyMethod>("--method") { Description = "CosAdd (3CosAdd) or CosMul (3CosMul)", DefaultValueFactory = _ => AnalogyMethod.CosAdd };
         var command = new Command(
@@ -114,7 +114,7 @@ internal static class EvalCommands
     private static Command Sts(CliContext context)
     {
         var file = new Argument<FileInfo>("file") { Description = "An STS Benchmark file (TAB separated: score in column 5, sentences in 6 and 7)" };
-        var model = CliOptions.Model();
+        var model = CliOptions.TextModel(context);
         var pooling = new Option<string[]>("--pooling")
         {
             Description = "Pooling(s) to evaluate: sif and/or mean for word vectors (default both); mean, cls, max, last-token for transformers (default the model's own)",

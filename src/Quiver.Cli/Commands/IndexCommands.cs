@@ -20,7 +20,7 @@ internal static class IndexCommands
     {
         var folder = new Argument<DirectoryInfo>("folder") { Description = "Folder of .txt and .md files (searched recursively)" };
         var collection = CliOptions.Collection();
-        var model = CliOptions.Model();
+        var model = CliOptions.TextModel(context);
         var pooling = CliOptions.Pooling();
         var maxChars = new Option<int>("--max-chars") { Description = "Largest chunk, in characters; paragraphs are packed up to it", DefaultValueFactory = _ => 1000 };
         var quantization = new Option<QuantizationKind>("--quantization")

@@ -18,7 +18,7 @@ internal static class WordCommands
     private static Command Similar(CliContext context)
     {
         var word = new Argument<string>("word") { Description = "The word to find neighbours of" };
-        var model = CliOptions.Model();
+        var model = CliOptions.WordModel();
         var top = CliOptions.Top(10);
         var restrict = CliOptions.Restrict(0);
         var command = new Command("similar", "The words closest to a word by cosine similarity.\n\nExample: quiver similar frog -k 5")
@@ -41,7 +41,7 @@ internal static class WordCommands
         var positive = new Argument<string>("word") { Description = "The word to start from (king)" };
         var negative = new Argument<string>("minus") { Description = "The word to subtract (man)" };
         var plus = new Argument<string>("plus") { Description = "The word to add (woman)" };
-        var model = CliOptions.Model();
+        var model = CliOptions.WordModel();
         var top = CliOptions.Top(5);
         var restrict = CliOptions.Restrict(0);
         var method = new Option<AnalogyMethod>("--method") { Description = "CosAdd (3CosAdd) or CosMul (3CosMul)", DefaultValueFactory = _ => AnalogyMethod.CosAdd };
@@ -72,7 +72,7 @@ internal static class WordCommands
     private static Command OddOneOut(CliContext context)
     {
         var words = new Argument<string[]>("words") { Description = "Three or more words", Arity = new ArgumentArity(3, 100) };
-        var model = CliOptions.Model();
+        var model = CliOptions.WordModel();
         var command = new Command("odd-one-out", "The word that fits least with the others.\n\nExample: quiver odd-one-out breakfast cereal dinner lunch")
         {
             words, model,

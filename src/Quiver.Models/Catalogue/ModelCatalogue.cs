@@ -5,8 +5,15 @@ namespace Quiver.Models.Catalogue;
 /// <summary>The models <c>quiver models install NAME</c> can fetch.</summary>
 public static class ModelCatalogue
 {
-    /// <summary>The text model used when none is named.</summary>
-    public const string DefaultTextModel = "glove-100";
+    /// <summary>The word-vector model used when none is named (similar, analogy, eval words), and the text model's fallback.</summary>
+    public const string DefaultWordModel = "glove-100";
+
+    /// <summary>The sentence encoder that becomes the default text model once it is installed.</summary>
+    public const string PreferredTextModel = "use-lite";
+
+    /// <summary>The text model used when none is named: Universal Sentence Encoder lite if installed, else glove-100 with SIF.</summary>
+    public static string DefaultTextModel(Core.QuiverPaths paths) =>
+        InstalledModels.IsInstalled(paths, PreferredTextModel) ? PreferredTextModel : DefaultWordModel;
 
     public static IReadOnlyList<CatalogueEntry> Entries { get; } =
     [

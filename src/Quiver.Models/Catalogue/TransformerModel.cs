@@ -56,8 +56,11 @@ public sealed class TransformerModel
             revision += "-p" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prompt)))[..8];
         }
 
-        return new EmbeddingSpace($"{Name}/{PoolingName(encoder.Pooling)}", revision, encoder.Dimensions, DistanceMetric.Cosine, encoder.Normalize);
+        return new EmbeddingSpace($"{Name}/{(encoder.OutputIsPooled ? PooledName : PoolingName(encoder.Pooling))}", revision, encoder.Dimensions, DistanceMetric.Cosine, encoder.Normalize);
     }
+
+    /// <summary>The pooling name of a model whose graph pools itself.</summary>
+    public const string PooledName = "pooled";
 
     public static string PoolingName(PoolingMode pooling) => pooling switch
     {
@@ -67,7 +70,7 @@ public sealed class TransformerModel
 
     public static PoolingMode? ParsePooling(string? name) => name?.ToLowerInvariant() switch
     {
-        null or "" => null,
+        null or "" or PooledName => null,
         "mean" => PoolingMode.Mean,
         "cls" => PoolingMode.Cls,
         "max" => PoolingMode.Max,

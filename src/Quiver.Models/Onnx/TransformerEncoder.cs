@@ -74,6 +74,13 @@ public sealed class TransformerEncoder : IDisposable
                 ?? outputs.FirstOrDefault(o => o.Value.Dimensions.Length == 3).Key
                 ?? throw new ModelFolderException(modelFile, $"the graph has no token-vector output (last_hidden_state, or any [batch, sequence, hidden] output); it has: {string.Join(", ", outputs.Keys)}."), false)
             : ("sentence_embedding", true);
+        if (_outputIsPooled && options.Pooling is { } requested && !outputs.ContainsKey("last_hidden_state"))
+        {
+            throw new ArgumentException(
+                $"{modelFile} gives one pooled vector per input (its output 'sentence_embedding'), not token vectors, so {requested} pooling cannot be applied. Leave Pooling unset.",
+                nameof(options));
+        }
+
         var output = outputs[_outputName];
         var declared = output.Dimensions.Length > 0 ? output.Dimensions[^1] : -1;
         if (declared > 0 && model.HiddenSize is { } hidden && hidden != declared && !_outputIsPooled)
@@ -94,7 +101,11 @@ public sealed class TransformerEncoder : IDisposable
 
     public TransformerEncoderOptions Options { get; }
 
+    /// <summary>How token vectors are pooled; unused when <see cref="OutputIsPooled"/>.</summary>
     public PoolingMode Pooling { get; }
+
+    /// <summary>Whether the graph itself returns one vector per input (a sentence_embedding output), so no pooling runs here.</summary>
+    public bool OutputIsPooled => _outputIsPooled;
 
     public bool Normalize { get; }
 
