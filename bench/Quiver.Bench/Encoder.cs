@@ -42,7 +42,7 @@ internal static class Encoder
         var sentences = ReadSentences(options.Get("input", "bench/.cache/sts-dev.jsonl"));
         var threads = Int(options, "threads", 2);
         var batch = Int(options, "batch", 32);
-        var pooling = TransformerModel.ParsePooling(options.Get("pooling", "mean"));
+        var pooling = TransformerModel.ParsePooling(options.Get("pooling", string.Empty));
         var encoderOptions = new TransformerEncoderOptions
         {
             Threads = threads,
@@ -176,6 +176,58 @@ internal static class Encoder
         }));
     }
 
+    /// <summary>Sentences/s of an installed word-vector model with SIF pooling, for comparison with the encoders.</summary>
+    public static void Static(Args options)
+    {
+        var sentences = ReadSentences(options.Get("input", "bench/.cache/sts-dev.jsonl"));
+        var model = InstalledModels.Open(Quiver.Core.QuiverPaths.FromEnvironment(), options.Get("model", "glove-100"));
+        var embedder = model.CreateEmbedder(Quiver.Models.Static.StaticPooling.Sif);
+        foreach (var sentence in sentences.Take(100))
+        {
+            TryEmbed(embedder, sentence);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var embedded = sentences.Count(sentence => TryEmbed(embedder, sentence));
+        var seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(JsonSerializer.Serialize(new { engine = $"quiver {model.Name} sif", sentences = sentences.Count, embedded, seconds, sentences_per_second = sentences.Count / seconds }));
+    }
+
+    /// <summary>STS Spearman of vectors another engine wrote (rows 2i and 2i+1 are pair i), to set beside quiver eval sts.</summary>
+    public static void StsFromVectors(Args options)
+    {
+        var pairs = Quiver.Analysis.Evaluation.EvaluationData.ReadSts(options.Get("file", "../shared/data/sts/sts-dev.csv"));
+        var vectors = ReadMatrix(options.Get("vectors", string.Empty));
+        var d = vectors.Length / (pairs.Count * 2);
+        var predicted = new List<double>(pairs.Count);
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            predicted.Add(System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(vectors.AsSpan(2 * i * d, d), vectors.AsSpan(((2 * i) + 1) * d, d)));
+        }
+
+        var gold = pairs.Select(p => p.Score).ToList();
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            pairs = pairs.Count,
+            dimensions = d,
+            spearman = Quiver.Analysis.Metrics.Correlation.Spearman(predicted, gold),
+            pearson = Quiver.Analysis.Metrics.Correlation.Pearson(predicted, gold),
+        }));
+    }
+
+    private static bool TryEmbed(Quiver.Models.Static.StaticEmbedder embedder, string sentence)
+    {
+        try
+        {
+            embedder.Embed(sentence);
+            return true;
+        }
+        catch (Quiver.Models.Static.NoKnownWordsException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The FP32 GEMM rate ONNX Runtime's MatMul reaches here: the peak the encoder's own GEMMs could reach.</summary>
     public static void Gemm(Args options)
     {
@@ -221,12 +273,17 @@ internal static class Encoder
     /// The FP32 multiply-adds × 2 of one pass over the inputs as Quiver batches them (padding included): the dense
     /// layers (4·H² + 2·H·I per token per layer) and attention (2·S·H for scores and 2·S·H for the weighted sum).
     /// </summary>
-    private static double ModelFlops(TransformerEncoder encoder, IReadOnlyList<string> sentences)
+    private static double? ModelFlops(TransformerEncoder encoder, IReadOnlyList<string> sentences)
     {
         var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(encoder.Model.Folder, "config.json"))).RootElement;
+        if (!config.TryGetProperty("intermediate_size", out var intermediate) || !config.TryGetProperty("num_hidden_layers", out var count))
+        {
+            return null;
+        }
+
         double h = config.GetProperty("hidden_size").GetInt32();
-        double i = config.GetProperty("intermediate_size").GetInt32();
-        double layers = config.GetProperty("num_hidden_layers").GetInt32();
+        double i = intermediate.GetInt32();
+        double layers = count.GetInt32();
         var lengths = sentences.Select(s => encoder.Tokenize(s).Ids.Length).OrderBy(l => l).ToList();
         double flops = 0;
         for (var at = 0; at < lengths.Count; at += encoder.Options.MaxBatchSize)

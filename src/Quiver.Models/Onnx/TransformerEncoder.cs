@@ -248,6 +248,12 @@ public sealed class TransformerEncoder : IDisposable
         {
             var content = contents[i];
             totals[i] = content.Count + (MaxLength - _contentLimit);
+            if (totals[i] == 0)
+            {
+                throw new QuiverException(
+                    $"Input {reportedOffset + start + i} has no tokens (it is empty), and this model adds no special tokens, so there is nothing to embed. Leave empty texts out or give them some text.");
+            }
+
             if (content.Count <= _contentLimit)
             {
                 sequences.Add((i, Wrap(content, 0, content.Count)));

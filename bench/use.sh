@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Universal Sentence Encoder lite: Quiver's imported ONNX model against the original TensorFlow.js graph model
+# (tfjs-core/-converter/-backend-cpu 3.21 and the USE tokenizer 1.3.3, bench/peers/use) in the same run, over the
+# 3,000 sentences of the STS Benchmark dev set: identical token ids, cosine per sentence, STS Spearman of both, and
+# sentences/s of both (batch 32, same threads) and of glove-100 SIF.
+# Usage: bench/use.sh [THREADS] [DATA_DIR]   (installs use-lite and glove-100 into QUIVER_HOME if missing)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+threads="${1:-2}"
+data="${2:-../shared/data}"
+cache=bench/.cache
+out=$cache/results/use
+mkdir -p "$out"
+home="${QUIVER_HOME:-$HOME/.quiver}"
+
+[ -f "$data/sts/sts-dev.csv" ] || { echo "use.sh: $data/sts/sts-dev.csv is missing; pass the data folder as the 2nd argument" >&2; exit 2; }
+(cd bench/peers/use && [ -f node_modules/@tensorflow/tfjs-core/package.json ] || npm ci --ignore-scripts --no-audit --no-fund)
+dotnet build bench/Quiver.Bench -c Release -nologo -v quiet -tl:off > /dev/null
+bench="dotnet bench/Quiver.Bench/bin/Release/net10.0/Quiver.Bench.dll"
+./quiver models install use-lite >&2
+./quiver models install glove-100 >&2
+
+node -e '
+  const fs = require("fs");
+  const lines = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(l => l.length);
+  fs.writeFileSync(process.argv[2], lines.flatMap(l => l.split("\t").slice(5, 7)).map(s => JSON.stringify(s)).join("\n") + "\n");
+' "$data/sts/sts-dev.csv" "$cache/sts-dev.jsonl"
+
+echo "› TensorFlow.js reference" >&2
+node bench/peers/use/embed.mjs --input "$cache/sts-dev.jsonl" --out "$out/tfjs" --batch 32 > /dev/null
+echo "› Quiver" >&2
+$bench encoder --model "$home/models/use-lite" --input "$cache/sts-dev.jsonl" --out "$out/quiver" --batch 32 --threads "$threads" > "$out/quiver.json"
+$bench encoder-compare --ours "$out/quiver" --theirs "$out/tfjs" > "$out/parity.json"
+$bench static --model glove-100 --input "$cache/sts-dev.jsonl" > "$out/glove.json"
+$bench sts-from-vectors --file "$data/sts/sts-dev.csv" --vectors "$out/tfjs.f32" > "$out/tfjs-sts.json"
+./quiver eval sts "$data/sts/sts-dev.csv" --model use-lite --json > "$out/quiver-sts.json"
+./quiver eval sts "$data/sts/sts-dev.csv" --model glove-100 --pooling sif --json > "$out/glove-sts.json"
+
+node -e '
+  const fs = require("fs"); const dir = process.argv[1];
+  const r = (n) => JSON.parse(fs.readFileSync(`${dir}/${n}`, "utf8"));
+  const p = r("parity.json"), q = r("quiver.json"), t = r("tfjs.json"), g = r("glove.json");
+  const qs = r("quiver-sts.json").results[0], gs = r("glove-sts.json").results[0], ts = r("tfjs-sts.json");
+  console.log(`parity on ${p.sentences} sentences: token ids identical ${p.token_ids_identical}, min cosine ${p.min_cosine.toFixed(6)} (sentence ${p.worst_sentence}), max |diff| ${p.max_abs_difference.toExponential(2)}`);
+  console.log(`STS-B dev Spearman x100: Quiver use-lite ${(100 * qs.spearman).toFixed(2)}, TensorFlow.js reference ${(100 * ts.spearman).toFixed(2)}, glove-100 SIF ${(100 * gs.spearman).toFixed(2)}`);
+  console.log(`sentences/s: Quiver use-lite ${q.sentences_per_second.toFixed(1)} (${q.threads} threads), TensorFlow.js ${t.sentences_per_second.toFixed(1)} -> ${(q.sentences_per_second / t.sentences_per_second).toFixed(1)}x; glove-100 SIF ${g.sentences_per_second.toFixed(0)}`);
+  console.log(`Quiver padding overhead ${(100 * q.padding_overhead).toFixed(1)}%, ${q.tokens_per_second.toFixed(0)} tokens/s`);
+' "$out"
