@@ -34,7 +34,7 @@ internal static class TransformersJs
                 return;
             }
 
-            using (AcquireInstallLock())
+            using (AcquireInstallLock(DriverFolder))
             {
                 if (!IsInstalled())
                 {
@@ -139,7 +139,7 @@ internal static class TransformersJs
         }
     }
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
@@ -150,7 +150,7 @@ internal static class TransformersJs
         }
 
         throw new InvalidOperationException(
-            $"No folder above {AppContext.BaseDirectory} holds Quiver.slnx; the transformers.js reference lives in the repository.");
+            $"No folder above {AppContext.BaseDirectory} holds Quiver.slnx; the JavaScript references (bench/peers) live in the repository.");
     }
 
     private static bool IsInstalled()
@@ -176,11 +176,12 @@ internal static class TransformersJs
         return true;
     }
 
-    // .NET takes FileShare.None as an exclusive advisory lock (flock on Unix), released when the process dies.
-    private static FileStream AcquireInstallLock()
+    // Held while npm ci runs in the folder, across processes: .NET takes FileShare.None as an exclusive advisory lock
+    // (flock on Unix), released when the process dies.
+    internal static FileStream AcquireInstallLock(string folder)
     {
-        var name = "quiver-transformersjs-" + Convert.ToHexString(
-            System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(DriverFolder)))[..16] + ".lock";
+        var name = "quiver-npm-ci-" + Convert.ToHexString(
+            System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(folder)))[..16] + ".lock";
         var path = Path.Combine(Path.GetTempPath(), name);
         var deadline = DateTime.UtcNow + InstallTimeout;
         while (true)
@@ -197,7 +198,7 @@ internal static class TransformersJs
     }
 
     // Every non-ASCII UTF-16 unit as \uXXXX, so lone surrogates reach JSON.parse as they are.
-    private static string ToJsonLines(IReadOnlyList<string> sentences)
+    internal static string ToJsonLines(IReadOnlyList<string> sentences)
     {
         var text = new StringBuilder();
         foreach (var sentence in sentences)
@@ -275,7 +276,7 @@ internal static class TransformersJs
         return result;
     }
 
-    private static (int ExitCode, string Output, string Error) RunProcess(
+    internal static (int ExitCode, string Output, string Error) RunProcess(
         string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
     {
         var start = new ProcessStartInfo(fileName)
@@ -298,7 +299,7 @@ internal static class TransformersJs
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new InvalidOperationException(
-                $"Could not start '{fileName}' ({e.Message}): the transformers.js reference needs Node.js 20+ and npm on PATH.", e);
+                $"Could not start '{fileName}' ({e.Message}): the JavaScript references (bench/peers) need Node.js 20+ and npm on PATH.", e);
         }
 
         using (process)
