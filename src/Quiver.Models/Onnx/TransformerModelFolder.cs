@@ -14,6 +14,9 @@ namespace Quiver.Models.Onnx;
 /// </summary>
 public sealed class TransformerModelFolder
 {
+    /// <summary>A SentencePiece vocabulary as [piece, score] pairs (Universal Sentence Encoder's format), used when there is no tokenizer.json.</summary>
+    public const string SentencePieceVocabularyFile = "sentencepiece_vocab.json";
+
     private TransformerModelFolder(string folder)
     {
         Folder = folder;
@@ -152,10 +155,24 @@ public sealed class TransformerModelFolder
             }
         }
 
+        var pieces = PathOf(SentencePieceVocabularyFile);
+        if (File.Exists(pieces))
+        {
+            defining.Add(pieces);
+            try
+            {
+                return new SentencePieceTextTokenizer(SentencePieceVocabulary.ReadUseJson(pieces));
+            }
+            catch (Exception e) when (e is not ModelFolderException)
+            {
+                throw new ModelFolderException(pieces, e.Message, e);
+            }
+        }
+
         var vocabPath = PathOf("vocab.txt");
         if (!File.Exists(vocabPath))
         {
-            throw new ModelFolderException(Folder, "no tokenizer: expected tokenizer.json, or vocab.txt with tokenizer_config.json.");
+            throw new ModelFolderException(Folder, $"no tokenizer: expected tokenizer.json, {SentencePieceVocabularyFile}, or vocab.txt with tokenizer_config.json.");
         }
 
         defining.Add(vocabPath);
