@@ -24,6 +24,7 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "encoder-compare": Encoder.Compare(options); return;
     case "encoder-memory": Encoder.Memory(options); return;
     case "gemm": Encoder.Gemm(options); return;
+    case "use-parity": UseParity.Run(options); return;
 }
 
 if (args.Length > 0 && args[0] == "collection-filter")
