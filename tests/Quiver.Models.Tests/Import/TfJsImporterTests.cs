@@ -136,8 +136,12 @@ public sealed class TfJsImporterTests
         model.Op("vector", "SparseToDense",
             [model.IntWeight("positions", 0, 3), model.IntWeight("length", 5), model.Weight("nine", [9], []), model.Weight("zero", [0], [])]);
 
+        model.Op("single", "SparseToDense",
+            [model.IntWeight("position", [3], []), model.IntWeight("size", 5), model.Weight("one", [1], []), model.Weight("none", [0], [])]);
+
         model.Run("dense").ShouldBe([2, 3], [-1, 5, -1, -1, -1, 7]);
         model.Run("vector").ShouldBe([5], [9, 0, 0, 9, 0]);
+        model.Run("single").ShouldBe([5], [0, 0, 0, 1, 0]);
     }
 
     [Fact]
@@ -215,13 +219,16 @@ public sealed class TfJsImporterTests
     }
 
     [Fact]
-    public void MatMul_transposes_b()
+    public void MatMul_transposes_a_and_b()
     {
         using var model = new TfJsModelFixture();
-        model.Op("product", "MatMul", [model.Weight("a", [1, 2, 3, 4, 5, 6], 2, 3), model.Weight("b", [1, 0, 1, 0, 1, 0], 2, 3)],
-            ("transpose_a", Attr.B(false)), ("transpose_b", Attr.B(true)));
+        var a = model.Weight("a", [1, 2, 3, 4, 5, 6], 2, 3);
+        var b = model.Weight("b", [1, 0, 1, 0, 1, 0], 2, 3);
+        model.Op("product", "MatMul", [a, b], ("transpose_a", Attr.B(false)), ("transpose_b", Attr.B(true)));
+        model.Op("gram", "MatMul", [a, b], ("transpose_a", Attr.B(true)));
 
-        model.Run().ShouldBe([2, 2], [4, 2, 10, 5]);
+        model.Run("product").ShouldBe([2, 2], [4, 2, 10, 5]);
+        model.Run("gram").ShouldBe([3, 3], [1, 4, 1, 2, 5, 2, 3, 6, 3]);
     }
 
     [Theory]
@@ -277,6 +284,12 @@ public sealed class TfJsImporterTests
     [InlineData("Exp", 1, Math.E)]
     [InlineData("Sigmoid", 0, 0.5)]
     [InlineData("Neg", 2, -2)]
+    [InlineData("Abs", -2.5, 2.5)]
+    [InlineData("Floor", -1.5, -2)]
+    [InlineData("Ceil", -1.5, -1)]
+    [InlineData("Log", Math.E, 1)]
+    [InlineData("Sqrt", 9, 3)]
+    [InlineData("Reciprocal", 4, 0.25)]
     public void Unary_ops_compute_their_function(string op, double x, double expected)
     {
         using var model = new TfJsModelFixture();
@@ -296,6 +309,9 @@ public sealed class TfJsImporterTests
     [InlineData("Less", new double[] { 1, 0 })]
     [InlineData("Greater", new double[] { 0, 1 })]
     [InlineData("Equal", new double[] { 0, 0 })]
+    [InlineData("LessEqual", new double[] { 1, 0 })]
+    [InlineData("GreaterEqual", new double[] { 0, 1 })]
+    [InlineData("Pow", new double[] { 1, 0.5 })]
     public void Binary_ops_broadcast_and_compare(string op, double[] expected)
     {
         using var model = new TfJsModelFixture();
@@ -310,12 +326,75 @@ public sealed class TfJsImporterTests
         using var model = new TfJsModelFixture();
         var x = model.Placeholder("x", "DT_FLOAT", 2, 2);
         model.Op("softmax", "Softmax", [x]);
+        model.Op("log_softmax", "LogSoftmax", [x]);
         var positive = model.Op("positive", "Greater", [x, model.Weight("two", [2], [])]);
         model.Op("not", "LogicalNot", [positive]);
 
         var input = Input.Floats("x", [1, 2, 3, 3], 2, 2);
         model.Run("softmax", inputs: input).ShouldBe([2, 2], [1 / (1 + Math.E), Math.E / (1 + Math.E), 0.5, 0.5]);
+        model.Run("log_softmax", inputs: input).ShouldBe([2, 2], [-Math.Log(1 + Math.E), 1 - Math.Log(1 + Math.E), -Math.Log(2), -Math.Log(2)]);
         model.Run("not", inputs: input).ShouldBe([2, 2], [1, 1, 0, 0]);
+    }
+
+    [Fact]
+    public void Logical_ops_read_bool_constants()
+    {
+        using var model = new TfJsModelFixture();
+        var positive = model.Op("positive", "Greater", [model.Placeholder("x", "DT_FLOAT", 2), model.Weight("zero", [0], [])]);
+        var mask = model.InlineConst("mask", "DT_BOOL", [2], new JsonObject { ["boolVal"] = new JsonArray(true, false) });
+        model.Op("and", "LogicalAnd", [positive, mask]);
+        model.Op("or", "LogicalOr", [positive, mask]);
+
+        var input = Input.Floats("x", [1, 1], 2);
+        model.Run("and", inputs: input).ShouldBe([2], [1, 0]);
+        model.Run("or", inputs: Input.Floats("x", [-1, -1], 2)).ShouldBe([2], [1, 0]);
+    }
+
+    [Fact]
+    public void Slice_takes_begin_and_size_with_minus_one_to_the_end()
+    {
+        using var model = new TfJsModelFixture();
+        var x = model.Placeholder("x", "DT_FLOAT", 2, 3, 4);
+        model.Op("slice", "Slice", [x, model.IntWeight("begin", 0, 1, 1), model.IntWeight("size", -1, 1, 2)]);
+
+        model.Run(inputs: Input.Floats("x", Cube, 2, 3, 4)).ShouldBe([2, 1, 2], [5, 6, 17, 18]);
+    }
+
+    [Fact]
+    public void Pack_on_the_last_axis_interleaves_and_Squeeze_without_dims_drops_every_one()
+    {
+        using var model = new TfJsModelFixture();
+        var a = model.Weight("a", [1, 2], 2);
+        var b = model.Weight("b", [3, 4], 2);
+        model.Op("pack", "Pack", [a, b], ("axis", Attr.I(-1)), ("N", Attr.I(2)));
+        model.Op("squeeze", "Squeeze", [model.Weight("column", [5, 6], 1, 2, 1)]);
+
+        model.Run("pack").ShouldBe([2, 2], [1, 3, 2, 4]);
+        model.Run("squeeze").ShouldBe([2], [5, 6]);
+    }
+
+    [Fact]
+    public void Conv2D_reads_nchw_with_explicit_padding_and_BiasAdd_nchw_adds_on_axis_1()
+    {
+        using var model = new TfJsModelFixture();
+        var x = model.Placeholder("x", "DT_FLOAT", 1, 1, 2, 2);
+        var conv = model.Op("conv", "Conv2D", [x, model.Weight("two", [2], 1, 1, 1, 1)],
+            ("strides", Attr.Ints(1, 1, 1, 1)), ("padding", Attr.S("EXPLICIT")), ("explicit_paddings", Attr.Ints(0, 0, 0, 0, 1, 0, 0, 1)), ("data_format", Attr.S("NCHW")));
+        model.Op("channels", "BiasAdd", [model.Weight("planes", [1, 2, 3, 4], 1, 2, 1, 2), model.Weight("bias", [10, 20], 2)], ("data_format", Attr.S("NCHW")));
+
+        model.Run("conv", inputs: Input.Floats("x", [1, 2, 3, 4], 1, 1, 2, 2)).ShouldBe([1, 1, 3, 3], [0, 0, 0, 2, 4, 0, 6, 8, 0]);
+        model.Run("channels").ShouldBe([1, 2, 1, 2], [11, 12, 23, 24]);
+    }
+
+    [Fact]
+    public void Conv2D_with_fewer_filter_channels_than_the_input_is_grouped()
+    {
+        // Two groups: output channel g sees input channels 2g and 2g + 1.
+        using var model = new TfJsModelFixture();
+        var x = model.Placeholder("x", "DT_FLOAT", 1, 1, 1, 4);
+        model.Op("conv", "Conv2D", [x, model.Weight("filter", [1, 10, 100, 1000], 1, 1, 2, 2)], ("strides", Attr.Ints(1, 1, 1, 1)), ("padding", Attr.S("VALID")));
+
+        model.Run(inputs: Input.Floats("x", [1, 2, 3, 4], 1, 1, 1, 4)).ShouldBe([1, 1, 1, 2], [201, 4030]);
     }
 
     [Fact]
