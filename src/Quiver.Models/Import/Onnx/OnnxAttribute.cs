@@ -14,6 +14,13 @@ internal static class OnnxAttribute
     public static AttributeProto Float(string name, float value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
 
+    public static AttributeProto String(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
+
+    /// <summary>A tensor-valued attribute, such as ConstantOfShape's <c>value</c>.</summary>
+    public static AttributeProto Tensor(string name, TensorProto value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Tensor, T = value };
+
     public static AttributeProto Ints(string name, params ReadOnlySpan<long> values)
     {
         var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };

@@ -89,6 +89,36 @@ internal sealed class OnnxGraphBuilder
         return AddRawInitializer(name, TensorProto.Types.DataType.Int64, data.Length, bytes, dims);
     }
 
+    /// <summary>An int32 constant stored as little-endian raw data.</summary>
+    public string AddInt32Initializer(string name, ReadOnlySpan<int> data, params ReadOnlySpan<long> dims)
+    {
+        var bytes = new byte[checked(data.Length * sizeof(int))];
+        for (var i = 0; i < data.Length; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * sizeof(int)), data[i]);
+        }
+
+        return AddRawInitializer(name, TensorProto.Types.DataType.Int32, data.Length, bytes, dims);
+    }
+
+    /// <summary>A bool constant, one byte per value as ONNX stores bools in raw data.</summary>
+    public string AddBoolInitializer(string name, ReadOnlySpan<bool> data, params ReadOnlySpan<long> dims)
+    {
+        var bytes = new byte[data.Length];
+        for (var i = 0; i < data.Length; i++)
+        {
+            bytes[i] = data[i] ? (byte)1 : (byte)0;
+        }
+
+        return AddRawInitializer(name, TensorProto.Types.DataType.Bool, data.Length, bytes, dims);
+    }
+
+    /// <summary>The nodes added so far.</summary>
+    public int NodeCount => _graph.Node.Count;
+
+    /// <summary>The initializers added so far.</summary>
+    public int InitializerCount => _graph.Initializer.Count;
+
     /// <summary>Adds a node with one output, named after the node, and returns that output's name.</summary>
     public string AddNode(string opType, IReadOnlyList<string> inputs, params ReadOnlySpan<AttributeProto> attributes) =>
         AddNode(opType, inputs, outputCount: 1, attributes)[0];

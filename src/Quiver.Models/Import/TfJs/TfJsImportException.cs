@@ -1,0 +1,20 @@
+using Quiver.Core;
+
+namespace Quiver.Models.Import.TfJs;
+
+/// <summary>
+/// A TensorFlow.js graph model that cannot be imported: a missing or short weight file, a value the format does not
+/// allow, or an operation the importer does not map, named with the node (and file) it came from.
+/// </summary>
+public sealed class TfJsImportException : QuiverException
+{
+    public TfJsImportException(string message)
+        : base(message)
+    {
+    }
+
+    public TfJsImportException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
