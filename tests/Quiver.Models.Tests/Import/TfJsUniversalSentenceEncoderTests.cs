@@ -12,7 +12,7 @@ public sealed class TfJsUniversalSentenceEncoderTests
     // Token ids and embeddings from the reference: node bench/peers/use/embed.mjs on "Hello world.",
     // "The quick brown fox jumps over the lazy dog, twice." and "one two three" repeated 50 times (150 tokens, which
     // the graph clips to its first 128), tfjs-backend-cpu 3.21.0, one batch.
-    private static readonly long[][] TokenIds =
+    internal static readonly long[][] TokenIds =
     [
         [341, 4125, 311, 6],
         [34, 2280, 3744, 1394, 152, 2009, 7, 132, 9, 6266, 959, 8, 2890, 6],
@@ -20,7 +20,7 @@ public sealed class TfJsUniversalSentenceEncoderTests
     ];
 
     // Components 0-7 and 504-511 of each reference embedding.
-    private static readonly float[][] Heads =
+    internal static readonly float[][] Heads =
     [
         [-0.047306597f, -0.058243249f, -0.0044185249f, -0.0496202f, 0.016602483f, -0.056559037f, 0.058100481f, 0.044930443f],
         [-0.013735832f, -0.040162556f, 0.042466264f, -0.020629456f, -0.0035293412f, 0.064976446f, 0.043056883f, -0.058735367f],

