@@ -94,6 +94,7 @@ internal static class ModelsCommands
                     Catalogue = ModelCatalogue.Entries.Select(e => new
                     {
                         e.Name,
+                        e.Kind,
                         e.Description,
                         Package = e.PackageSpec,
                         e.Sha256,
