@@ -159,4 +159,41 @@ public sealed class EvaluationDataTests : IDisposable
         Assert.Empty(EvaluationData.ReadSimilarityPairs(path));
         Assert.Empty(EvaluationData.ReadSts(path));
     }
+
+    [Fact]
+    public void Image_labels_resolve_files_against_the_csv_folder()
+    {
+        var path = _folder.Write("labels.csv", "file,label,class_name\npng/a_0.png,0,T-shirt\npng/b_9.png,9,Ankle_boot\n");
+        var items = EvaluationData.ReadImageLabels(path);
+        Assert.Equal([(Path.Combine(_folder.Path, "png", "a_0.png"), 0), (Path.Combine(_folder.Path, "png", "b_9.png"), 9)], items);
+
+        var bad = _folder.Write("bad.csv", "file,label\npng/a.png,shirt\n");
+        var error = Assert.Throws<QuiverException>(() => EvaluationData.ReadImageLabels(bad));
+        Assert.Contains("line 2", error.Message);
+    }
+
+    [Fact]
+    public void Digits_are_read_from_the_gzipped_csv()
+    {
+        var path = Path.Combine(_folder.Path, "digits.csv.gz");
+        using (var gzip = new System.IO.Compression.GZipStream(File.Create(path), System.IO.Compression.CompressionLevel.Fastest))
+        using (var writer = new StreamWriter(gzip))
+        {
+            writer.WriteLine(string.Join(',', Enumerable.Range(0, 64).Select(i => i % 17)) + ",7");
+        }
+
+        var digit = Assert.Single(EvaluationData.ReadDigits(path));
+        Assert.Equal(7, digit.Label);
+        Assert.Equal(16, digit.Pixels[16]);
+        Assert.Equal(0, digit.Pixels[17]);
+
+        var bad = Path.Combine(_folder.Path, "bad.csv.gz");
+        using (var gzip = new System.IO.Compression.GZipStream(File.Create(bad), System.IO.Compression.CompressionLevel.Fastest))
+        using (var writer = new StreamWriter(gzip))
+        {
+            writer.WriteLine("1,2,3");
+        }
+
+        Assert.Contains("65 comma-separated", Assert.Throws<QuiverException>(() => EvaluationData.ReadDigits(bad)).Message);
+    }
 }

@@ -97,6 +97,68 @@ public static class EvaluationData
         return pairs;
     }
 
+    /// <summary>
+    /// A labelled image folder's index: CSV with a header whose first two columns are the file (relative to the CSV's
+    /// folder) and an integer label, as ../shared/data/images/fashion-mnist/labels.csv has.
+    /// </summary>
+    public static IReadOnlyList<(string Path, int Label)> ReadImageLabels(string path)
+    {
+        RequireFile(path);
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        var items = new List<(string, int)>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (lineNumber++ == 0 || line.Length == 0)
+            {
+                continue;
+            }
+
+            var fields = line.Split(',');
+            if (fields.Length < 2 || !int.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var label))
+            {
+                throw new QuiverException($"{path}, line {lineNumber}: expected \"file,label,...\" with an integer label but found '{line}'.");
+            }
+
+            items.Add((System.IO.Path.Combine(folder, fields[0]), label));
+        }
+
+        return items;
+    }
+
+    /// <summary>
+    /// scikit-learn's digits.csv.gz: one row per 8×8 digit, 64 grey values from 0 to 16 row-major, then the label.
+    /// </summary>
+    public static IReadOnlyList<(byte[] Pixels, int Label)> ReadDigits(string path)
+    {
+        RequireFile(path);
+        using var file = File.OpenRead(path);
+        using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip);
+        var digits = new List<(byte[], int)>();
+        var lineNumber = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var fields = line.Split(',');
+            var pixels = new byte[64];
+            if (fields.Length != 65 || !int.TryParse(fields[64], NumberStyles.Integer, CultureInfo.InvariantCulture, out var label)
+                || !fields.Take(64).Select((f, i) => byte.TryParse(f, NumberStyles.Integer, CultureInfo.InvariantCulture, out pixels[i]) && pixels[i] <= 16).All(ok => ok))
+            {
+                throw new QuiverException($"{path}, line {lineNumber}: expected 64 grey values from 0 to 16 and a label (65 comma-separated integers).");
+            }
+
+            digits.Add((pixels, label));
+        }
+
+        return digits;
+    }
+
     private static string Lower(string s) => s.ToLowerInvariant();
 
     private static void RequireFile(string path)
