@@ -27,6 +27,8 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "static": Encoder.Static(options); return;
     case "sts-from-vectors": Encoder.StsFromVectors(options); return;
     case "use-parity": UseParity.Run(options); return;
+    case "image-embed": Images.Embed(options); return;
+    case "vectors-compare": Images.Compare(options); return;
 }
 
 if (args.Length > 0 && args[0] == "collection-filter")

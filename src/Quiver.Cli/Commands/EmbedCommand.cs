@@ -12,7 +12,8 @@ internal static class EmbedCommand
 {
     public static Command Create(CliContext context)
     {
-        var texts = new Argument<string[]>("text") { Description = "One or more texts to embed", Arity = ArgumentArity.OneOrMore };
+        var texts = new Argument<string[]>("text") { Description = "One or more texts to embed (with --image: image files)", Arity = ArgumentArity.OneOrMore };
+        var image = new Option<bool>("--image") { Description = $"Embed image files (PNG, JPEG, GIF, BMP, WebP) with an image model (default {ModelCatalogue.DefaultImageModel})" };
         var model = CliOptions.TextModel(context);
         var pooling = CliOptions.Pooling();
         var dimensions = new Option<int?>("--dimensions") { Description = "Transformers: keep the first N dimensions (Matryoshka), renormalised" };
@@ -26,12 +27,48 @@ internal static class EmbedCommand
             "embed",
             "Embed texts and print their vectors as JSON, with token counts (and, for transformers, how many tokens were truncated).\n\n" +
             "Examples:\n  quiver embed \"The cat sat on the mat.\" \"A dog barked.\" --pooling mean\n" +
-            "  quiver embed \"a very long text ...\" --model minilm --truncation Chunk")
+            "  quiver embed \"a very long text ...\" --model minilm --truncation Chunk\n" +
+            "  quiver embed --image photo.jpg scan.png")
         {
-            texts, model, pooling, dimensions, truncation, prompt,
+            texts, model, pooling, dimensions, truncation, prompt, image,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (result.GetValue(image))
+            {
+                var imageModel = InstalledModels.OpenImage(context.Paths, result.GetResult(model) is { Implicit: false } ? result.GetValue(model)! : ModelCatalogue.DefaultImageModel);
+                using var images = imageModel.CreateGenerator();
+                var files = result.GetValue(texts)!;
+                var contents = new List<DataContent>();
+                foreach (var file in files)
+                {
+                    if (!File.Exists(file))
+                    {
+                        throw new Core.QuiverException($"The image file '{file}' does not exist.");
+                    }
+
+                    contents.Add(new DataContent(await File.ReadAllBytesAsync(file, cancellationToken), "application/octet-stream") { Name = file });
+                }
+
+                var vectors = await images.GenerateAsync(contents, cancellationToken: cancellationToken);
+                context.WriteJson(new
+                {
+                    Model = images.Space.ModelId,
+                    images.Space.Revision,
+                    images.Space.Dimensions,
+                    images.Space.Normalized,
+                    Embeddings = files.Zip(vectors, (file, e) => new
+                    {
+                        File = file,
+                        Width = e.AdditionalProperties?["width"],
+                        Height = e.AdditionalProperties?["height"],
+                        Format = e.AdditionalProperties?["format"],
+                        Vector = e.Vector.ToArray(),
+                    }),
+                });
+                return 0;
+            }
+
             var name = result.GetValue(model)!;
             var options = new TransformerEncoderOptions { Dimensions = result.GetValue(dimensions), Truncation = result.GetValue(truncation) };
             if (result.GetValue(prompt) is { } promptValue)

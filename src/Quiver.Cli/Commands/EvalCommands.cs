@@ -18,6 +18,7 @@ internal static class EvalCommands
         var eval = new Command("eval", "Measure quality on real evaluation data.\n\nExample: quiver eval words --data ../shared/data");
         eval.Subcommands.Add(Words(context));
         eval.Subcommands.Add(Sts(context));
+        eval.Subcommands.Add(ImageEvalCommand.Create(context));
         return eval;
     }
 

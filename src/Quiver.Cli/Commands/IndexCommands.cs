@@ -38,6 +38,11 @@ internal static class IndexCommands
         };
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (InstalledModels.Manifest(context.Paths, result.GetValue(model)!).Kind == ImageModel.Kind)
+            {
+                return await IndexImagesAsync(context, result.GetValue(folder)!.FullName, result.GetValue(collection)!, result.GetValue(model)!, result.GetValue(quantization), result.GetValue(CliOptions.Json), cancellationToken);
+            }
+
             using var generator = InstalledModels.OpenTextGenerator(context.Paths, result.GetValue(model)!, result.GetValue(pooling));
             var space = generator.GetService<EmbeddingSpace>()!;
             var store = CollectionStore.FromPaths(context.Paths);
@@ -104,9 +109,38 @@ internal static class IndexCommands
         return command;
     }
 
+    private static async Task<int> IndexImagesAsync(CliContext context, string folder, string collectionName, string modelName, QuantizationKind quantization, bool json, CancellationToken cancellationToken)
+    {
+        using var generator = InstalledModels.OpenImage(context.Paths, modelName).CreateGenerator();
+        var store = CollectionStore.FromPaths(context.Paths);
+        using var target = store.OpenOrCreate(collectionName, new CollectionOptions(generator.Space, IndexOptions.Default with { Quantization = quantization }));
+        var clock = Stopwatch.StartNew();
+        var summary = await new ImageFolderIndexer(generator).IndexAsync(
+            folder,
+            target,
+            new Core.SynchronousProgress<IndexProgress>(p => context.Note($"{p.FilesDone}/{p.FilesTotal} images, {p.FilesDone / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):F0}/s")),
+            cancellationToken);
+        target.Flush();
+        if (json)
+        {
+            context.WriteJson(new { Collection = target.Name, Images = summary.Files, summary.Bytes, ElapsedSeconds = summary.Elapsed.TotalSeconds, summary.Skipped });
+            return 0;
+        }
+
+        context.Console.MarkupLine(
+            $"[green]indexed[/] {summary.Files} images ({summary.Bytes / 1e6:F1} MB) into collection [bold]{Markup.Escape(target.Name)}[/] in {summary.Elapsed.TotalSeconds:F1} s ({summary.Files / Math.Max(summary.Elapsed.TotalSeconds, 1e-3):F1} images/s)");
+        foreach (var skipped in summary.Skipped)
+        {
+            context.Console.MarkupLine($"[yellow]skipped[/] {Markup.Escape(skipped.Path)}: {Markup.Escape(skipped.Reason)}");
+        }
+
+        return 0;
+    }
+
     public static Command CreateSearch(CliContext context)
     {
-        var query = new Argument<string>("query") { Description = "What to look for, in plain words" };
+        var query = new Argument<string?>("query") { Description = "What to look for, in plain words", Arity = ArgumentArity.ZeroOrOne };
+        var image = new Option<FileInfo?>("--image") { Description = "Search an image collection by example: the image file to look like" };
         var collection = CliOptions.Collection();
         var top = CliOptions.Top(5);
         var where = new Option<string[]>("--where") { Description = "Payload filter: key=value, key!=value, key>n, key>=n, key<n, key<=n (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
@@ -114,23 +148,18 @@ internal static class IndexCommands
         var command = new Command(
             "search",
             "Search a collection with a text query, embedded by the collection's own model.\n\n" +
-            "Example: quiver search \"whale hunting at sea\" --collection corpus -k 5 --where path=moby-dick.part00.txt")
+            "Examples:\n  quiver search \"whale hunting at sea\" --collection corpus -k 5 --where path=moby-dick.part00.txt\n" +
+            "  quiver search --image shoe.png --collection photos -k 5")
         {
-            query, collection, top, where, ef,
+            query, collection, top, where, ef, image,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var store = CollectionStore.FromPaths(context.Paths);
             using var target = store.Open(result.GetValue(collection)!);
-            using var generator = GeneratorFor(context, target);
-            var text = result.GetValue(query)!;
-            var space = generator.GetService<EmbeddingSpace>()!;
-            var embedding = (await generator.GenerateAsync([text], cancellationToken: cancellationToken))[0];
-
-            // Word-vector models say which query words they did not know, so a user can rephrase.
-            IReadOnlyList<string> unknown = generator is StaticEmbeddingGenerator words ? words.Embedder.Embed(text).Unknown : [];
+            var (text, vector, space, unknown) = await QueryVectorAsync(context, target, result.GetValue(query), result.GetValue(image), cancellationToken);
             var conditions = (result.GetValue(where) ?? []).Select(PayloadFilter.ParseCondition).ToList();
-            var hits = target.Search(embedding.Vector.ToArray(), result.GetValue(top), conditions.Count > 0 ? new PayloadFilter(conditions) : null, space, result.GetValue(ef));
+            var hits = target.Search(vector, result.GetValue(top), conditions.Count > 0 ? new PayloadFilter(conditions) : null, space, result.GetValue(ef));
             if (result.GetValue(CliOptions.Json))
             {
                 context.WriteJson(new
@@ -304,6 +333,48 @@ internal static class IndexCommands
         i.CreatedAt,
         i.Path,
     };
+
+    // A text query for a text collection, an image file for an image collection; a mix-up is refused with both named.
+    private static async Task<(string Query, float[] Vector, EmbeddingSpace Space, IReadOnlyList<string> Unknown)> QueryVectorAsync(
+        CliContext context, Collection target, string? text, FileInfo? image, CancellationToken cancellationToken)
+    {
+        var parts = target.Space.ModelId.Split('/');
+        if (parts.Length == 2 && parts[1] == "image")
+        {
+            if (image is null)
+            {
+                throw new Core.QuiverException($"Collection '{target.Name}' holds image vectors ({target.Space}); search it by example with --image <file>.");
+            }
+
+            if (!image.Exists)
+            {
+                throw new Core.QuiverException($"The image file '{image.FullName}' does not exist.");
+            }
+
+            using var images = InstalledModels.OpenImage(context.Paths, parts[0]).CreateGenerator();
+            target.Space.EnsureAccepts(images.Space, $"Collection '{target.Name}'");
+            var content = new DataContent(await File.ReadAllBytesAsync(image.FullName, cancellationToken), "application/octet-stream") { Name = image.FullName };
+            return (image.FullName, (await images.GenerateAsync([content], cancellationToken: cancellationToken))[0].Vector.ToArray(), images.Space, []);
+        }
+
+        if (image is not null)
+        {
+            throw new Core.QuiverException($"Collection '{target.Name}' holds text vectors ({target.Space}); --image searches image collections. Give a text query instead.");
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new Core.QuiverException("Give a text query (quiver search \"...\" --collection NAME), or --image <file> for an image collection.");
+        }
+
+        using var generator = GeneratorFor(context, target);
+        var space = generator.GetService<EmbeddingSpace>()!;
+        var embedding = (await generator.GenerateAsync([text], cancellationToken: cancellationToken))[0];
+
+        // Word-vector models say which query words they did not know, so a user can rephrase.
+        IReadOnlyList<string> unknown = generator is StaticEmbeddingGenerator words ? words.Embedder.Embed(text).Unknown : [];
+        return (text, embedding.Vector.ToArray(), space, unknown);
+    }
 
     // The collection names its model and pooling ("glove-100/sif", "minilm/mean"); its space must match the installed model's exactly.
     private static IEmbeddingGenerator<string, Embedding<float>> GeneratorFor(CliContext context, Collection collection)

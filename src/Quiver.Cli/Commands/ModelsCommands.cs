@@ -70,7 +70,12 @@ internal static class ModelsCommands
             }
             else
             {
-                var size = manifest.Kind == TransformerModel.Kind ? $"{manifest.Words:N0}-token vocabulary" : $"{manifest.Words:N0} words";
+                var size = manifest.Kind switch
+                {
+                    TransformerModel.Kind => $"{manifest.Words:N0}-token vocabulary",
+                    ImageModel.Kind => "image model",
+                    _ => $"{manifest.Words:N0} words",
+                };
                 context.Console.MarkupLine(
                     $"[green]installed[/] {Markup.Escape(manifest.Name)} ({manifest.Kind}): {size}, {manifest.Dimensions}-d, revision {manifest.Revision[..12]} ({clock.Elapsed.TotalSeconds:F1} s)");
             }

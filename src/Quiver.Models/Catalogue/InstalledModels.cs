@@ -60,6 +60,18 @@ public static class InstalledModels
         return new TransformerModel(manifest, TransformerModelFolder.Load(Path.Combine(paths.Models, name)));
     }
 
+    /// <summary>Loads an installed image model.</summary>
+    public static ImageModel OpenImage(QuiverPaths paths, string name)
+    {
+        var manifest = Manifest(paths, name);
+        if (manifest.Kind != ImageModel.Kind)
+        {
+            throw new QuiverException($"The model '{name}' is a {manifest.Kind} model; this needs an image model (quiver models install {ModelCatalogue.DefaultImageModel}).");
+        }
+
+        return new ImageModel(manifest, Path.Combine(paths.Models, name));
+    }
+
     /// <summary>
     /// A sentence-embedding generator for any installed text model. <paramref name="pooling"/> names the pooling
     /// (sif or mean for word vectors; mean, cls, max or last-token for transformers); null takes the model's own.

@@ -11,6 +11,9 @@ public static class ModelCatalogue
     /// <summary>The sentence encoder that becomes the default text model once it is installed.</summary>
     public const string PreferredTextModel = "use-lite";
 
+    /// <summary>The image model used when none is named.</summary>
+    public const string DefaultImageModel = "mobilenet-v2";
+
     /// <summary>The text model used when none is named: Universal Sentence Encoder lite if installed, else glove-100 with SIF.</summary>
     public static string DefaultTextModel(Core.QuiverPaths paths) =>
         InstalledModels.IsInstalled(paths, PreferredTextModel) ? PreferredTextModel : DefaultWordModel;
