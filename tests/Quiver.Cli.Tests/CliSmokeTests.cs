@@ -187,6 +187,7 @@ public sealed class CliSmokeTests(CliFixture fixture) : IClassFixture<CliFixture
     [InlineData("collections", "index-field")]
     [InlineData("eval", "words")]
     [InlineData("eval", "sts")]
+    [InlineData("eval", "images")]
     public void Every_verb_has_help_with_an_example(params string[] verb)
     {
         var (code, output, _) = fixture.Run([.. verb, "--help"]);
