@@ -14,7 +14,7 @@ public sealed partial class TfJsLayersImporterTests
 {
     public static TheoryData<int, int, string, bool> Convolutions => new()
     {
-        // TensorFlow pads SAME stride 2 with the odd pixel after: 5 rows with a 3 × 3 kernel pad (0, 1), 6 columns (0, 1).
+        // TensorFlow pads SAME stride 2 with the odd pixel after: with a 3 × 3 kernel, 5 rows pad (1, 1) but 6 columns (0, 1).
         { 3, 2, "same", false },
         { 2, 2, "same", false },
         { 3, 1, "same", false },
