@@ -38,7 +38,7 @@ internal sealed class TfJsGraphModel
         {
             var format = TfJsJson.Property(root, "format")?.GetString();
             throw new TfJsImportException(
-                $"{modelJsonPath} has no modelTopology.node (format '{format ?? "unknown"}'): it is a layers model, not a graph model. Convert it with tensorflowjs_converter --output_format tfjs_graph_model.");
+                $"{modelJsonPath} has no modelTopology.node (format '{format ?? "unknown"}'): it is a layers model, not a graph model. Import it with TfJsLayersImporter (TfJsLayersModel.Load).");
         }
 
         var nodes = new List<TfJsNode>(nodeArray.GetArrayLength());

@@ -3,8 +3,9 @@ using Quiver.Core;
 namespace Quiver.Models.Import.TfJs;
 
 /// <summary>
-/// A TensorFlow.js graph model that cannot be imported: a missing or short weight file, a value the format does not
-/// allow, or an operation the importer does not map, named with the node (and file) it came from.
+/// A TensorFlow.js model (graph or layers) that cannot be imported: a missing or short weight file, a value the format
+/// does not allow, or an operation or layer the importer does not map, named with the node or layer (and file) it came
+/// from.
 /// </summary>
 public sealed class TfJsImportException : QuiverException
 {

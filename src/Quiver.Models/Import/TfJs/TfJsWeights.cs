@@ -14,11 +14,20 @@ internal static class TfJsWeights
     public static Dictionary<string, TfJsTensor> Read(string modelJsonPath, JsonElement manifest)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(modelJsonPath))!;
+        return Read(modelJsonPath, manifest, paths => ReadShards(modelJsonPath, folder, paths));
+    }
+
+    /// <summary>
+    /// The weights of a manifest whose shards come from elsewhere than files beside model.json (such as the script
+    /// bundles nsfwjs ships): <paramref name="readGroup"/> returns a group's shards, concatenated, for its paths.
+    /// </summary>
+    public static Dictionary<string, TfJsTensor> Read(string modelJsonPath, JsonElement manifest, Func<string[], byte[]> readGroup)
+    {
         var weights = new Dictionary<string, TfJsTensor>(StringComparer.Ordinal);
         foreach (var group in manifest.EnumerateArray())
         {
             var paths = TfJsJson.Array(group, "paths").Select(p => p.GetString()!).ToArray();
-            var data = ReadShards(modelJsonPath, folder, paths);
+            var data = readGroup(paths);
             var offset = 0L;
             foreach (var spec in TfJsJson.Array(group, "weights"))
             {
