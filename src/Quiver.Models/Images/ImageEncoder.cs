@@ -83,12 +83,20 @@ public sealed class ImageEncoder : IDisposable
             var count = Math.Min(BatchSize, images.Count - start);
             var pixels = new float[count * length];
             var infos = new ImageInfo[count];
-            Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            try
             {
-                var (data, name) = images[start + i];
-                infos[i] = ImagePreprocessor.Probe(data.Span, name);
-                Preprocessor.Preprocess(data.Span, name, pixels.AsSpan(i * length, length));
-            });
+                Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+                {
+                    var (data, name) = images[start + i];
+                    infos[i] = ImagePreprocessor.Probe(data.Span, name);
+                    Preprocessor.Preprocess(data.Span, name, pixels.AsSpan(i * length, length));
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is ImageDecodeException) is { } decode)
+            {
+                // The first undecodable image is what the caller needs to hear about, not the parallel loop's wrapper.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(decode).Throw();
+            }
 
             var vectors = Run(pixels, count, cancellationToken);
             for (var i = 0; i < count; i++)
