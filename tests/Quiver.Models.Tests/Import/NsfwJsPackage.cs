@@ -18,6 +18,13 @@ internal static class NsfwJsPackage
     /// <summary>MobileNetV2's model.min.js in the unpacked package.</summary>
     public static async Task<string> GetMobileNetV2Async() => Path.Combine(await Folder.Value, "models", "mobilenet_v2", "model.min.js");
 
+    /// <summary>The checked tarball itself, for installing from it.</summary>
+    public static async Task<string> GetTarballAsync()
+    {
+        await Folder.Value;
+        return Path.Combine(Path.GetTempPath(), "quiver-test-cache", "nsfwjs-4.3.0.tgz");
+    }
+
     private static async Task<string> FetchAsync()
     {
         var cache = Path.Combine(Path.GetTempPath(), "quiver-test-cache");
