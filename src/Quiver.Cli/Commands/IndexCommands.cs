@@ -181,7 +181,9 @@ internal static class IndexCommands
                     (i + 1).ToString(),
                     hits[i].Score.ToString("F3"),
                     Markup.Escape(start is null ? path : $"{path}:{start}"),
-                    Markup.Escape(Snippet(hits[i].Text)));
+                    Markup.Escape(hits[i].Text is null && hits[i].Payload?["width"] is { } width
+                        ? $"{width}x{hits[i].Payload!["height"]} {hits[i].Payload!["format"]} image"
+                        : Snippet(hits[i].Text)));
             }
 
             context.Console.Write(table);
