@@ -22,7 +22,7 @@ echo "› Quiver: decode, preprocess and embed the 500 Fashion-MNIST images" >&2
 $bench image-embed --input "$data/images/fashion-mnist/labels.csv" --out "$out/quiver" --threads "$threads" --batch 32 > "$out/quiver.json"
 echo "› TensorFlow.js on the same pixels" >&2
 node bench/peers/mobilenet/embed.mjs --input "$out/quiver.pixels.f32" --out "$out/tfjs" > /dev/null
-$bench vectors-compare --ours "$out/quiver.f32" --theirs "$out/tfjs.f32" --dimensions 1280 > "$out/parity.json"
+$bench vectors-compare --ours "$out/quiver.f32" --theirs "$out/tfjs.f32" --dimensions 1280 --normalize true > "$out/parity.json"
 node bench/peers/mobilenet/preprocess.mjs --labels "$data/images/fashion-mnist/labels.csv" --out "$out/reference"
 $bench vectors-compare --ours "$out/quiver.pixels.f32" --theirs "$out/reference.pixels.f32" --dimensions 150528 > "$out/pixels.json"
 ./quiver eval images --data "$data" --json > "$out/knn.json"
@@ -33,7 +33,7 @@ node -e '
   const p = r("parity.json"), q = r("quiver.json"), t = r("tfjs.json"), k = r("knn.json"), px = r("pixels.json");
   console.log(`preprocessing vs pngjs + tfjs resizeBilinear on ${px.rows} images: max |diff| ${px.max_abs_difference}`);
   console.log(`parity on ${p.rows} images (same pixels): min cosine ${p.min_cosine.toFixed(6)} (image ${p.worst_row}), max |diff| ${p.max_abs_difference.toExponential(2)}`);
-  const tps = t.images_per_second ?? t.imagesPerSecond;
+  const tps = t.imagesPerSecond;
   console.log(`images/s: Quiver ${q.images_per_second.toFixed(1)} (decode + preprocess + model, ${q.threads} threads), TensorFlow.js ${Number(tps).toFixed(1)} (model only) -> ${(q.images_per_second / tps).toFixed(1)}x`);
   for (const row of k.results) console.log(`leave-one-out ${k.k}-NN accuracy, ${row.data_set}: ${k.model} ${(100 * row.embedding_accuracy).toFixed(2)}%, raw pixels ${(100 * row.raw_pixel_accuracy).toFixed(2)}%`);
 ' "$out"

@@ -8,7 +8,8 @@ namespace Quiver.Bench;
 /// Quiver's side of the image benchmark (bench/images.sh runs the TensorFlow.js model on the same pixels):
 ///   image-embed --input labels.csv --out PREFIX [--model mobilenet-v2] [--threads 2] [--batch 32]
 ///     writes PREFIX.pixels.f32 (the preprocessed NHWC input, N x 224 x 224 x 3), PREFIX.f32 (N x d) and prints images/s
-///   vectors-compare --ours A.f32 --theirs B.f32 --dimensions D     min cosine and max |diff| row by row
+///   vectors-compare --ours A.f32 --theirs B.f32 --dimensions D [--normalize true]   min cosine and max |diff| row by row
+///     (--normalize scales both rows to unit length before the difference, for a peer that returns raw features)
 /// </summary>
 internal static class Images
 {
@@ -68,6 +69,7 @@ internal static class Images
         var d = int.Parse(options.Get("dimensions", "1280"), System.Globalization.CultureInfo.InvariantCulture);
         var a = Read(options.Get("ours", string.Empty));
         var b = Read(options.Get("theirs", string.Empty));
+        var normalize = bool.Parse(options.Get("normalize", "false"));
         if (a.Length != b.Length || a.Length % d != 0)
         {
             throw new InvalidOperationException($"{a.Length} and {b.Length} floats are not the same whole number of {d}-d rows.");
@@ -79,6 +81,12 @@ internal static class Images
         {
             var x = a.AsSpan(r * d, d);
             var y = b.AsSpan(r * d, d);
+            if (normalize)
+            {
+                Quiver.Models.Pooling.TokenPooling.Normalize(x);
+                Quiver.Models.Pooling.TokenPooling.Normalize(y);
+            }
+
             var cosine = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(x, y);
             for (var j = 0; j < d; j++)
             {
