@@ -2,6 +2,7 @@ using System.Text.Json;
 using Quiver.Core;
 using Quiver.Models.Images;
 using Quiver.Models.Import.TfJs;
+using Quiver.Models.Internal;
 
 namespace Quiver.Models.Catalogue;
 
@@ -43,20 +44,7 @@ public sealed partial class ModelInstaller
             }
 
             progress?.Report(new InstallProgress("hashing the model files"));
-            string revision;
-            using (var stream = File.OpenRead(Path.Combine(staging, ImageModel.ModelFile)))
-            using (var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
-            {
-                sha.AppendData(await File.ReadAllBytesAsync(Path.Combine(staging, ImageModel.PreprocessorFile), cancellationToken));
-                var buffer = new byte[1 << 20];
-                int read;
-                while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    sha.AppendData(buffer, 0, read);
-                }
-
-                revision = Convert.ToHexStringLower(sha.GetHashAndReset());
-            }
+            var revision = FileDigest.Sha256(staging, [Path.Combine(staging, ImageModel.PreprocessorFile), Path.Combine(staging, ImageModel.ModelFile)]);
 
             var manifest = new ModelManifest
             {

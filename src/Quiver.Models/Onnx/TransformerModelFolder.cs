@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Quiver.Models.Internal;
 using Quiver.Models.Pooling;
 using Quiver.Models.Tokenization;
 
@@ -64,23 +64,7 @@ public sealed class TransformerModelFolder
     }
 
     /// <summary>SHA-256 (hex) over the defining files' names and bytes.</summary>
-    public string ComputeRevision()
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 20];
-        foreach (var file in DefiningFiles)
-        {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetRelativePath(Folder, file).Replace('\\', '/') + "\n"));
-            using var stream = File.OpenRead(file);
-            int read;
-            while ((read = stream.Read(buffer)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
+    public string ComputeRevision() => FileDigest.Sha256(Folder, DefiningFiles);
 
     private void Read()
     {

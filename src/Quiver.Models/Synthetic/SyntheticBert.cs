@@ -98,17 +98,7 @@ public static class SyntheticBert
         });
     }
 
-    internal static void WriteOnnx(string path, SyntheticBertWeights weights)
-    {
-        var bytes = Build(weights);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        File.WriteAllBytes(path, bytes);
-    }
+    internal static void WriteOnnx(string path, SyntheticBertWeights weights) => OnnxModelFile.Write(path, Build(weights));
 
     private static byte[] Build(SyntheticBertWeights weights)
     {

@@ -1,3 +1,5 @@
+using Quiver.Models.Import.Onnx;
+
 namespace Quiver.Models.Import.TfJs;
 
 /// <summary>
@@ -20,15 +22,7 @@ public static class TfJsGraphImporter
         ArgumentNullException.ThrowIfNull(options);
         var model = TfJsGraphModel.Load(modelJsonPath);
         var (bytes, result) = new TfJsGraphConverter(model, options).Convert(onnxPath);
-        if (Path.GetDirectoryName(Path.GetFullPath(onnxPath)) is { } folder)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        // Written beside the destination and moved over it, so a failed write never leaves a truncated model.
-        var temporary = onnxPath + ".partial";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, onnxPath, overwrite: true);
+        OnnxModelFile.Write(onnxPath, bytes);
         return result;
     }
 }

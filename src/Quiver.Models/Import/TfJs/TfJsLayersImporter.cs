@@ -1,3 +1,5 @@
+using Quiver.Models.Import.Onnx;
+
 namespace Quiver.Models.Import.TfJs;
 
 /// <summary>
@@ -18,15 +20,7 @@ public static class TfJsLayersImporter
         ArgumentException.ThrowIfNullOrWhiteSpace(onnxPath);
         ArgumentNullException.ThrowIfNull(options);
         var (bytes, result) = new TfJsLayersConverter(model, options).Convert(onnxPath);
-        if (Path.GetDirectoryName(Path.GetFullPath(onnxPath)) is { } folder)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        // Written beside the destination and moved over it, so a failed write never leaves a truncated model.
-        var temporary = onnxPath + ".partial";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, onnxPath, overwrite: true);
+        OnnxModelFile.Write(onnxPath, bytes);
         return result;
     }
 }
