@@ -21,7 +21,7 @@ namespace Quiver.Store.Collections;
 /// vectors that replays any change committed since (by this or another process) before it answers.
 /// Safe for concurrent use: many readers, one writer at a time (SQLite serialises writers across processes).
 /// </summary>
-public sealed class Collection : IDisposable
+public sealed partial class Collection : IDisposable
 {
     /// <summary>Ids longer than this are refused.</summary>
     public const int MaxIdLength = 512;
