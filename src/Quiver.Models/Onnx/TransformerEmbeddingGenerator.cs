@@ -49,7 +49,7 @@ public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, 
         return Task.Run(
             () =>
             {
-                var embeddings = Encoder.Embed(texts, cancellationToken);
+                var embeddings = Encoder.Embed(texts, TruncationOverride(options), cancellationToken);
                 var result = new GeneratedEmbeddings<Embedding<float>>(embeddings.Count);
                 long tokens = 0;
                 foreach (var e in embeddings)
@@ -83,6 +83,15 @@ public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, 
             },
             cancellationToken);
     }
+
+    /// <summary>The option key (in <see cref="EmbeddingGenerationOptions.AdditionalProperties"/>) that sets the truncation policy of one call.</summary>
+    public const string TruncationOption = "truncation";
+
+    private static TruncationPolicy? TruncationOverride(EmbeddingGenerationOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(TruncationOption, out var value) is not true || value is null ? null
+        : value is TruncationPolicy policy ? policy
+        : Enum.TryParse<TruncationPolicy>(value.ToString(), ignoreCase: true, out var parsed) ? parsed
+        : throw new ArgumentException($"'{value}' is not a truncation policy; use truncate, chunk or error.", nameof(options));
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType == typeof(TransformerEncoder) ? Encoder : GeneratorServices.Get(this, serviceType, serviceKey, _metadata, Space);

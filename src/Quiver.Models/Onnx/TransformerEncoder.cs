@@ -162,14 +162,47 @@ public sealed class TransformerEncoder : IDisposable
         return (Wrap(content, 0, kept), content.Count - kept);
     }
 
-    public IReadOnlyList<TextEmbedding> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
+    public IReadOnlyList<TextEmbedding> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+        Embed(texts, truncation: null, cancellationToken);
+
+    /// <summary>Embeds <paramref name="texts"/>; <paramref name="truncation"/>, when given, replaces the encoder's policy for this call.</summary>
+    public IReadOnlyList<TextEmbedding> Embed(IReadOnlyList<string> texts, TruncationPolicy? truncation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        var results = new List<TextEmbedding>(texts.Count);
-        for (var start = 0; start < texts.Count; start += Options.SortWindow)
+        return EmbedAll(texts.Count, i => TokenizeContent(texts[i]), truncation ?? Options.Truncation, cancellationToken);
+    }
+
+    /// <summary>
+    /// Embeds inputs given as token ids of this model's vocabulary (the content only: the model's start and end tokens
+    /// are added here, as for text). An id outside the vocabulary is refused with its input and position.
+    /// </summary>
+    public IReadOnlyList<TextEmbedding> EmbedTokenIds(IReadOnlyList<IReadOnlyList<int>> inputs, TruncationPolicy? truncation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var vocabulary = Model.Tokenizer.VocabularySize;
+        for (var i = 0; i < inputs.Count; i++)
         {
-            var count = Math.Min(Options.SortWindow, texts.Count - start);
-            results.AddRange(EmbedWindow(texts, start, count, cancellationToken));
+            for (var t = 0; t < inputs[i].Count; t++)
+            {
+                if ((uint)inputs[i][t] >= (uint)vocabulary)
+                {
+                    throw new QuiverException(
+                        $"Input {i}, token {t}: the id {inputs[i][t]} is outside this model's vocabulary of {vocabulary} tokens (0 to {vocabulary - 1}).");
+                }
+            }
+        }
+
+        return EmbedAll(inputs.Count, i => [.. inputs[i]], truncation ?? Options.Truncation, cancellationToken);
+    }
+
+    private List<TextEmbedding> EmbedAll(int total, Func<int, List<int>> content, TruncationPolicy truncation, CancellationToken cancellationToken)
+    {
+        var results = new List<TextEmbedding>(total);
+        for (var start = 0; start < total; start += Options.SortWindow)
+        {
+            var first = start;
+            var count = Math.Min(Options.SortWindow, total - first);
+            results.AddRange(EmbedWindow(i => content(first + i), count, truncation, cancellationToken, first));
         }
 
         return results;
@@ -186,7 +219,7 @@ public sealed class TransformerEncoder : IDisposable
             window.Add(text);
             if (window.Count == Options.SortWindow)
             {
-                foreach (var result in EmbedWindow(window, 0, window.Count, cancellationToken, offset))
+                foreach (var result in EmbedWindow(i => TokenizeContent(window[i]), window.Count, Options.Truncation, cancellationToken, offset))
                 {
                     yield return result;
                 }
@@ -198,7 +231,7 @@ public sealed class TransformerEncoder : IDisposable
 
         if (window.Count > 0)
         {
-            foreach (var result in EmbedWindow(window, 0, window.Count, cancellationToken, offset))
+            foreach (var result in EmbedWindow(i => TokenizeContent(window[i]), window.Count, Options.Truncation, cancellationToken, offset))
             {
                 yield return result;
             }
@@ -235,11 +268,11 @@ public sealed class TransformerEncoder : IDisposable
         return ids;
     }
 
-    private TextEmbedding[] EmbedWindow(IReadOnlyList<string> texts, int start, int count, CancellationToken cancellationToken, int reportedOffset = 0)
+    private TextEmbedding[] EmbedWindow(Func<int, List<int>> tokenize, int count, TruncationPolicy truncation, CancellationToken cancellationToken, int reportedOffset)
     {
         // Tokenise (in parallel: the tokenizer is thread-safe) and cut each input into the sequences the model sees.
         var contents = new List<int>[count];
-        Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i => contents[i] = TokenizeContent(texts[start + i]));
+        Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, i => contents[i] = tokenize(i));
         var sequences = new List<(int Input, int[] Ids)>(count);
         var truncated = new int[count];
         var chunks = new int[count];
@@ -251,7 +284,7 @@ public sealed class TransformerEncoder : IDisposable
             if (totals[i] == 0)
             {
                 throw new QuiverException(
-                    $"Input {reportedOffset + start + i} has no tokens (it is empty), and this model adds no special tokens, so there is nothing to embed. Leave empty texts out or give them some text.");
+                    $"Input {reportedOffset + i} has no tokens (it is empty), and this model adds no special tokens, so there is nothing to embed. Leave empty texts out or give them some text.");
             }
 
             if (content.Count <= _contentLimit)
@@ -261,17 +294,18 @@ public sealed class TransformerEncoder : IDisposable
                 continue;
             }
 
-            switch (Options.Truncation)
+            switch (truncation)
             {
                 case TruncationPolicy.Error:
-                    throw new InputTooLongException(reportedOffset + start + i, totals[i], MaxLength);
+                    throw new InputTooLongException(reportedOffset + i, totals[i], MaxLength);
                 case TruncationPolicy.Truncate:
                     sequences.Add((i, Wrap(content, 0, _contentLimit)));
                     truncated[i] = content.Count - _contentLimit;
                     chunks[i] = 1;
                     break;
                 default:
-                    var stride = _contentLimit - Options.ChunkOverlap;
+                    // An overlap of half the window or more would never advance; such a model gets half-window steps.
+                    var stride = Math.Max(_contentLimit - Options.ChunkOverlap, (_contentLimit + 1) / 2);
                     for (var from = 0; ; from += stride)
                     {
                         var take = Math.Min(_contentLimit, content.Count - from);

@@ -65,6 +65,18 @@ internal sealed class OpenCollections(CollectionStore store) : IDisposable
         }
     }
 
+    /// <summary>The collections open now.</summary>
+    public IReadOnlyList<Collection> Opened
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _open.Values];
+            }
+        }
+    }
+
     /// <summary>Closes and deletes the collection; returns whether it existed.</summary>
     public bool Delete(string name)
     {

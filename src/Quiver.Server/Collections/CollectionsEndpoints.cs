@@ -1,0 +1,193 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Quiver.Core.Distances;
+using Quiver.Core.Spaces;
+using Quiver.Server.Embeddings;
+using Quiver.Server.Http;
+using Quiver.Server.Security;
+using Quiver.Store.Collections;
+using Quiver.Store.Filtering;
+using Quiver.Store.Index;
+using Quiver.Store.Index.Hnsw;
+
+namespace Quiver.Server.Collections;
+
+/// <summary>
+/// Qdrant's collection routes: create (PUT), get, exists, list, delete, and payload indexes. Quiver's extension: a
+/// "model" field at creation binds the collection to an installed text model, so points and queries can be text.
+/// </summary>
+internal static class CollectionsEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/collections", List).WithSummary("List collections").WithTags("collections");
+        routes.MapPut("/collections/{name}", Create).RequiresWrite().WithSummary("Create a collection (vectors: size, distance; or model)").WithTags("collections");
+        routes.MapGet("/collections/{name}", Get).WithSummary("Collection info").WithTags("collections");
+        routes.MapGet("/collections/{name}/exists", Exists).WithSummary("Whether a collection exists").WithTags("collections");
+        routes.MapDelete("/collections/{name}", Delete).RequiresWrite().WithSummary("Delete a collection").WithTags("collections");
+        routes.MapPut("/collections/{name}/index", CreateIndex).RequiresWrite().WithSummary("Create a payload index (keyword, integer, float)").WithTags("collections");
+    }
+
+    private static IResult List(HttpContext context, ServedCollections collections) =>
+        QdrantJson.Ok(context, new JsonObject
+        {
+            ["collections"] = new JsonArray([.. collections.Names.Select(n => (JsonNode)new JsonObject { ["name"] = n })]),
+        });
+
+    private static async Task<IResult> Create(string name, HttpContext context, ServedCollections collections, ServedModels models, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        var modelName = JsonFields.String(body, "model");
+        var vectors = JsonFields.Object(body, "vectors");
+        int? size = null;
+        DistanceMetric? metric = null;
+        if (vectors is not null)
+        {
+            if (vectors.ContainsKey("size") is false && vectors.Count > 0)
+            {
+                throw ApiException.BadRequest("named vectors are not supported: Quiver collections hold one unnamed vector. Give {\"size\": N, \"distance\": \"Cosine\"}.", "vectors");
+            }
+
+            size = JsonFields.Int(vectors, "size", 1, 65_536, "vectors.size");
+            metric = Distance(JsonFields.String(vectors, "distance", "vectors.distance"));
+        }
+
+        EmbeddingSpace space;
+        if (modelName is not null)
+        {
+            var model = models.Get(modelName);
+            space = model.Space;
+            if (size is { } s && s != space.Dimensions)
+            {
+                throw ApiException.BadRequest($"is {s} but the model '{model.Name}' gives {space.Dimensions}-dimensional vectors; leave it out or make them agree.", "vectors.size");
+            }
+
+            if (metric is { } m && m != space.Metric)
+            {
+                throw ApiException.BadRequest($"the model '{model.Name}' is compared by {space.Metric}; leave distance out or use that.", "vectors.distance");
+            }
+        }
+        else
+        {
+            if (size is null || metric is null)
+            {
+                throw ApiException.BadRequest("is required: {\"size\": N, \"distance\": \"Cosine\" | \"Dot\" | \"Euclid\"} (or give \"model\" to embed text).", "vectors");
+            }
+
+            space = EmbeddingSpace.Raw(size.Value, metric.Value);
+        }
+
+        var index = IndexOptions.Default;
+        if (JsonFields.Object(body, "hnsw_config") is { } hnsw)
+        {
+            var parameters = new HnswParameters(
+                JsonFields.Int(hnsw, "m", 2, 128, "hnsw_config.m") ?? index.Hnsw.M,
+                JsonFields.Int(hnsw, "ef_construct", 4, 4096, "hnsw_config.ef_construct") ?? index.Hnsw.EfConstruction,
+                index.Hnsw.EfSearch);
+            index = index with { Hnsw = parameters };
+        }
+
+        collections.Create(name, new CollectionOptions(space, index));
+        return QdrantJson.Ok(context, true);
+    }
+
+    private static IResult Get(string name, HttpContext context, ServedCollections collections)
+    {
+        var collection = collections.Get(name);
+        var info = collection.Info();
+        var schema = new JsonObject();
+        foreach (var (field, kind) in collection.PayloadIndexes)
+        {
+            schema[field] = new JsonObject { ["data_type"] = kind.ToString().ToLowerInvariant() };
+        }
+
+        return QdrantJson.Ok(context, new JsonObject
+        {
+            ["status"] = "green",
+            ["optimizer_status"] = "ok",
+            ["vectors_count"] = info.Count,
+            ["indexed_vectors_count"] = info.Count,
+            ["points_count"] = info.Count,
+            ["segments_count"] = 1,
+            ["config"] = new JsonObject
+            {
+                ["params"] = new JsonObject
+                {
+                    ["vectors"] = new JsonObject { ["size"] = collection.Dimensions, ["distance"] = DistanceName(collection.Space.Metric) },
+                    ["shard_number"] = 1,
+                    ["replication_factor"] = 1,
+                    ["write_consistency_factor"] = 1,
+                    ["on_disk_payload"] = true,
+                },
+                ["hnsw_config"] = new JsonObject
+                {
+                    ["m"] = collection.IndexOptions.Hnsw.M,
+                    ["ef_construct"] = collection.IndexOptions.Hnsw.EfConstruction,
+                    ["full_scan_threshold"] = collection.IndexOptions.ExactThreshold,
+                },
+                ["optimizer_config"] = new JsonObject(),
+                ["wal_config"] = new JsonObject(),
+                ["quantization_config"] = null,
+            },
+            ["payload_schema"] = schema,
+            ["quiver"] = new JsonObject
+            {
+                ["model"] = collection.Space.IsRaw ? null : collection.Space.ModelId,
+                ["revision"] = collection.Space.Revision,
+                ["sequence"] = info.Sequence,
+            },
+        });
+    }
+
+    private static IResult Exists(string name, HttpContext context, ServedCollections collections)
+    {
+        Quiver.Core.ResourceName.Validate(name, "collection");
+        return QdrantJson.Ok(context, new JsonObject { ["exists"] = collections.Store.Exists(name) });
+    }
+
+    private static IResult Delete(string name, HttpContext context, ServedCollections collections) =>
+        QdrantJson.Ok(context, collections.Delete(name));
+
+    private static async Task<IResult> CreateIndex(string name, HttpContext context, ServedCollections collections, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        var field = JsonFields.String(body, "field_name");
+        if (string.IsNullOrEmpty(field))
+        {
+            throw ApiException.BadRequest("is required: the payload field to index.", "field_name");
+        }
+
+        var schema = body["field_schema"];
+        var type = schema is JsonObject typed ? JsonFields.String(typed, "type", "field_schema.type") : JsonFields.String(body, "field_schema");
+        var kind = type switch
+        {
+            "keyword" or "bool" or "uuid" => PayloadIndexKind.Keyword,
+            "integer" => PayloadIndexKind.Integer,
+            "float" => PayloadIndexKind.Float,
+            null => throw ApiException.BadRequest("is required: keyword, integer, float or bool.", "field_schema"),
+            _ => throw ApiException.BadRequest($"'{type}' payload indexes are not supported; use keyword, integer, float or bool.", "field_schema"),
+        };
+        collection.CreatePayloadIndex(field, kind);
+        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Info().Sequence));
+    }
+
+    internal static string DistanceName(DistanceMetric metric) => metric switch
+    {
+        DistanceMetric.Cosine => "Cosine",
+        DistanceMetric.Dot => "Dot",
+        _ => "Euclid",
+    };
+
+    private static DistanceMetric Distance(string? name) => name switch
+    {
+        "Cosine" => DistanceMetric.Cosine,
+        "Dot" => DistanceMetric.Dot,
+        "Euclid" => DistanceMetric.Euclidean,
+        "Manhattan" => throw ApiException.BadRequest("Manhattan distance is not supported; use Cosine, Dot or Euclid.", "vectors.distance"),
+        null => throw ApiException.BadRequest("is required: Cosine, Dot or Euclid.", "vectors.distance"),
+        _ => throw ApiException.BadRequest($"'{name}' is not a distance; use Cosine, Dot or Euclid.", "vectors.distance"),
+    };
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Quiver.Server.Http;
+
+namespace Quiver.Server.Collections;
+
+/// <summary>
+/// Qdrant's point ids (unsigned integers or UUIDs) and the string ids Quiver stores: an integer is kept as its
+/// decimal digits, a UUID in its lower-case hyphenated form, so one point never gets two ids.
+/// </summary>
+internal static class PointIds
+{
+    public static string Parse(JsonNode? node, string path)
+    {
+        switch (node?.GetValueKind())
+        {
+            case JsonValueKind.Number when node.AsValue().TryGetValue<ulong>(out var number):
+                return number.ToString(CultureInfo.InvariantCulture);
+            case JsonValueKind.String when Guid.TryParse(node.GetValue<string>(), out var uuid):
+                return uuid.ToString("D");
+            default:
+                throw ApiException.BadRequest(
+                    $"Unable to parse point id {node?.ToJsonString() ?? "null"}: a point id is an unsigned integer or a UUID string.", path);
+        }
+    }
+
+    public static List<string> ParseMany(JsonArray array, string path, int limit)
+    {
+        if (array.Count > limit)
+        {
+            throw ApiException.BadRequest($"has {array.Count} ids; one request takes at most {limit}.", path);
+        }
+
+        return [.. array.Select((node, i) => Parse(node, $"{path}[{i}]"))];
+    }
+
+    public static void Write(Utf8JsonWriter writer, string id)
+    {
+        if (IsCanonicalInteger(id, out var number))
+        {
+            writer.WriteNumberValue(number);
+        }
+        else
+        {
+            writer.WriteStringValue(id);
+        }
+    }
+
+    private static bool IsCanonicalInteger(string id, out ulong number)
+    {
+        number = 0;
+        return id.Length is > 0 and <= 20 && id.All(char.IsAsciiDigit) && (id.Length == 1 || id[0] != '0')
+            && ulong.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out number);
+    }
+}

@@ -1,0 +1,424 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Quiver.Core.Distances;
+using Quiver.Server.Embeddings;
+using Quiver.Server.Http;
+using Quiver.Server.Security;
+using Quiver.Store.Collections;
+using Quiver.Store.Filtering;
+
+namespace Quiver.Server.Collections;
+
+/// <summary>
+/// Qdrant's point routes: upsert, get, delete, scroll, count, search, query and payload editing. Every write is
+/// one SQLite transaction, committed before the answer, so an acknowledged write survives a crash and a refused
+/// request stores nothing. Quiver's extension: a point or a query may give "text" instead of a vector, embedded by
+/// the collection's model.
+/// </summary>
+internal static class PointsEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var points = routes.MapGroup("/collections/{name}/points").WithTags("points");
+        points.MapPut("", Upsert).RequiresWrite().WithSummary("Upsert points (vectors, or text embedded by the collection's model)");
+        points.MapPost("", GetMany).WithSummary("Get points by id");
+        points.MapGet("/{id}", GetOne).WithSummary("Get one point");
+        points.MapPost("/delete", Delete).RequiresWrite().WithSummary("Delete points by id or filter");
+        points.MapPost("/scroll", Scroll).WithSummary("Page through points in id order");
+        points.MapPost("/count", Count).WithSummary("Count points matching a filter");
+        points.MapPost("/search", Search).WithSummary("Nearest points to a vector (or text)");
+        points.MapPost("/query", Query).WithSummary("Universal query: nearest to a vector, a point id or text");
+        points.MapPost("/payload", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Merge)).RequiresWrite().WithSummary("Set payload keys");
+        points.MapPut("/payload", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Overwrite)).RequiresWrite().WithSummary("Replace the payload");
+        points.MapPost("/payload/delete", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.DeleteKeys)).RequiresWrite().WithSummary("Delete payload keys");
+        points.MapPost("/payload/clear", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Clear)).RequiresWrite().WithSummary("Clear the payload");
+    }
+
+    private enum PayloadEdit
+    {
+        Merge,
+        Overwrite,
+        DeleteKeys,
+        Clear,
+    }
+
+    private static async Task<IResult> Upsert(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        var parsed = new List<(string Id, float[]? Vector, string? Text, JsonObject? Payload)>();
+        if (JsonFields.Array(body, "points") is { } points)
+        {
+            Limit(points.Count, "points", options.Limits);
+            for (var i = 0; i < points.Count; i++)
+            {
+                var path = $"points[{i}]";
+                var point = points[i] as JsonObject ?? throw JsonFields.Wrong(path, "a point object with id and vector", points[i]);
+                var id = PointIds.Parse(point["id"], $"{path}.id");
+                var (vector, text) = VectorOrText(point, path);
+                parsed.Add((id, vector, text, JsonFields.Object(point, "payload", $"{path}.payload")));
+            }
+        }
+        else if (JsonFields.Object(body, "batch") is { } batch)
+        {
+            var ids = JsonFields.Array(batch, "ids", "batch.ids") ?? throw ApiException.BadRequest("is required.", "batch.ids");
+            Limit(ids.Count, "batch.ids", options.Limits);
+            var vectors = JsonFields.Array(batch, "vectors", "batch.vectors");
+            var texts = JsonFields.Array(batch, "texts", "batch.texts");
+            var payloads = JsonFields.Array(batch, "payloads", "batch.payloads");
+            if ((vectors is null) == (texts is null))
+            {
+                throw ApiException.BadRequest("give vectors (or Quiver's texts), one per id.", "batch");
+            }
+
+            foreach (var (list, field) in new[] { (vectors, "vectors"), (texts, "texts"), (payloads, "payloads") })
+            {
+                if (list is not null && list.Count != ids.Count)
+                {
+                    throw ApiException.BadRequest($"has {list.Count} entries for {ids.Count} ids; give one per id.", $"batch.{field}");
+                }
+            }
+
+            for (var i = 0; i < ids.Count; i++)
+            {
+                var payload = payloads?[i];
+                parsed.Add((
+                    PointIds.Parse(ids[i], $"batch.ids[{i}]"),
+                    vectors is null ? null : JsonFields.Vector(vectors[i], $"batch.vectors[{i}]"),
+                    texts is null ? null : texts[i]?.GetValueKind() == JsonValueKind.String ? texts[i]!.GetValue<string>() : throw JsonFields.Wrong($"batch.texts[{i}]", "a string", texts[i]),
+                    payload is null ? null : payload as JsonObject ?? throw JsonFields.Wrong($"batch.payloads[{i}]", "an object", payload)));
+            }
+        }
+        else
+        {
+            throw ApiException.BadRequest("The body needs \"points\": [{\"id\", \"vector\", \"payload\"}] or \"batch\": {\"ids\", \"vectors\", \"payloads\"}.", "points");
+        }
+
+        // Embed the texts first: nothing is written unless every point has a vector.
+        var textual = parsed.Select((p, i) => (p, i)).Where(x => x.p.Vector is null).ToList();
+        var vectorsOf = new float[parsed.Count][];
+        if (textual.Count > 0)
+        {
+            var model = collections.ModelFor(collection);
+            var embedded = await batcher.Embed(model, [.. textual.Select(x => new EmbeddingInput(x.p.Text, null))], options.Truncation, context.RequestAborted);
+            for (var k = 0; k < textual.Count; k++)
+            {
+                vectorsOf[textual[k].i] = embedded[k].Vector;
+            }
+        }
+
+        var stored = parsed.Select((p, i) => new Point(p.Id, p.Vector ?? vectorsOf[i], p.Payload is null ? null : (JsonObject)p.Payload.DeepClone(), p.Text)).ToList();
+        try
+        {
+            collection.Upsert(stored);
+        }
+        catch (InvalidVectorException e)
+        {
+            throw ApiException.BadRequest($"Wrong input: {e.Message}", "points");
+        }
+
+        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Info().Sequence));
+    }
+
+    private static (float[]? Vector, string? Text) VectorOrText(JsonObject point, string path)
+    {
+        var vector = point["vector"];
+        var text = JsonFields.String(point, "text", $"{path}.text");
+        if (vector is JsonObject document)
+        {
+            // Qdrant's inference form: "vector": {"text": "...", "model": "..."}.
+            if (document["text"] is { } inner)
+            {
+                return (null, inner.GetValueKind() == JsonValueKind.String ? inner.GetValue<string>() : throw JsonFields.Wrong($"{path}.vector.text", "a string", inner));
+            }
+
+            throw ApiException.BadRequest("named vectors are not supported: Quiver collections hold one unnamed vector. Give an array of numbers.", $"{path}.vector");
+        }
+
+        if (vector is null)
+        {
+            return text is null
+                ? throw ApiException.BadRequest("needs a vector (or Quiver's \"text\", embedded by the collection's model).", path)
+                : (null, text);
+        }
+
+        return (JsonFields.Vector(vector, $"{path}.vector"), text);
+    }
+
+    private static async Task<IResult> GetMany(string name, HttpContext context, ServedCollections collections, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        var ids = PointIds.ParseMany(JsonFields.Array(body, "ids") ?? throw ApiException.BadRequest("is required.", "ids"), "ids", options.Limits.MaxPointsPerRequest);
+        var payload = PayloadSelector.Parse(body, fallback: true);
+        var withVector = QdrantJson.WithVector(body, fallback: false);
+        var points = collection.Get(ids, withVector);
+        return QdrantJson.Ok(context, new JsonArray([.. points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]));
+    }
+
+    private static IResult GetOne(string name, string id, HttpContext context, ServedCollections collections)
+    {
+        var collection = collections.Get(name);
+        var key = PointIds.Parse(ulong.TryParse(id, out var number) ? JsonValue.Create(number) : JsonValue.Create(id), "id");
+        var point = collection.Get(key) ?? throw ApiException.NotFound($"Not found: No point with id {id} found");
+        return QdrantJson.Ok(context, QdrantJson.Record(point, PayloadSelector.All, withVector: true));
+    }
+
+    private static async Task<IResult> Delete(string name, HttpContext context, ServedCollections collections, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        var (ids, filter) = Selection(body, options.Limits);
+        if (ids is not null)
+        {
+            collection.Delete(ids);
+        }
+        else
+        {
+            collection.Delete(filter!);
+        }
+
+        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Info().Sequence));
+    }
+
+    private static async Task<IResult> Scroll(string name, HttpContext context, ServedCollections collections, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
+        var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
+        var offset = body["offset"] is { } o ? PointIds.Parse(o, "offset") : null;
+        var filter = QdrantFilters.Parse(body["filter"], "filter");
+        if (body["order_by"] is not null)
+        {
+            throw ApiException.BadRequest("order_by is not supported; points come in id order.", "order_by");
+        }
+
+        var payload = PayloadSelector.Parse(body, fallback: true);
+        var withVector = QdrantJson.WithVector(body, fallback: false);
+        var page = collection.Scroll(limit, offset, filter, withVector);
+        return QdrantJson.Ok(context, new JsonObject
+        {
+            ["points"] = new JsonArray([.. page.Points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]),
+            ["next_page_offset"] = page.NextOffset is null ? null : QdrantJson.Id(page.NextOffset),
+        });
+    }
+
+    private static async Task<IResult> Count(string name, HttpContext context, ServedCollections collections, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
+        JsonFields.Bool(body, "exact");
+        return QdrantJson.Ok(context, new JsonObject { ["count"] = collection.Count(QdrantFilters.Parse(body["filter"], "filter")) });
+    }
+
+    private static async Task<IResult> Search(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        float[] vector;
+        if (body["vector"] is JsonArray)
+        {
+            vector = JsonFields.Vector(body["vector"], "vector");
+        }
+        else if (JsonFields.String(body, "text") is { } text)
+        {
+            vector = await EmbedQuery(collection, text, collections, batcher, options, context);
+        }
+        else
+        {
+            throw ApiException.BadRequest("is required: an array of numbers (or Quiver's \"text\").", "vector");
+        }
+
+        var hits = await Nearest(collection, vector, body, options, excluded: null);
+        return QdrantJson.Ok(context, new JsonArray([.. hits]));
+    }
+
+    private static async Task<IResult> Query(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
+        var query = body["query"];
+        if (query is JsonObject nearest && nearest["nearest"] is { } inner)
+        {
+            query = inner;
+        }
+
+        string? excluded = null;
+        float[]? vector = null;
+        switch (query)
+        {
+            case null:
+                // No query: the first points in id order, as Qdrant does.
+                var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
+                var payload = PayloadSelector.Parse(body, fallback: false);
+                var withVector = QdrantJson.WithVector(body, fallback: false);
+                var page = collection.Scroll(limit, null, QdrantFilters.Parse(body["filter"], "filter"), withVector);
+                return QdrantJson.Ok(context, new JsonObject
+                {
+                    ["points"] = new JsonArray([.. page.Points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]),
+                });
+            case JsonArray:
+                vector = JsonFields.Vector(query, "query");
+                break;
+            case JsonObject document when document["text"] is { } text:
+                vector = await EmbedQuery(collection, text.GetValueKind() == JsonValueKind.String ? text.GetValue<string>() : throw JsonFields.Wrong("query.text", "a string", text), collections, batcher, options, context);
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number || (value.GetValueKind() == JsonValueKind.String && Guid.TryParse(value.GetValue<string>(), out _)):
+                excluded = PointIds.Parse(value, "query");
+                vector = collection.Get(excluded)?.Vector ?? throw ApiException.NotFound($"Not found: No point with id {value.ToJsonString()} found", "query");
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                vector = await EmbedQuery(collection, value.GetValue<string>(), collections, batcher, options, context);
+                break;
+            default:
+                throw ApiException.BadRequest("must be a vector, {\"nearest\": vector}, a point id, or text ({\"text\": \"...\"}).", "query");
+        }
+
+        var hits = await Nearest(collection, vector, body, options, excluded);
+        return QdrantJson.Ok(context, new JsonObject { ["points"] = new JsonArray([.. hits]) });
+    }
+
+    private static async Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
+    {
+        var model = collections.ModelFor(collection);
+        var embedded = await batcher.Embed(model, [new EmbeddingInput(text, null)], options.Truncation, context.RequestAborted);
+        return embedded[0].Vector;
+    }
+
+    private static Task<List<JsonNode>> Nearest(Collection collection, float[] vector, JsonObject body, ServerOptions options, string? excluded)
+    {
+        var limits = options.Limits;
+        var limit = JsonFields.Int(body, "limit", 1, limits.MaxPointsPerRequest) ?? 10;
+        var offset = JsonFields.Int(body, "offset", 0, limits.MaxPointsPerRequest) ?? 0;
+        var threshold = JsonFields.Number(body, "score_threshold");
+        var filter = QdrantFilters.Parse(body["filter"], "filter");
+        var payload = PayloadSelector.Parse(body, fallback: false);
+        var withVector = QdrantJson.WithVector(body, fallback: false);
+        int? ef = null;
+        if (JsonFields.Object(body, "params") is { } parameters)
+        {
+            ef = JsonFields.Int(parameters, "hnsw_ef", 1, 100_000, "params.hnsw_ef");
+            if (JsonFields.Bool(parameters, "exact", "params.exact") == true)
+            {
+                ef = (int)Math.Min(int.MaxValue, Math.Max(collection.Count(), 1));
+            }
+        }
+
+        if (vector.Length != collection.Dimensions)
+        {
+            throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Dimensions}, got {vector.Length}", "vector");
+        }
+
+        var k = limit + offset + (excluded is null ? 0 : 1);
+        var hits = collection.Search(vector, k, filter, ef: ef is null ? null : Math.Max(ef.Value, k))
+            .Where(h => h.Id != excluded)
+            .Where(h => threshold is not { } t || (collection.Space.Metric == DistanceMetric.Euclidean ? h.Score <= t : h.Score >= t))
+            .Skip(offset)
+            .Take(limit)
+            .ToList();
+        var vectors = withVector ? collection.Get([.. hits.Select(h => h.Id)]).ToDictionary(p => p.Id, p => p.Vector, StringComparer.Ordinal) : null;
+        var results = hits.Select(h => (JsonNode)QdrantJson.Record(
+            new Point(h.Id, vectors?.GetValueOrDefault(h.Id) ?? [], h.Payload, h.Text), payload, withVector, h.Score)).ToList();
+        return Task.FromResult(results);
+    }
+
+    private static async Task<IResult> EditPayload(string name, HttpContext context, ServedCollections collections, ServerOptions options, PayloadEdit edit)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        var (ids, filter) = Selection(body, options.Limits);
+        Func<JsonObject?, JsonObject?> change;
+        switch (edit)
+        {
+            case PayloadEdit.Merge or PayloadEdit.Overwrite:
+                var payload = JsonFields.Object(body, "payload") ?? throw ApiException.BadRequest("is required: the payload object to set.", "payload");
+                if (JsonFields.String(body, "key") is not null)
+                {
+                    throw ApiException.BadRequest("setting a nested key is not supported; set top-level keys.", "key");
+                }
+
+                change = edit == PayloadEdit.Overwrite
+                    ? _ => (JsonObject)payload.DeepClone()
+                    : current =>
+                    {
+                        var merged = (JsonObject?)current?.DeepClone() ?? [];
+                        foreach (var (key, value) in payload)
+                        {
+                            merged[key] = value?.DeepClone();
+                        }
+
+                        return merged;
+                    };
+                break;
+            case PayloadEdit.DeleteKeys:
+                var keys = JsonFields.Array(body, "keys") ?? throw ApiException.BadRequest("is required: the payload keys to delete.", "keys");
+                var names = keys.Select((k, i) => k?.GetValueKind() == JsonValueKind.String ? k.GetValue<string>() : throw JsonFields.Wrong($"keys[{i}]", "a string", k)).ToList();
+                change = current =>
+                {
+                    if (current is null)
+                    {
+                        return null;
+                    }
+
+                    var trimmed = (JsonObject)current.DeepClone();
+                    foreach (var key in names)
+                    {
+                        trimmed.Remove(key);
+                    }
+
+                    return trimmed;
+                };
+                break;
+            default:
+                change = _ => null;
+                break;
+        }
+
+        collection.EditPayload(ids, filter, change);
+        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Info().Sequence));
+    }
+
+    // Which points a delete or payload edit applies to: "points" (ids, or a filter in Qdrant's older form) or "filter".
+    private static (List<string>? Ids, PayloadFilter? Filter) Selection(JsonObject body, ServerLimits limits)
+    {
+        var points = body["points"];
+        var filter = body["filter"];
+        if (points is JsonObject old && old.ContainsKey("must") | old.ContainsKey("should") | old.ContainsKey("must_not"))
+        {
+            return (null, QdrantFilters.Parse(old, "points"));
+        }
+
+        if (points is not null && filter is not null)
+        {
+            throw ApiException.BadRequest("give either points (ids) or filter, not both.", "points");
+        }
+
+        if (points is not null)
+        {
+            return (PointIds.ParseMany(points as JsonArray ?? throw JsonFields.Wrong("points", "an array of point ids", points), "points", limits.MaxPointsPerRequest), null);
+        }
+
+        if (filter is not null)
+        {
+            return (null, QdrantFilters.Parse(filter, "filter"));
+        }
+
+        throw ApiException.BadRequest("is required: the point ids (or a filter) to apply this to.", "points");
+    }
+
+    private static void Limit(int count, string path, ServerLimits limits)
+    {
+        if (count > limits.MaxPointsPerRequest)
+        {
+            throw ApiException.BadRequest($"has {count} points; one request takes at most {limits.MaxPointsPerRequest}. Send several requests.", path);
+        }
+
+        if (count == 0)
+        {
+            throw ApiException.BadRequest("is empty; give at least one point.", path);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Quiver.Server.Http;
+using Quiver.Store.Collections;
+
+namespace Quiver.Server.Collections;
+
+/// <summary>Qdrant's response envelope and record shapes, and its with_payload / with_vector selectors.</summary>
+internal static class QdrantJson
+{
+    public static IResult Ok(HttpContext context, JsonNode? result) =>
+        Results.Text(
+            new JsonObject { ["result"] = result, ["status"] = "ok", ["time"] = ErrorResponses.Elapsed(context) }.ToJsonString(),
+            "application/json");
+
+    public static JsonObject Operation(long operationId) => new() { ["operation_id"] = operationId, ["status"] = "completed" };
+
+    public static JsonNode Id(string id)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            PointIds.Write(writer, id);
+        }
+
+        return JsonNode.Parse(buffer.ToArray())!;
+    }
+
+    /// <summary>A point as Qdrant's Record: id, payload (null unless asked for), vector (null unless asked for); Quiver adds its text.</summary>
+    public static JsonObject Record(Point point, PayloadSelector payload, bool withVector, float? score = null)
+    {
+        var record = new JsonObject { ["id"] = Id(point.Id) };
+        if (score is { } s)
+        {
+            record["version"] = 0;
+            record["score"] = s;
+        }
+
+        record["payload"] = payload.Apply(point.Payload);
+        record["vector"] = withVector && point.Vector.Length > 0 ? new JsonArray([.. point.Vector.Select(v => (JsonNode)v)]) : null;
+        if (point.Text is not null && payload.Any)
+        {
+            record["text"] = point.Text;
+        }
+
+        return record;
+    }
+
+    public static bool WithVector(JsonObject body, bool fallback)
+    {
+        var node = body["with_vector"] ?? body["with_vectors"];
+        return node?.GetValueKind() switch
+        {
+            null => fallback,
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw JsonFields.Wrong("with_vector", "true or false (Quiver collections hold one unnamed vector)", node),
+        };
+    }
+}
+
+/// <summary>Which payload fields a response carries: with_payload as a boolean, a list of keys, or include / exclude.</summary>
+internal sealed record PayloadSelector(bool Any, IReadOnlySet<string>? Include, IReadOnlySet<string>? Exclude)
+{
+    public static readonly PayloadSelector All = new(true, null, null);
+    public static readonly PayloadSelector None = new(false, null, null);
+
+    public static PayloadSelector Parse(JsonObject body, bool fallback)
+    {
+        var node = body["with_payload"];
+        switch (node?.GetValueKind())
+        {
+            case null:
+                return fallback ? All : None;
+            case JsonValueKind.True:
+                return All;
+            case JsonValueKind.False:
+                return None;
+            case JsonValueKind.Array:
+                return new PayloadSelector(true, Keys(node, "with_payload"), null);
+            case JsonValueKind.Object:
+                var selector = node.AsObject();
+                return new PayloadSelector(
+                    true,
+                    selector["include"] is { } include ? Keys(include, "with_payload.include") : null,
+                    selector["exclude"] is { } exclude ? Keys(exclude, "with_payload.exclude") : null);
+            default:
+                throw JsonFields.Wrong("with_payload", "true, false, a list of keys or {include|exclude: [keys]}", node);
+        }
+    }
+
+    public JsonObject? Apply(JsonObject? payload)
+    {
+        if (!Any)
+        {
+            return null;
+        }
+
+        payload ??= [];
+        var copy = new JsonObject();
+        foreach (var (key, value) in payload)
+        {
+            if ((Include is null || Include.Contains(key)) && (Exclude is null || !Exclude.Contains(key)))
+            {
+                copy[key] = value?.DeepClone();
+            }
+        }
+
+        return copy;
+    }
+
+    private static HashSet<string> Keys(JsonNode node, string path) =>
+        node is JsonArray array
+            ? [.. array.Select((k, i) => k?.GetValueKind() == JsonValueKind.String ? k.GetValue<string>() : throw JsonFields.Wrong($"{path}[{i}]", "a payload key", k))]
+            : throw JsonFields.Wrong(path, "an array of payload keys", node);
+}

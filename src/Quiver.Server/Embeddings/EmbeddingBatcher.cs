@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Quiver.Models.Onnx;
+using Quiver.Server.Operations;
+
+namespace Quiver.Server.Embeddings;
+
+/// <summary>
+/// Dynamic batching across requests, as text-embeddings-inference does: requests for one model queue up, and one
+/// worker per model takes every waiting request (up to <see cref="ServerLimits.BatchMaxInputs"/> inputs) into a
+/// single model call, so many small concurrent requests run as full batches. A request larger than the limit is
+/// split into several jobs. When a merged call fails, the jobs in it are run one by one so that one bad request does
+/// not fail its neighbours.
+/// </summary>
+internal sealed class EmbeddingBatcher(ServerLimits limits, ServerMetrics metrics, ILogger<EmbeddingBatcher> logger) : IAsyncDisposable
+{
+    private readonly ServerLimits _limits = limits;
+    private readonly ServerMetrics _metrics = metrics;
+    private readonly ILogger _logger = logger;
+    private readonly ConcurrentDictionary<ServedModel, Lazy<Worker>> _workers = new();
+    private int _pending;
+    private volatile bool _stopping;
+
+    /// <summary>Inputs waiting for a model call.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    public async Task<IReadOnlyList<EmbeddingResult>> Embed(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_stopping, this);
+        var worker = _workers.GetOrAdd(model, m => new Lazy<Worker>(() => new Worker(this, m))).Value;
+        var jobs = new List<Job>();
+        for (var start = 0; start < inputs.Count; start += _limits.BatchMaxInputs)
+        {
+            var count = Math.Min(_limits.BatchMaxInputs, inputs.Count - start);
+            var job = new Job([.. inputs.Skip(start).Take(count)], truncation, cancellationToken);
+            Interlocked.Add(ref _pending, count);
+            await worker.Queue.Writer.WriteAsync(job, cancellationToken);
+            jobs.Add(job);
+        }
+
+        var results = new List<EmbeddingResult>(inputs.Count);
+        foreach (var job in jobs)
+        {
+            results.AddRange(await job.Done.Task.WaitAsync(cancellationToken));
+        }
+
+        return results;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping = true;
+        foreach (var worker in _workers.Values.Where(w => w.IsValueCreated).Select(w => w.Value))
+        {
+            worker.Queue.Writer.TryComplete();
+            await worker.Loop;
+        }
+    }
+
+    private sealed record Job(IReadOnlyList<EmbeddingInput> Inputs, TruncationPolicy Truncation, CancellationToken CancellationToken)
+    {
+        public TaskCompletionSource<IReadOnlyList<EmbeddingResult>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Jobs merge when the model can take them in one call: same kind of input, same truncation.
+        public (bool, TruncationPolicy) Key => (Inputs.Count > 0 && Inputs[0].IsTokens, Truncation);
+    }
+
+    private sealed class Worker
+    {
+        private readonly EmbeddingBatcher _owner;
+        private readonly ServedModel _model;
+        private Job? _carried;
+
+        public Worker(EmbeddingBatcher owner, ServedModel model)
+        {
+            _owner = owner;
+            _model = model;
+            Loop = Task.Run(Run);
+        }
+
+        public Channel<Job> Queue { get; } = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
+
+        public Task Loop { get; }
+
+        private async Task Run()
+        {
+            while (_carried is not null || await Queue.Reader.WaitToReadAsync())
+            {
+                var batch = Take();
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                Execute(batch);
+            }
+        }
+
+        // Everything waiting, up to the input limit, with the first job's key; a job of another key waits for the next call.
+        private List<Job> Take()
+        {
+            var batch = new List<Job>();
+            var inputs = 0;
+            while (true)
+            {
+                Job? job = _carried;
+                _carried = null;
+                if (job is null && !Queue.Reader.TryRead(out job))
+                {
+                    break;
+                }
+
+                if (job.CancellationToken.IsCancellationRequested)
+                {
+                    Interlocked.Add(ref _owner._pending, -job.Inputs.Count);
+                    job.Done.TrySetCanceled(job.CancellationToken);
+                    continue;
+                }
+
+                if (batch.Count > 0 && (job.Key != batch[0].Key || inputs + job.Inputs.Count > _owner._limits.BatchMaxInputs))
+                {
+                    _carried = job;
+                    break;
+                }
+
+                batch.Add(job);
+                inputs += job.Inputs.Count;
+            }
+
+            return batch;
+        }
+
+        private void Execute(List<Job> batch)
+        {
+            var inputs = batch.SelectMany(j => j.Inputs).ToList();
+            Interlocked.Add(ref _owner._pending, -inputs.Count);
+            _owner._metrics.BatchInputs.Record(inputs.Count);
+            _owner._metrics.BatchRequests.Record(batch.Count);
+            try
+            {
+                var results = _model.Embed(inputs, batch[0].Truncation, CancellationToken.None);
+                var at = 0;
+                foreach (var job in batch)
+                {
+                    job.Done.TrySetResult(results.Skip(at).Take(job.Inputs.Count).ToList());
+                    at += job.Inputs.Count;
+                }
+
+                Count(results);
+            }
+            catch (Exception) when (batch.Count > 1)
+            {
+                // Find the guilty job: each on its own.
+                foreach (var job in batch)
+                {
+                    try
+                    {
+                        var results = _model.Embed(job.Inputs, job.Truncation, job.CancellationToken);
+                        job.Done.TrySetResult(results);
+                        Count(results);
+                    }
+                    catch (Exception e)
+                    {
+                        job.Done.TrySetException(e);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                if (e is not Core.QuiverException and not Http.ApiException and not OperationCanceledException)
+                {
+                    _owner._logger.LogError(e, "Embedding with {Model} failed", _model.Name);
+                }
+
+                batch[0].Done.TrySetException(e);
+            }
+        }
+
+        private void Count(IReadOnlyList<EmbeddingResult> results)
+        {
+            var tags = new KeyValuePair<string, object?>("model", _model.Name);
+            _owner._metrics.Inputs.Add(results.Count, tags);
+            _owner._metrics.Tokens.Add(results.Sum(r => (long)r.Tokens), tags);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace Quiver.Server.Embeddings;
+
+/// <summary>One input of an embeddings request: a text, or token ids of the model's own vocabulary.</summary>
+internal readonly record struct EmbeddingInput(string? Text, IReadOnlyList<int>? TokenIds)
+{
+    public bool IsTokens => TokenIds is not null;
+}
+
+/// <summary>One embedded input: its vector, the tokens the model read and those it had to cut.</summary>
+internal sealed record EmbeddingResult(float[] Vector, int Tokens, int TruncatedTokens);

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.AI;
+using Quiver.Core.Spaces;
+using Quiver.Models.Catalogue;
+using Quiver.Models.Onnx;
+using Quiver.Server.Http;
+
+namespace Quiver.Server.Embeddings;
+
+/// <summary>
+/// An installed text model opened for serving: transformers through their <see cref="TransformerEncoder"/> (so one
+/// call can take texts or token ids and a per-call truncation policy), word-vector models through their generator.
+/// </summary>
+internal sealed class ServedModel : IDisposable
+{
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
+    private readonly TransformerEncoder? _encoder;
+
+    private ServedModel(ModelManifest manifest, IEmbeddingGenerator<string, Embedding<float>> generator)
+    {
+        Manifest = manifest;
+        _generator = generator;
+        _encoder = generator.GetService<TransformerEncoder>();
+        Space = generator.GetService<EmbeddingSpace>() ?? throw new InvalidOperationException($"The generator of {manifest.Name} does not say its embedding space.");
+    }
+
+    public ModelManifest Manifest { get; }
+
+    public string Name => Manifest.Name;
+
+    public EmbeddingSpace Space { get; }
+
+    public int Dimensions => Space.Dimensions;
+
+    /// <summary>Whether the model's vectors are unit length (so a shortened vector is renormalised).</summary>
+    public bool Normalized => _encoder?.Normalize ?? Space.Normalized;
+
+    /// <summary>The longest sequence the model reads, in tokens; null when it has no limit (word vectors).</summary>
+    public int? MaxTokens => _encoder?.MaxLength;
+
+    public bool AcceptsTokenIds => _encoder is not null;
+
+    public static ServedModel Open(Core.QuiverPaths paths, string name, int threads)
+    {
+        var manifest = InstalledModels.Manifest(paths, name);
+        if (manifest.Kind is not (TransformerModel.Kind or WordVectorModel.Kind))
+        {
+            throw ApiException.BadRequest($"'{name}' is a {manifest.Kind} model; /v1/embeddings serves text models (transformer or word-vectors).", "model");
+        }
+
+        var generator = InstalledModels.OpenTextGenerator(paths, name, options: new TransformerEncoderOptions { Threads = threads });
+        return new ServedModel(manifest, generator);
+    }
+
+    /// <summary>Embeds inputs that are all texts or all token ids, in order.</summary>
+    public IReadOnlyList<EmbeddingResult> Embed(IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation, CancellationToken cancellationToken)
+    {
+        if (_encoder is not null)
+        {
+            var embedded = inputs.Count > 0 && inputs[0].IsTokens
+                ? _encoder.EmbedTokenIds([.. inputs.Select(i => i.TokenIds!)], truncation, cancellationToken)
+                : _encoder.Embed([.. inputs.Select(i => i.Text!)], truncation, cancellationToken);
+            return [.. embedded.Select(e => new EmbeddingResult(e.Vector, e.Tokens - e.TruncatedTokens, e.TruncatedTokens))];
+        }
+
+        if (inputs.Any(i => i.IsTokens))
+        {
+            throw ApiException.BadRequest($"'{Name}' is a word-vector model and takes text; token-id inputs need a transformer model.", "input");
+        }
+
+        var generated = _generator.GenerateAsync(inputs.Select(i => i.Text!), cancellationToken: cancellationToken).GetAwaiter().GetResult();
+        return [.. generated.Select(e => new EmbeddingResult(
+            e.Vector.ToArray(),
+            e.AdditionalProperties?.TryGetValue("words", out var words) == true ? Convert.ToInt32(words, System.Globalization.CultureInfo.InvariantCulture) : 0,
+            0))];
+    }
+
+    public void Dispose() => _generator.Dispose();
+}

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Quiver.Core;
+using Quiver.Models.Catalogue;
+
+namespace Quiver.Server.Embeddings;
+
+/// <summary>The text models this server has opened, by name, each opened once on first use and kept for the server's life.</summary>
+internal sealed class ServedModels(QuiverPaths paths, int threads, string? defaultModel) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<ServedModel>> _open = new(StringComparer.Ordinal);
+
+    public QuiverPaths Paths { get; } = paths;
+
+    /// <summary>The model used when a request names none.</summary>
+    public string DefaultModel => defaultModel ?? ModelCatalogue.DefaultTextModel(Paths);
+
+    public IEnumerable<ServedModel> Opened => _open.Values.Where(l => l.IsValueCreated).Select(l => l.Value);
+
+    /// <summary>The installed text models (what /v1/models lists).</summary>
+    public IReadOnlyList<ModelManifest> Installed() =>
+        [.. InstalledModels.List(Paths).Where(m => m.Kind is TransformerModel.Kind or WordVectorModel.Kind)];
+
+    public ServedModel Get(string? name)
+    {
+        name = string.IsNullOrEmpty(name) ? DefaultModel : name;
+        ResourceName.Validate(name, "model");
+        var lazy = _open.GetOrAdd(name, n => new Lazy<ServedModel>(() => ServedModel.Open(Paths, n, threads), LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            // A model that failed to open (not installed, say) is tried again next time.
+            _open.TryRemove(new KeyValuePair<string, Lazy<ServedModel>>(name, lazy));
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var model in Opened)
+        {
+            model.Dispose();
+        }
+    }
+}

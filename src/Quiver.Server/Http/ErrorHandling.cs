@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Quiver.Core;
+using Quiver.Core.Spaces;
+using Quiver.Models.Catalogue;
+using Quiver.Models.Onnx;
+using Quiver.Store.Collections;
+
+namespace Quiver.Server.Http;
+
+/// <summary>
+/// Turns every failure into a JSON error in the route's API style: refused requests (<see cref="ApiException"/>),
+/// Quiver's own errors about the input (400 or 404), bodies too large (413); anything else is a 500 that is logged.
+/// </summary>
+internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        context.Items[ErrorResponses.StartedKey] = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+            if (context.Response is { HasStarted: false, StatusCode: 404 } && context.GetEndpoint() is null)
+            {
+                await ErrorResponses.Write(context, 404, $"There is no route {context.Request.Method} {context.Request.Path}. The routes are listed at /docs.", code: "unknown_route");
+            }
+            else if (context.Response is { HasStarted: false, StatusCode: 405 })
+            {
+                await ErrorResponses.Write(context, 405, $"{context.Request.Method} is not allowed on {context.Request.Path}. The routes are listed at /docs.", code: "method_not_allowed");
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is no one to answer.
+        }
+        catch (Exception e)
+        {
+            var (status, message, param, code) = Classify(e);
+            if (status >= 500)
+            {
+                logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+            }
+
+            await ErrorResponses.Write(context, status, message, param, code);
+        }
+    }
+
+    private static (int Status, string Message, string? Param, string? Code) Classify(Exception e) => e switch
+    {
+        ApiException api => (api.Status, api.Message, api.Param, api.Code),
+        BadHttpRequestException bad when bad.StatusCode == 413 => (413, "The request body is larger than the server accepts. Send fewer or smaller inputs per request.", null, "request_too_large"),
+        BadHttpRequestException bad => (bad.StatusCode, bad.Message, null, "bad_request"),
+        JsonException json => (400, $"The body is not valid JSON: {json.Message}", null, "invalid_json"),
+        ModelNotInstalledException missing => (404, missing.Message, "model", "model_not_found"),
+        CollectionNotFoundException missing => (404, missing.Message, null, "collection_not_found"),
+        InputTooLongException tooLong => (400, tooLong.Message, "input", "input_too_long"),
+        EmbeddingSpaceMismatchException mismatch => (400, mismatch.Message, null, "space_mismatch"),
+        QuiverException quiver => (400, quiver.Message, null, "invalid_request"),
+        _ => (500, "The server failed to answer this request; the error is in its log.", null, "internal_error"),
+    };
+}

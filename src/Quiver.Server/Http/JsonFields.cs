@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Quiver.Server.Http;
+
+/// <summary>Typed reads of request fields that name the field and the expected type when the value is wrong.</summary>
+internal static class JsonFields
+{
+    public static string? String(JsonObject body, string name, string? path = null)
+    {
+        var node = body[name];
+        if (node is null)
+        {
+            return null;
+        }
+
+        return node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : throw Wrong(path ?? name, "a string", node);
+    }
+
+    public static bool? Bool(JsonObject body, string name, string? path = null)
+    {
+        var node = body[name];
+        if (node is null)
+        {
+            return null;
+        }
+
+        return node.GetValueKind() switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Wrong(path ?? name, "true or false", node),
+        };
+    }
+
+    public static int? Int(JsonObject body, string name, int min, int max, string? path = null)
+    {
+        var node = body[name];
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out var value))
+        {
+            throw Wrong(path ?? name, "a whole number", node);
+        }
+
+        if (value < min || value > max)
+        {
+            throw ApiException.BadRequest($"must be from {min} to {max}; it is {value}.", path ?? name);
+        }
+
+        return (int)value;
+    }
+
+    public static double? Number(JsonObject body, string name, string? path = null)
+    {
+        var node = body[name];
+        if (node is null)
+        {
+            return null;
+        }
+
+        return node.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : throw Wrong(path ?? name, "a number", node);
+    }
+
+    public static JsonObject? Object(JsonObject body, string name, string? path = null)
+    {
+        var node = body[name];
+        return node is null ? null : node as JsonObject ?? throw Wrong(path ?? name, "an object", node);
+    }
+
+    public static JsonArray? Array(JsonObject body, string name, string? path = null)
+    {
+        var node = body[name];
+        return node is null ? null : node as JsonArray ?? throw Wrong(path ?? name, "an array", node);
+    }
+
+    /// <summary>A vector: an array of finite numbers.</summary>
+    public static float[] Vector(JsonNode? node, string path)
+    {
+        if (node is not JsonArray array)
+        {
+            throw Wrong(path, "an array of numbers", node);
+        }
+
+        var vector = new float[array.Count];
+        for (var i = 0; i < array.Count; i++)
+        {
+            var item = array[i];
+            if (item is null || item.GetValueKind() != JsonValueKind.Number)
+            {
+                throw Wrong($"{path}[{i}]", "a number", item);
+            }
+
+            var value = item.GetValue<double>();
+            if (!double.IsFinite(value) || Math.Abs(value) > float.MaxValue)
+            {
+                throw ApiException.BadRequest($"is {value}, which is not a finite 32-bit number. Vectors must hold finite numbers.", $"{path}[{i}]");
+            }
+
+            vector[i] = (float)value;
+        }
+
+        return vector;
+    }
+
+    public static ApiException Wrong(string path, string expected, JsonNode? actual) =>
+        ApiException.BadRequest($"must be {expected}, not {JsonBody.Describe(actual)}.", path);
+}

@@ -1,0 +1,95 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Quiver.Server.Collections;
+using Quiver.Server.Embeddings;
+using Quiver.Server.Http;
+using Quiver.Server.Operations;
+using Quiver.Server.Security;
+
+namespace Quiver.Server;
+
+/// <summary>
+/// Builds the Quiver server: a thin ASP.NET Core host that wires the libraries to HTTP. Only wiring lives here;
+/// each API is in its own folder.
+/// </summary>
+public static class QuiverServer
+{
+    /// <param name="configure">A last say over the builder before it is built (tests use it to swap in a test server).</param>
+    public static WebApplication Build(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var keys = new ApiKeys(options.AdminKeys, options.ReadOnlyKeys);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(QuiverServer).Assembly.GetName().Name });
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.Limits.MaxBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Logging.ClearProviders();
+        if (options.JsonLogs)
+        {
+            builder.Logging.AddJsonConsole();
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        }
+
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(options.Limits);
+        services.AddSingleton(keys);
+        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton(_ => new PrometheusExporter([ServerMetrics.MeterName, "Quiver.Models", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"]));
+        services.AddSingleton(_ => new ServedModels(options.Paths, options.Threads, options.DefaultModel));
+        services.AddSingleton(s => new ServedCollections(options.Paths, s.GetRequiredService<ServedModels>()));
+        services.AddSingleton<EmbeddingBatcher>();
+        services.AddSingleton(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = options.Limits.MaxConcurrentRequests,
+            QueueLimit = options.Limits.QueueLimit,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        }));
+        services.AddHostedService<StoreLifetime>();
+        services.AddOpenApi();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+
+        // The exporter must exist before the first request so it sees ASP.NET Core's instruments as they are published.
+        _ = app.Services.GetRequiredService<PrometheusExporter>();
+        ObserveGauges(app.Services);
+
+        app.UseMiddleware<ErrorHandling>();
+        app.UseRouting();
+        app.UseMiddleware<AccessControl>();
+        app.UseMiddleware<AdmissionControl>();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        OperationsEndpoints.Map(app);
+        EmbeddingsEndpoints.Map(app);
+        CollectionsEndpoints.Map(app);
+        PointsEndpoints.Map(app);
+        return app;
+    }
+
+    private static void ObserveGauges(IServiceProvider services)
+    {
+        var metrics = services.GetRequiredService<ServerMetrics>();
+        var limiter = services.GetRequiredService<ConcurrencyLimiter>();
+        var batcher = services.GetRequiredService<EmbeddingBatcher>();
+        var collections = services.GetRequiredService<ServedCollections>();
+        metrics.Observe<long>("quiver.server.queue.depth", "{request}", "Requests waiting for a slot",
+            () => [new(limiter.GetStatistics()?.CurrentQueuedCount ?? 0)]);
+        metrics.Observe<int>("quiver.embedding.pending", "{input}", "Inputs waiting for a model call",
+            () => [new(batcher.Pending)]);
+        metrics.Observe<long>("quiver.collection.points", "{point}", "Points in each open collection",
+            () => collections.Opened.Select(c => new System.Diagnostics.Metrics.Measurement<long>(c.Count(), new KeyValuePair<string, object?>("collection", c.Name))).ToList());
+    }
+}

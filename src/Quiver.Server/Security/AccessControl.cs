@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http;
+using Quiver.Server.Http;
+
+namespace Quiver.Server.Security;
+
+/// <summary>
+/// Checks the API key (the <c>api-key</c> header, as Qdrant's clients send it, or <c>Authorization: Bearer</c>, as
+/// OpenAI's do) on every route but the health probes: 401 without a valid key, 403 for a write with a read-only key.
+/// Keys are never logged.
+/// </summary>
+internal sealed class AccessControl(RequestDelegate next, ApiKeys keys)
+{
+    public static readonly string[] OpenPaths = ["/healthz", "/readyz", "/livez"];
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (!keys.Enabled || OpenPaths.Contains(context.Request.Path.Value, StringComparer.Ordinal))
+        {
+            return next(context);
+        }
+
+        var key = KeyOf(context.Request);
+        var level = keys.Check(key);
+        if (level == AccessLevel.None)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return ErrorResponses.Write(
+                context,
+                401,
+                key is null
+                    ? "This server needs an API key: send it in the 'api-key' header or as 'Authorization: Bearer <key>'."
+                    : "The API key is not valid for this server.",
+                code: key is null ? "missing_api_key" : "invalid_api_key");
+        }
+
+        if (level == AccessLevel.ReadOnly && context.GetEndpoint()?.Metadata.GetMetadata<WriteAccess>() is not null)
+        {
+            return ErrorResponses.Write(context, 403, "This key is read-only and this route changes stored data. Use an admin key.", code: "read_only_key");
+        }
+
+        return next(context);
+    }
+
+    private static string? KeyOf(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue("api-key", out var header) && header.Count > 0)
+        {
+            return header[0];
+        }
+
+        var authorization = request.Headers.Authorization.ToString();
+        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : null;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Quiver.Server.Security;
+
+/// <summary>What a key may do.</summary>
+public enum AccessLevel
+{
+    None,
+    ReadOnly,
+    Admin,
+}

@@ -1,0 +1,32 @@
+namespace Quiver.Server;
+
+/// <summary>What one request may ask for, and how much the server takes on at once.</summary>
+public sealed record ServerLimits
+{
+    /// <summary>Largest request body; larger ones get 413.</summary>
+    public long MaxBodyBytes { get; init; } = 32L << 20;
+
+    /// <summary>Most inputs in one /v1/embeddings request (OpenAI's limit is 2,048).</summary>
+    public int MaxInputsPerRequest { get; init; } = 2048;
+
+    /// <summary>Longest input text in characters, refused before it is tokenised.</summary>
+    public int MaxInputCharacters { get; init; } = 200_000;
+
+    /// <summary>Most tokens in one token-array input.</summary>
+    public int MaxTokensPerInput { get; init; } = 8192;
+
+    /// <summary>Most points in one upsert, ids in one get or delete, and results in one search or scroll page.</summary>
+    public int MaxPointsPerRequest { get; init; } = 10_000;
+
+    /// <summary>Requests served at the same time; the rest wait in a queue.</summary>
+    public int MaxConcurrentRequests { get; init; } = 64;
+
+    /// <summary>Requests that may wait; beyond it the server answers 429 with Retry-After.</summary>
+    public int QueueLimit { get; init; } = 1024;
+
+    /// <summary>Most inputs the embedding batcher gives a model in one call, across all waiting requests.</summary>
+    public int BatchMaxInputs { get; init; } = 256;
+
+    /// <summary>JSON nesting deeper than this is refused.</summary>
+    public int MaxJsonDepth { get; init; } = 32;
+}

@@ -1,0 +1,52 @@
+using Quiver.Core;
+using Quiver.Models.Onnx;
+
+namespace Quiver.Server;
+
+/// <summary>How a Quiver server listens, whom it lets in, and what it accepts.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The environment variable holding admin API keys (comma-separated).</summary>
+    public const string ApiKeyVariable = "QUIVER_API_KEY";
+
+    /// <summary>The environment variable holding read-only API keys (comma-separated).</summary>
+    public const string ReadOnlyApiKeyVariable = "QUIVER_READ_ONLY_API_KEY";
+
+    /// <summary>Loopback only unless told otherwise; 6333 is Qdrant's port, so Qdrant clients' defaults reach it.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:6333";
+
+    public required QuiverPaths Paths { get; init; }
+
+    /// <summary>The addresses to listen on (Kestrel URLs separated by ';').</summary>
+    public string Urls { get; init; } = DefaultUrl;
+
+    /// <summary>Keys that may read and write. With no keys at all, every request is let in.</summary>
+    public IReadOnlyList<string> AdminKeys { get; init; } = [];
+
+    /// <summary>Keys that may only read (embed, search, list); a write with one is refused with 403.</summary>
+    public IReadOnlyList<string> ReadOnlyKeys { get; init; } = [];
+
+    /// <summary>The model for /v1/embeddings requests that name none; the catalogue's default text model when null.</summary>
+    public string? DefaultModel { get; init; }
+
+    /// <summary>What happens to inputs longer than the model accepts when a request does not say.</summary>
+    public TruncationPolicy Truncation { get; init; } = TruncationPolicy.Truncate;
+
+    /// <summary>ONNX Runtime threads per model (0: one per core).</summary>
+    public int Threads { get; init; }
+
+    public ServerLimits Limits { get; init; } = new();
+
+    /// <summary>Structured (JSON) console logs instead of plain text.</summary>
+    public bool JsonLogs { get; init; }
+
+    /// <summary>Adds the keys in <see cref="ApiKeyVariable"/> and <see cref="ReadOnlyApiKeyVariable"/>.</summary>
+    public ServerOptions WithEnvironmentKeys() => this with
+    {
+        AdminKeys = [.. AdminKeys, .. Split(Environment.GetEnvironmentVariable(ApiKeyVariable))],
+        ReadOnlyKeys = [.. ReadOnlyKeys, .. Split(Environment.GetEnvironmentVariable(ReadOnlyApiKeyVariable))],
+    };
+
+    private static IEnumerable<string> Split(string? keys) =>
+        (keys ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
