@@ -24,8 +24,7 @@ internal sealed class AdmissionControl(RequestDelegate next, ConcurrencyLimiter 
         if (!lease.IsAcquired)
         {
             metrics.Rejected.Add(1);
-            context.Response.Headers.RetryAfter = "1";
-            await ErrorResponses.Write(context, 429, "The server is at its limit of queued requests. Retry after the number of seconds in Retry-After.", code: "too_many_requests");
+            await ErrorResponses.Write(context, 429, "The server is at its limit of queued requests. Retry after the number of seconds in Retry-After.", code: "too_many_requests", header: ("Retry-After", "1"));
             return;
         }
 

@@ -7,7 +7,7 @@ namespace Quiver.Server.Http;
 /// <summary>Writes an error in the style of the API the route imitates.</summary>
 internal static class ErrorResponses
 {
-    public static Task Write(HttpContext context, int status, string message, string? param = null, string? code = null)
+    public static Task Write(HttpContext context, int status, string message, string? param = null, string? code = null, (string Name, string Value)? header = null)
     {
         if (context.Response.HasStarted)
         {
@@ -16,6 +16,10 @@ internal static class ErrorResponses
 
         context.Response.Clear();
         context.Response.StatusCode = status;
+        if (header is { } extra)
+        {
+            context.Response.Headers[extra.Name] = extra.Value;
+        }
         context.Response.ContentType = "application/json";
         JsonObject body = ApiStyles.For(context.Request.Path) == ApiStyle.OpenAi
             ? new JsonObject

@@ -23,14 +23,14 @@ internal sealed class AccessControl(RequestDelegate next, ApiKeys keys)
         var level = keys.Check(key);
         if (level == AccessLevel.None)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
             return ErrorResponses.Write(
                 context,
                 401,
                 key is null
                     ? "This server needs an API key: send it in the 'api-key' header or as 'Authorization: Bearer <key>'."
                     : "The API key is not valid for this server.",
-                code: key is null ? "missing_api_key" : "invalid_api_key");
+                code: key is null ? "missing_api_key" : "invalid_api_key",
+                header: ("WWW-Authenticate", "Bearer"));
         }
 
         if (level == AccessLevel.ReadOnly && context.GetEndpoint()?.Metadata.GetMetadata<WriteAccess>() is not null)
