@@ -196,6 +196,11 @@ internal static class EmbeddingsEndpoints
             throw ApiException.BadRequest($"has {array.Count} tokens; the server takes at most {limits.MaxTokensPerInput} per input.", path);
         }
 
+        if (array.Count == 0)
+        {
+            throw ApiException.BadRequest("is an empty token array; give at least one token id.", path);
+        }
+
         var ids = new int[array.Count];
         for (var t = 0; t < array.Count; t++)
         {

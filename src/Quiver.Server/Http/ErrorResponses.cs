@@ -16,6 +16,12 @@ internal static class ErrorResponses
 
         context.Response.Clear();
         context.Response.StatusCode = status;
+        if (status == 413)
+        {
+            // The rest of the body is not read, so the connection cannot carry another request.
+            context.Response.Headers.Connection = "close";
+        }
+
         if (header is { } extra)
         {
             context.Response.Headers[extra.Name] = extra.Value;

@@ -41,17 +41,51 @@ internal static class JsonBody
             throw ApiException.BadRequest("The request has no body; send a JSON object.");
         }
 
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new ApiException(400, "The body is not valid UTF-8. Send JSON encoded as UTF-8.", code: "invalid_json");
+        }
+
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length).Span, documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+
+            // JsonNode builds its objects lazily; build them now so a repeated key is a 400 here, not a failure later.
+            Materialize(node);
         }
         catch (JsonException e)
         {
             throw new ApiException(400, $"The body is not valid JSON ({Trim(e.Message)}). Send a UTF-8 JSON object nested at most {limits.MaxJsonDepth} levels deep.", code: "invalid_json");
         }
+        catch (ArgumentException e)
+        {
+            throw new ApiException(400, $"The body repeats a key ({e.Message}). Give each key once.", code: "invalid_json");
+        }
 
         return node as JsonObject ?? throw ApiException.BadRequest($"The body must be a JSON object, not {Describe(node)}.");
+    }
+
+    private static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    Materialize(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Materialize(item);
+                }
+
+                break;
+        }
     }
 
     public static string Describe(JsonNode? node) => node?.GetValueKind() switch

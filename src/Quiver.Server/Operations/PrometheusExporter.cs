@@ -168,10 +168,10 @@ internal sealed class PrometheusExporter : IDisposable
                 var name = _kind == "counter" ? Name + "_total" : Name;
                 if (!string.IsNullOrEmpty(instrument.Description))
                 {
-                    text.Append("# HELP ").Append(Name).Append(' ').Append(instrument.Description.Replace("\n", " ", StringComparison.Ordinal)).Append('\n');
+                    text.Append("# HELP ").Append(name).Append(' ').Append(instrument.Description.Replace("\n", " ", StringComparison.Ordinal)).Append('\n');
                 }
 
-                text.Append("# TYPE ").Append(Name).Append(' ').Append(_kind).Append('\n');
+                text.Append("# TYPE ").Append(name).Append(' ').Append(_kind).Append('\n');
                 foreach (var (labels, cell) in _cells.OrderBy(c => c.Key, StringComparer.Ordinal))
                 {
                     if (buckets is null)
