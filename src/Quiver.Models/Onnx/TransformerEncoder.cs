@@ -304,7 +304,7 @@ public sealed class TransformerEncoder : IDisposable
                     chunks[i] = 1;
                     break;
                 default:
-                    // An overlap of half the window or more would never advance; such a model gets half-window steps.
+                    // Chunking asked per call may meet an overlap the window cannot hold (refused only when set at open): step by half windows then.
                     var stride = Math.Max(_contentLimit - Options.ChunkOverlap, (_contentLimit + 1) / 2);
                     for (var from = 0; ; from += stride)
                     {

@@ -137,6 +137,45 @@ public sealed class TransformerEncoderTests(TransformerModelFixture fixture) : I
     }
 
     [Fact]
+    public void Chunking_asked_per_call_with_an_overlap_longer_than_the_window_advances_by_half_windows()
+    {
+        // MaxLength 12 leaves windows of 10 content tokens; the default overlap (32) would never advance. (Asked for
+        // at open, such an overlap is refused; asked per call, as the server does, it must still work.)
+        using var encoder = TransformerEncoder.Open(fixture.Folder, new TransformerEncoderOptions { MaxLength = 12 });
+        var text = string.Join(' ', Enumerable.Repeat("red green blue cat dog", 5));
+
+        var result = encoder.Embed([text], TruncationPolicy.Chunk)[0];
+
+        // 25 content tokens, stride 5: [0,10) [5,15) [10,20) [15,25).
+        Assert.Equal(4, result.Chunks);
+        Assert.Equal(0, result.TruncatedTokens);
+    }
+
+    [Fact]
+    public void Token_ids_embed_exactly_as_the_text_they_came_from_and_the_policy_can_change_per_call()
+    {
+        using var encoder = TransformerEncoder.Open(fixture.Folder, new TransformerEncoderOptions { MaxLength = 16 });
+        var texts = new[] { "Two words", "A man with a hard hat is dancing on the roof." };
+        var ids = texts.Select(t => (IReadOnlyList<int>)encoder.Tokenize(t).Ids[1..^1]).ToList();
+
+        var fromText = encoder.Embed(texts);
+        var fromIds = encoder.EmbedTokenIds(ids);
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.Equal(fromText[i].Vector, fromIds[i].Vector);
+            Assert.Equal(fromText[i].Tokens, fromIds[i].Tokens);
+        }
+
+        var tooLong = string.Join(' ', Enumerable.Repeat("cat", 30));
+        Assert.True(encoder.Embed([tooLong])[0].TruncatedTokens > 0);
+        Assert.Throws<InputTooLongException>(() => encoder.Embed([tooLong], TruncationPolicy.Error));
+        Assert.Equal(1, Assert.Throws<InputTooLongException>(() => encoder.EmbedTokenIds([ids[0], [.. Enumerable.Repeat(ids[0][0], 40)]], TruncationPolicy.Error)).Index);
+        var outside = Assert.Throws<Core.QuiverException>(() => encoder.EmbedTokenIds([[5, -1]]));
+        Assert.Contains("token 1", outside.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Matryoshka_truncation_keeps_the_leading_dimensions_renormalised()
     {
         using var full = TransformerEncoder.Open(fixture.Folder);
