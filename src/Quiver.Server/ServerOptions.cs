@@ -35,6 +35,9 @@ public sealed record ServerOptions
     /// <summary>ONNX Runtime threads per model (0: one per core).</summary>
     public int Threads { get; init; }
 
+    /// <summary>Whether ONNX Runtime's threads spin between batches (off: idle model threads leave the cores to HTTP).</summary>
+    public bool Spinning { get; init; }
+
     public ServerLimits Limits { get; init; } = new();
 
     /// <summary>Structured (JSON) console logs instead of plain text.</summary>

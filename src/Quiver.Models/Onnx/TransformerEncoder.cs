@@ -133,6 +133,11 @@ public sealed class TransformerEncoder : IDisposable
             IntraOpNumThreads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
             InterOpNumThreads = 1,
         };
+        if (!options.AllowSpinning)
+        {
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+
         InferenceSession session;
         try
         {

@@ -34,6 +34,12 @@ public sealed record TransformerEncoderOptions
     /// <summary>ONNX Runtime intra-op threads; 0 means one per core.</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Whether ONNX Runtime's threads spin while they wait for work (faster back-to-back batches). A server turns it
+    /// off so that waiting model threads leave the cores to the request handlers.
+    /// </summary>
+    public bool AllowSpinning { get; init; } = true;
+
     /// <summary>Text put before every input (a model's query or passage prompt, e.g. "query: ").</summary>
     public string? Prompt { get; init; }
 }

@@ -39,7 +39,7 @@ internal sealed class ServedModel : IDisposable
 
     public bool AcceptsTokenIds => _encoder is not null;
 
-    public static ServedModel Open(Core.QuiverPaths paths, string name, int threads)
+    public static ServedModel Open(Core.QuiverPaths paths, string name, int threads, bool spinning)
     {
         var manifest = InstalledModels.Manifest(paths, name);
         if (manifest.Kind is not (TransformerModel.Kind or WordVectorModel.Kind))
@@ -47,7 +47,7 @@ internal sealed class ServedModel : IDisposable
             throw ApiException.BadRequest($"'{name}' is a {manifest.Kind} model; /v1/embeddings serves text models (transformer or word-vectors).", "model");
         }
 
-        var generator = InstalledModels.OpenTextGenerator(paths, name, options: new TransformerEncoderOptions { Threads = threads });
+        var generator = InstalledModels.OpenTextGenerator(paths, name, options: new TransformerEncoderOptions { Threads = threads, AllowSpinning = spinning });
         return new ServedModel(manifest, generator);
     }
 
