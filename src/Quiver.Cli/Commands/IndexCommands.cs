@@ -24,7 +24,9 @@ internal static class IndexCommands
         var collection = CliOptions.Collection();
         var model = CliOptions.TextModel(context);
         var pooling = CliOptions.Pooling();
-        var maxChars = new Option<int>("--max-chars") { Description = "Largest chunk, in characters; paragraphs are packed up to it", DefaultValueFactory = _ => 1000 };
+        var maxChars = new Option<int?>("--max-chars") { Description = "Chunk by characters instead of tokens: paragraphs packed up to this many characters" };
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "Largest chunk in the model's tokens (default and ceiling: the model's limit; 256 words for word vectors)" };
+        var overlap = new Option<int>("--overlap") { Description = "Tokens of the previous chunk's last sentences repeated at the start of the next", DefaultValueFactory = _ => 32 };
         var quantization = new Option<QuantizationKind>("--quantization")
         {
             Description = "For a new collection: None, Int8 or Binary codes for the candidate search (rescored exactly)",
@@ -37,11 +39,12 @@ internal static class IndexCommands
         };
         var command = new Command(
             "index",
-            "Index a folder: chunk its .txt and .md files on paragraph boundaries, embed the chunks and store them in a collection " +
-            "(created on first use). Re-running it replaces each file's chunks.\n\n" +
+            "Index a folder: read its .txt, .md, .html, .pdf and .jsonl files, chunk them by the model's tokens on sentence and heading " +
+            "boundaries, embed the chunks and store them in a collection (created on first use). Re-running it is incremental: " +
+            "unchanged files are skipped, changed ones re-chunked, deleted ones removed.\n\n" +
             "Example: quiver index ../shared/data/corpus --collection corpus")
         {
-            folder, collection, model, pooling, maxChars, quantization, stemming,
+            folder, collection, model, pooling, maxChars, maxTokens, overlap, quantization, stemming,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -55,7 +58,10 @@ internal static class IndexCommands
             var store = CollectionStore.FromPaths(context.Paths);
             var indexOptions = IndexOptions.Default with { Quantization = result.GetValue(quantization) };
             using var target = store.OpenOrCreate(result.GetValue(collection)!, new CollectionOptions(space, indexOptions, new KeywordOptions(result.GetValue(stemming))));
-            var indexer = new FolderIndexer(generator, new ParagraphChunker(result.GetValue(maxChars)));
+            IDocumentChunker chunker = result.GetValue(maxChars) is { } chars
+                ? new ParagraphChunker(chars)
+                : new TokenChunker(TokenCounterFor(generator), result.GetValue(maxTokens), result.GetValue(overlap));
+            var indexer = new FolderIndexer(generator, chunker);
             var path = result.GetValue(folder)!.FullName;
             var summary = await context.ErrorConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -434,6 +440,12 @@ internal static class IndexCommands
 
         return generator;
     }
+
+    /// <summary>A transformer counts with its own tokenizer and limit; word vectors have no limit, so chunks hold 256 words.</summary>
+    internal static Core.Text.ITokenCounter TokenCounterFor(IEmbeddingGenerator<string, Embedding<float>> generator) =>
+        generator is Models.Onnx.TransformerEmbeddingGenerator transformer
+            ? new Models.Tokenization.EncoderTokenCounter(transformer.Encoder)
+            : new Core.Text.WhitespaceTokenCounter(256);
 
     /// <summary>The CLI's names for the fusion methods: rrf and weighted.</summary>
     internal static FusionMethod ParseFusion(string name) => name.ToLowerInvariant() switch
