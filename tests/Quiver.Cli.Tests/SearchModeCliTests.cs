@@ -12,7 +12,7 @@ public sealed class SearchModeCliTests(CliFixture fixture) : IClassFixture<CliFi
         var docs = Path.Combine(fixture.Root, "modes-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(docs);
         File.WriteAllText(Path.Combine(docs, "ocean.txt"), "The whale swims at sea.");
-        File.WriteAllText(Path.Combine(docs, "logs.txt"), "Indexing zanzibar archives.");
+        File.WriteAllText(Path.Combine(docs, "logs.txt"), "Indexing zanzibar archives of the rocket.");
         File.WriteAllText(Path.Combine(docs, "kitchen.txt"), "Bread and soup.");
         var (code, _, error) = fixture.Run("index", docs, "--collection", "modes", "--model", "tiny", "--stemming", "English", "--json");
         Assert.True(code == 0, error);
@@ -26,6 +26,13 @@ public sealed class SearchModeCliTests(CliFixture fixture) : IClassFixture<CliFi
         (code, output, error) = fixture.Run("search", "whale at sea", "--collection", "modes", "--mode", "hybrid", "--fusion", "weighted", "--weight", "0.5", "--mmr", "0.7", "-k", "2", "--json");
         Assert.True(code == 0, error);
         Assert.Equal("ocean.txt", Json(output).GetProperty("hits")[0].GetProperty("payload").GetProperty("path").GetString());
+
+        (code, output, error) = fixture.Run("ask-context", "zanzibar rocket", "--collection", "modes", "--budget", "40", "--json");
+        Assert.True(code == 0, error);
+        var context = Json(output);
+        Assert.Equal("logs.txt", context.GetProperty("passages")[0].GetProperty("path").GetString());
+        Assert.StartsWith("[1] logs.txt, chars 0-", context.GetProperty("prompt").GetString(), StringComparison.Ordinal);
+        Assert.True(context.GetProperty("used_tokens").GetInt32() <= 40);
 
         (code, _, error) = fixture.Run("search", "whale", "--collection", "modes", "--mode", "hybrid", "--fusion", "borda");
         Assert.Equal(1, code);

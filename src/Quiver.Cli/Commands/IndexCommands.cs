@@ -418,7 +418,7 @@ internal static class IndexCommands
     }
 
     // The collection names its model and pooling ("glove-100/sif", "minilm/mean"); its space must match the installed model's exactly.
-    private static IEmbeddingGenerator<string, Embedding<float>> GeneratorFor(CliContext context, Collection collection)
+    internal static IEmbeddingGenerator<string, Embedding<float>> GeneratorFor(CliContext context, Collection collection)
     {
         var parts = collection.Space.ModelId.Split('/');
         if (parts.Length != 2 || !InstalledModels.IsInstalled(context.Paths, parts[0]))
