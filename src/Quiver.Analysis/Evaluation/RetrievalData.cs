@@ -90,14 +90,16 @@ public static class RetrievalData
         var qrels = files.FirstOrDefault(f => Path.GetFileName(f) == "test.tsv") ?? (files.Count == 1 ? files[0] : null)
             ?? throw new QuiverException($"{folder}: expected qrels/test.tsv (or a single qrels/*.tsv) with the judgements; found {files.Count} .tsv files.");
         var judgements = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        var first = true;
         ReadColumns(qrels, 3, (fields, where) =>
         {
-            if (where.EndsWith(" 1", StringComparison.Ordinal) && !int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            // The first row may be the "query-id corpus-id score" header.
+            var header = first && !int.TryParse(fields[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out _);
+            first = false;
+            if (!header)
             {
-                return; // the "query-id corpus-id score" header
+                Judge(judgements, fields[0], fields[1], ParseInt(fields[2], where));
             }
-
-            Judge(judgements, fields[0], fields[1], ParseInt(fields[2], where));
         });
         return new RetrievalCollection(name, "beir", documents, queries, Freeze(judgements));
     }

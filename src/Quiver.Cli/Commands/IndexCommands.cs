@@ -26,7 +26,7 @@ internal static class IndexCommands
         var pooling = CliOptions.Pooling();
         var maxChars = new Option<int?>("--max-chars") { Description = "Chunk by characters instead of tokens: paragraphs packed up to this many characters" };
         var maxTokens = new Option<int?>("--max-tokens") { Description = "Largest chunk in the model's tokens (default and ceiling: the model's limit; 256 words for word vectors)" };
-        var overlap = new Option<int>("--overlap") { Description = "Tokens of the previous chunk's last sentences repeated at the start of the next", DefaultValueFactory = _ => 32 };
+        var overlap = new Option<int?>("--overlap") { Description = "Tokens of the previous chunk's last sentences repeated at the start of the next (default 32, at most a quarter of the chunk)" };
         var quantization = new Option<QuantizationKind>("--quantization")
         {
             Description = "For a new collection: None, Int8 or Binary codes for the candidate search (rescored exactly)",

@@ -14,7 +14,8 @@ public sealed class TokenChunker : IDocumentChunker
     private readonly ITokenCounter _counter;
 
     /// <param name="maxTokens">Chunk limit; the encoder's own limit when null, and never above it.</param>
-    public TokenChunker(ITokenCounter counter, int? maxTokens = null, int overlapTokens = 32)
+    /// <param name="overlapTokens">Tokens repeated between neighbouring chunks; when null, 32 or a quarter of the limit, whichever is less.</param>
+    public TokenChunker(ITokenCounter counter, int? maxTokens = null, int? overlapTokens = null)
     {
         _counter = counter;
         MaxTokens = Math.Min(maxTokens ?? counter.MaxTokens, counter.MaxTokens);
@@ -23,12 +24,13 @@ public sealed class TokenChunker : IDocumentChunker
             throw new ArgumentOutOfRangeException(nameof(maxTokens), MaxTokens, "Chunks need room for at least 8 tokens.");
         }
 
-        if (overlapTokens < 0 || overlapTokens >= MaxTokens / 2)
+        var overlap = overlapTokens ?? Math.Min(32, MaxTokens / 4);
+        if (overlap < 0 || overlap >= MaxTokens / 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(overlapTokens), overlapTokens, $"The overlap must be from 0 to less than half the chunk limit ({MaxTokens / 2}).");
+            throw new ArgumentOutOfRangeException(nameof(overlapTokens), overlap, $"The overlap must be from 0 to less than half the chunk limit ({MaxTokens / 2}).");
         }
 
-        OverlapTokens = overlapTokens;
+        OverlapTokens = overlap;
     }
 
     public int MaxTokens { get; }
