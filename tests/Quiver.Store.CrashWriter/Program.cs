@@ -7,7 +7,7 @@ using Quiver.Store.Index.Hnsw;
 
 // The writer side of the crash-safety test: upserts batches of points into a collection and prints "ack N" after
 // each batch's Upsert returns (that is, once it is acknowledged). The test kills this process with SIGKILL at a random
-// moment and checks that every acknowledged point survived. Every few batches it also writes an index snapshot, so
+// moment and checks that every acknowledged point survived (and that its keyword row did too). Every few batches it also writes an index snapshot, so
 // a kill can land in the middle of one.
 // Usage: Quiver.Store.CrashWriter <store-folder> <collection> <first-batch> <batches> <batch-size>
 var store = new CollectionStore(args[0]);
@@ -21,7 +21,7 @@ var options = new CollectionOptions(
 using var collection = store.OpenOrCreate(name, options);
 for (var batch = first; batch < first + batches; batch++)
 {
-    collection.Upsert(Enumerable.Range(0, size).Select(i => new Point($"b{batch}-{i}", CrashVectors.For(batch, i))).ToList());
+    collection.Upsert(Enumerable.Range(0, size).Select(i => new Point($"b{batch}-{i}", CrashVectors.For(batch, i), null, $"batch{batch} point{i} text")).ToList());
     Console.Out.WriteLine($"ack {batch}");
     Console.Out.Flush();
     if (batch % 5 == 4)

@@ -5,7 +5,7 @@ namespace Quiver.Store.Tests;
 
 /// <summary>
 /// Kills a writing process with SIGKILL at random moments and checks that every acknowledged point survives and is
-/// found by search after reopening.
+/// found by search (dense and keyword) after reopening, with the keyword index in step with the points.
 /// </summary>
 public sealed class CrashSafetyTests : IDisposable
 {
@@ -71,8 +71,16 @@ public sealed class CrashSafetyTests : IDisposable
                 var hit = collection.Search(CrashWriterVectors.For(batch, i), 1)[0];
                 Assert.Equal(id, hit.Id);
                 Assert.Equal(1f, hit.Score, 4);
+                Assert.Equal(id, Assert.Single(collection.SearchKeyword($"batch{batch} point{i}", 1)).Id);
             }
         }
+
+        // The keyword index (written by triggers in the same transactions) holds exactly one row per point.
+        var (keywordRows, pointsWithText, orphans) = collection.KeywordCensus();
+        Assert.Equal(collection.Count(), pointsWithText);
+        Assert.Equal(pointsWithText, keywordRows);
+        Assert.Equal(0, orphans);
+        collection.CheckKeywordIntegrity();
 
         Assert.True(collection.Count() >= acknowledged.Count * 40);
     }

@@ -19,6 +19,7 @@ internal static class EvalCommands
         eval.Subcommands.Add(Words(context));
         eval.Subcommands.Add(Sts(context));
         eval.Subcommands.Add(ImageEvalCommand.Create(context));
+        eval.Subcommands.Add(RetrievalEvalCommand.Create(context));
         return eval;
     }
 

@@ -6,9 +6,11 @@ using Quiver.Models.Catalogue;
 using Quiver.Models.Static;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
+using Quiver.Store.Hybrid;
 using Quiver.Store.Index;
 using Quiver.Store.Index.Quantization;
 using Quiver.Store.Ingestion;
+using Quiver.Store.Keyword;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
@@ -22,19 +24,27 @@ internal static class IndexCommands
         var collection = CliOptions.Collection();
         var model = CliOptions.TextModel(context);
         var pooling = CliOptions.Pooling();
-        var maxChars = new Option<int>("--max-chars") { Description = "Largest chunk, in characters; paragraphs are packed up to it", DefaultValueFactory = _ => 1000 };
+        var maxChars = new Option<int?>("--max-chars") { Description = "Chunk by characters instead of tokens: paragraphs packed up to this many characters" };
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "Largest chunk in the model's tokens (default and ceiling: the model's limit; 256 words for word vectors)" };
+        var overlap = new Option<int?>("--overlap") { Description = "Tokens of the previous chunk's last sentences repeated at the start of the next (default 32, at most a quarter of the chunk)" };
         var quantization = new Option<QuantizationKind>("--quantization")
         {
             Description = "For a new collection: None, Int8 or Binary codes for the candidate search (rescored exactly)",
             DefaultValueFactory = _ => QuantizationKind.None,
         };
+        var stemming = new Option<KeywordStemming>("--stemming")
+        {
+            Description = "For a new collection: None or English (Porter) stemming in the keyword (BM25) index",
+            DefaultValueFactory = _ => KeywordStemming.None,
+        };
         var command = new Command(
             "index",
-            "Index a folder: chunk its .txt and .md files on paragraph boundaries, embed the chunks and store them in a collection " +
-            "(created on first use). Re-running it replaces each file's chunks.\n\n" +
+            "Index a folder: read its .txt, .md, .html, .pdf and .jsonl files, chunk them by the model's tokens on sentence and heading " +
+            "boundaries, embed the chunks and store them in a collection (created on first use). Re-running it is incremental: " +
+            "unchanged files are skipped, changed ones re-chunked, deleted ones removed.\n\n" +
             "Example: quiver index ../shared/data/corpus --collection corpus")
         {
-            folder, collection, model, pooling, maxChars, quantization,
+            folder, collection, model, pooling, maxChars, maxTokens, overlap, quantization, stemming,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -47,8 +57,11 @@ internal static class IndexCommands
             var space = generator.GetService<EmbeddingSpace>()!;
             var store = CollectionStore.FromPaths(context.Paths);
             var indexOptions = IndexOptions.Default with { Quantization = result.GetValue(quantization) };
-            using var target = store.OpenOrCreate(result.GetValue(collection)!, new CollectionOptions(space, indexOptions));
-            var indexer = new FolderIndexer(generator, new ParagraphChunker(result.GetValue(maxChars)));
+            using var target = store.OpenOrCreate(result.GetValue(collection)!, new CollectionOptions(space, indexOptions, new KeywordOptions(result.GetValue(stemming))));
+            IDocumentChunker chunker = result.GetValue(maxChars) is { } chars
+                ? new ParagraphChunker(chars)
+                : new TokenChunker(TokenCounterFor(generator), result.GetValue(maxTokens), result.GetValue(overlap));
+            var indexer = new FolderIndexer(generator, chunker);
             var path = result.GetValue(folder)!.FullName;
             var summary = await context.ErrorConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -145,21 +158,47 @@ internal static class IndexCommands
         var top = CliOptions.Top(5);
         var where = new Option<string[]>("--where") { Description = "Payload filter: key=value, key!=value, key>n, key>=n, key<n, key<=n (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
         var ef = new Option<int?>("--ef") { Description = "HNSW candidate-list size for this search (higher: better recall, slower)" };
+        var mode = new Option<SearchMode>("--mode") { Description = "dense (embeddings), keyword (BM25) or hybrid (both, fused)", DefaultValueFactory = _ => SearchMode.Dense };
+        var fusion = new Option<string>("--fusion") { Description = "Hybrid fusion: rrf (reciprocal rank) or weighted (min-max normalised scores)", DefaultValueFactory = _ => "rrf" };
+        var weight = new Option<double>("--weight") { Description = "Weighted fusion: the keyword side's share, 0 to 1", DefaultValueFactory = _ => 0.5 };
+        var rrfK = new Option<int>("--rrf-k") { Description = "Reciprocal rank fusion's k", DefaultValueFactory = _ => 60 };
+        var candidates = new Option<int>("--candidates") { Description = "Candidates each side gives to fusion and MMR", DefaultValueFactory = _ => 100 };
+        var mmr = new Option<double?>("--mmr") { Description = "Diversify with maximal marginal relevance, λ from 0 (diverse) to 1 (relevant)" };
+        var threshold = new Option<float?>("--threshold") { Description = "Drop hits scoring below this (above it for Euclidean dense search)" };
         var command = new Command(
             "search",
-            "Search a collection with a text query, embedded by the collection's own model.\n\n" +
+            "Search a collection with a text query: dense (embedded by the collection's own model), keyword (BM25) or hybrid.\n\n" +
             "Examples:\n  quiver search \"whale hunting at sea\" --collection corpus -k 5 --where path=moby-dick.part00.txt\n" +
+            "  quiver search \"harpoon\" --collection corpus --mode hybrid --fusion weighted --weight 0.3 --mmr 0.7\n" +
             "  quiver search --image shoe.png --collection photos -k 5")
         {
-            query, collection, top, where, ef, image,
+            query, collection, top, where, ef, image, mode, fusion, weight, rrfK, candidates, mmr, threshold,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var store = CollectionStore.FromPaths(context.Paths);
             using var target = store.Open(result.GetValue(collection)!);
-            var (text, vector, space, unknown) = await QueryVectorAsync(context, target, result.GetValue(query), result.GetValue(image), cancellationToken);
+            var searchMode = result.GetValue(mode);
+            var (text, vector, space, unknown) = searchMode == SearchMode.Keyword
+                ? (result.GetValue(query) ?? string.Empty, null, null, [])
+                : await QueryVectorAsync(context, target, result.GetValue(query), result.GetValue(image), cancellationToken);
             var conditions = (result.GetValue(where) ?? []).Select(PayloadFilter.ParseCondition).ToList();
-            var hits = target.Search(vector, result.GetValue(top), conditions.Count > 0 ? new PayloadFilter(conditions) : null, space, result.GetValue(ef));
+            var hits = target.Search(new SearchRequest
+            {
+                Vector = vector,
+                Text = searchMode == SearchMode.Dense ? null : text,
+                Mode = searchMode,
+                K = result.GetValue(top),
+                Filter = conditions.Count > 0 ? new PayloadFilter(conditions) : null,
+                Source = space,
+                Ef = result.GetValue(ef),
+                Fusion = ParseFusion(result.GetValue(fusion)!),
+                KeywordWeight = result.GetValue(weight),
+                RrfK = result.GetValue(rrfK),
+                Candidates = result.GetValue(candidates),
+                MmrLambda = result.GetValue(mmr),
+                ScoreThreshold = result.GetValue(threshold),
+            });
             if (result.GetValue(CliOptions.Json))
             {
                 context.WriteJson(new
@@ -379,7 +418,7 @@ internal static class IndexCommands
     }
 
     // The collection names its model and pooling ("glove-100/sif", "minilm/mean"); its space must match the installed model's exactly.
-    private static IEmbeddingGenerator<string, Embedding<float>> GeneratorFor(CliContext context, Collection collection)
+    internal static IEmbeddingGenerator<string, Embedding<float>> GeneratorFor(CliContext context, Collection collection)
     {
         var parts = collection.Space.ModelId.Split('/');
         if (parts.Length != 2 || !InstalledModels.IsInstalled(context.Paths, parts[0]))
@@ -401,6 +440,20 @@ internal static class IndexCommands
 
         return generator;
     }
+
+    /// <summary>A transformer counts with its own tokenizer and limit; word vectors have no limit, so chunks hold 256 words.</summary>
+    internal static Core.Text.ITokenCounter TokenCounterFor(IEmbeddingGenerator<string, Embedding<float>> generator) =>
+        generator is Models.Onnx.TransformerEmbeddingGenerator transformer
+            ? new Models.Tokenization.EncoderTokenCounter(transformer.Encoder)
+            : new Core.Text.WhitespaceTokenCounter(256);
+
+    /// <summary>The CLI's names for the fusion methods: rrf and weighted.</summary>
+    internal static FusionMethod ParseFusion(string name) => name.ToLowerInvariant() switch
+    {
+        "rrf" or "reciprocal-rank" => FusionMethod.ReciprocalRank,
+        "weighted" or "weighted-sum" => FusionMethod.WeightedSum,
+        _ => throw new Core.QuiverException($"'{name}' is not a fusion method; use rrf (reciprocal rank fusion) or weighted (weighted sum of normalised scores)."),
+    };
 
     private static string Snippet(string? text)
     {

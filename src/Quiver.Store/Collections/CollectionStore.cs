@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Store.Index;
+using Quiver.Store.Keyword;
 using Quiver.Store.Storage;
 
 namespace Quiver.Store.Collections;
@@ -59,6 +60,12 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
             var index = options.Index ?? IndexOptions.Default;
             index.Hnsw.Validate();
             CollectionDatabase.Create(connection, name, options.Space, index);
+            using (var transaction = connection.BeginTransaction())
+            {
+                KeywordSchema.Create(connection, transaction, (options.Keyword ?? KeywordOptions.Default).Stemming);
+                transaction.Commit();
+            }
+
             CollectionDatabase.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;");
         }
 
@@ -105,8 +112,12 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
         var meta = CollectionDatabase.ReadMeta(connection);
         var space = CollectionDatabase.SpaceOf(meta, path);
         var created = DateTimeOffset.Parse(meta["created_at"], CultureInfo.InvariantCulture);
+        var stemming = KeywordSchema.EnsureCreated(connection, meta, path);
         return new Collection(
-            name, Path.Combine(Root, name), space, CollectionDatabase.IndexOptionsOf(meta), CollectionDatabase.PayloadIndexesOf(meta), created, logger);
+            name, Path.Combine(Root, name), space, CollectionDatabase.IndexOptionsOf(meta), CollectionDatabase.PayloadIndexesOf(meta), created, logger)
+        {
+            KeywordStemming = stemming,
+        };
     }
 
     /// <summary>Deletes a collection and its files; returns whether it existed.</summary>

@@ -1,31 +1,36 @@
 using System.Diagnostics;
-using System.Text;
+using System.IO.Hashing;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Store.Collections;
-using Quiver.Store.Filtering;
 
 namespace Quiver.Store.Ingestion;
 
 /// <summary>
-/// Indexes the .txt and .md files under a folder into a collection: paragraph chunks, embedded in batches, stored
-/// with their file path (relative to the folder) and character offsets. Unreadable or binary files are skipped and
-/// reported; re-indexing a file replaces its chunks and removes the ones it no longer has.
+/// Indexes the documents under a folder into a collection: text, Markdown, HTML, PDF and JSONL records, chunked,
+/// embedded in batches and stored with their source path (relative to the folder), title, heading, page and
+/// character offsets. Re-indexing is incremental by content hash: unchanged files are skipped, a changed file's
+/// chunks are replaced (its old ones deleted), and the chunks of files no longer in the folder are removed. Unreadable
+/// or malformed files are skipped and reported by name (a bad JSONL line by its number).
 /// </summary>
-public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> generator, ParagraphChunker chunker)
+public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> generator, IDocumentChunker chunker)
 {
-    public static readonly IReadOnlySet<string> Extensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { ".txt", ".md", ".markdown" };
+    public static IReadOnlySet<string> Extensions => DocumentReader.Extensions;
 
     /// <summary>Chunks embedded and written per transaction.</summary>
     public int BatchSize { get; init; } = 256;
+
+    /// <summary>The field of a JSONL record that holds its text; the record's other fields become payload.</summary>
+    public string JsonTextField { get; init; } = "text";
 
     public async Task<IndexSummary> IndexAsync(string folder, Collection collection, IProgress<IndexProgress>? progress, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(folder))
         {
-            throw new QuiverException($"The folder '{folder}' does not exist. Pass a folder of .txt or .md files.");
+            throw new QuiverException($"The folder '{folder}' does not exist. Pass a folder of documents ({string.Join(", ", Extensions.Order())}).");
         }
 
         var space = generator.GetService<EmbeddingSpace>();
@@ -35,9 +40,10 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
             .Where(f => Extensions.Contains(Path.GetExtension(f)))
             .Order(StringComparer.Ordinal)
             .ToList();
+        var existing = collection.Sources();
         var skipped = new List<SkippedFile>();
         var batch = new List<Point>(BatchSize);
-        int done = 0, indexed = 0, chunks = 0, removed = 0;
+        int done = 0, indexed = 0, unchanged = 0, chunks = 0, removed = 0;
         long bytes = 0;
 
         async Task Flush()
@@ -53,48 +59,163 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
             batch.Clear();
         }
 
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+            seen.Add(relative);
             progress?.Report(new IndexProgress(done, files.Count, chunks, bytes, relative));
-            var text = TryRead(file, relative, skipped);
-            if (text is null)
+            var content = TryReadBytes(file, relative, skipped);
+            done++;
+            if (content is null)
             {
-                done++;
                 continue;
             }
 
-            bytes += new FileInfo(file).Length;
-            var pieces = chunker.Chunk(text);
-            var ids = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < pieces.Count; i++)
+            var hash = Convert.ToHexStringLower(XxHash128.Hash(content));
+            var before = existing.GetValueOrDefault(relative);
+            if (before.Hash == hash)
             {
-                var id = $"{relative}#{i}";
-                ids.Add(id);
-                var payload = new JsonObject
+                unchanged++;
+                continue;
+            }
+
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var readable = true;
+            try
+            {
+                foreach (var point in Points(relative, Path.GetExtension(file), content, hash, skipped))
                 {
-                    ["path"] = relative,
-                    ["chunk"] = i,
-                    ["start"] = pieces[i].Start,
-                    ["end"] = pieces[i].End,
-                };
-                batch.Add(new Point(id, [], payload, pieces[i].Text));
-                if (batch.Count >= BatchSize)
-                {
-                    await Flush();
+                    ids.Add(point.Id);
+                    batch.Add(point);
+                    if (batch.Count >= BatchSize)
+                    {
+                        await Flush();
+                    }
                 }
+            }
+            catch (DocumentFormatException e)
+            {
+                skipped.Add(new SkippedFile(relative, e.Message));
+                readable = false;
             }
 
             await Flush();
-            var stale = collection.Ids(PayloadFilter.Equal("path", JsonValue.Create(relative))).Where(id => !ids.Contains(id)).ToList();
-            removed += collection.Delete(stale);
-            done++;
-            indexed++;
+            if (before.Ids is not null)
+            {
+                removed += collection.Delete(before.Ids.Where(id => !ids.Contains(id)).ToList());
+            }
+
+            if (readable)
+            {
+                bytes += content.Length;
+                indexed++;
+            }
+
             progress?.Report(new IndexProgress(done, files.Count, chunks, bytes, relative));
         }
 
-        return new IndexSummary(indexed, chunks, bytes, removed, skipped, clock.Elapsed);
+        // Files indexed before that are gone now.
+        var gone = existing.Where(e => !seen.Contains(e.Key)).ToList();
+        foreach (var (_, (_, ids)) in gone)
+        {
+            removed += collection.Delete(ids);
+        }
+
+        return new IndexSummary(indexed, chunks, bytes, removed, skipped, clock.Elapsed, unchanged, gone.Count);
+    }
+
+    private IEnumerable<Point> Points(string relative, string extension, byte[] content, string hash, List<SkippedFile> skipped)
+    {
+        if (extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var point in Records(relative, DocumentReader.Text(content), hash, skipped))
+            {
+                yield return point;
+            }
+
+            yield break;
+        }
+
+        var document = DocumentReader.Read(extension, content);
+        var pieces = chunker.Chunk(document);
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            yield return new Point($"{relative}#{i}", [], Payload(relative, hash, i, document.Title, pieces[i]), pieces[i].Text);
+        }
+    }
+
+    // One record per line: its text field is chunked, its other fields are copied into each chunk's payload.
+    private IEnumerable<Point> Records(string relative, string text, string hash, List<SkippedFile> skipped)
+    {
+        var lineNumber = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+
+            JsonObject record;
+            string body;
+            try
+            {
+                record = JsonNode.Parse(line) as JsonObject ?? throw new DocumentFormatException("not a JSON object");
+                body = record[JsonTextField] is JsonValue value && value.TryGetValue<string>(out var s)
+                    ? s
+                    : throw new DocumentFormatException($"no string field \"{JsonTextField}\"");
+            }
+            catch (Exception e) when (e is JsonException or DocumentFormatException)
+            {
+                skipped.Add(new SkippedFile($"{relative}:{lineNumber}", $"line {lineNumber}: {e.Message}"));
+                continue;
+            }
+
+            record.Remove(JsonTextField);
+            var title = record["title"] is JsonValue t && t.TryGetValue<string>(out var ts) ? ts : null;
+            var pieces = chunker.Chunk(ExtractedDocument.Plain(body));
+            for (var i = 0; i < pieces.Count; i++)
+            {
+                var payload = (JsonObject)record.DeepClone();
+                foreach (var (key, value) in Payload(relative, hash, i, title, pieces[i]))
+                {
+                    payload[key] = value?.DeepClone();
+                }
+
+                payload["line"] = lineNumber;
+                yield return new Point($"{relative}:{lineNumber}#{i}", [], payload, pieces[i].Text);
+            }
+        }
+    }
+
+    private static JsonObject Payload(string relative, string hash, int chunk, string? title, DocumentChunk piece)
+    {
+        var payload = new JsonObject
+        {
+            ["path"] = relative,
+            ["chunk"] = chunk,
+            ["start"] = piece.Start,
+            ["end"] = piece.End,
+            ["hash"] = hash,
+        };
+        if (title is not null)
+        {
+            payload["title"] = title;
+        }
+
+        if (piece.Heading is not null)
+        {
+            payload["heading"] = piece.Heading;
+        }
+
+        if (piece.Page is not null)
+        {
+            payload["page"] = piece.Page;
+        }
+
+        return payload;
     }
 
     // Embeds a batch; when the batch call fails on some text, retries one by one and skips only the failing chunks.
@@ -125,32 +246,15 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
         }
     }
 
-    private static string? TryRead(string file, string relative, List<SkippedFile> skipped)
+    private static byte[]? TryReadBytes(string file, string relative, List<SkippedFile> skipped)
     {
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(file);
+            return File.ReadAllBytes(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             skipped.Add(new SkippedFile(relative, $"unreadable: {e.Message}"));
-            return null;
-        }
-
-        if (bytes.AsSpan(0, Math.Min(bytes.Length, 8192)).Contains((byte)0))
-        {
-            skipped.Add(new SkippedFile(relative, "binary content (NUL bytes)"));
-            return null;
-        }
-
-        try
-        {
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
-        }
-        catch (DecoderFallbackException)
-        {
-            skipped.Add(new SkippedFile(relative, "not valid UTF-8 text"));
             return null;
         }
     }

@@ -5,7 +5,7 @@ namespace Quiver.Store.Ingestion;
 /// <see cref="MaxChars"/> characters. A paragraph longer than that is split at line ends, then after sentence ends,
 /// then at spaces, so no chunk exceeds the limit unless a single word does.
 /// </summary>
-public sealed class ParagraphChunker
+public sealed class ParagraphChunker : IDocumentChunker
 {
     public ParagraphChunker(int maxChars = 1000)
     {
@@ -18,6 +18,10 @@ public sealed class ParagraphChunker
     }
 
     public int MaxChars { get; }
+
+    public IReadOnlyList<DocumentChunk> Chunk(ExtractedDocument document) =>
+        document.Sections.SelectMany(section => Chunk(document.Text[section.Start..section.End])
+            .Select(c => new DocumentChunk(c.Text, c.Start + section.Start, c.End + section.Start, section.Heading, section.Page))).ToList();
 
     public IReadOnlyList<TextChunk> Chunk(string text)
     {

@@ -1,0 +1,17 @@
+using Quiver.Core.Text;
+using Quiver.Models.Onnx;
+
+namespace Quiver.Models.Tokenization;
+
+/// <summary>Counts with a transformer encoder's own tokenizer (its prompt included), against its maximum length less its special tokens.</summary>
+public sealed class EncoderTokenCounter(TransformerEncoder encoder) : ITokenCounter
+{
+    public int MaxTokens { get; } = encoder.MaxLength - (encoder.Model.Tokenizer.StartTokenId is null ? 0 : 1) - (encoder.Model.Tokenizer.EndTokenId is null ? 0 : 1);
+
+    public int Count(string text)
+    {
+        var ids = new List<int>(text.Length / 3 + 8);
+        encoder.Model.Tokenizer.EncodeContent(encoder.Options.Prompt is null ? text : encoder.Options.Prompt + text, ids);
+        return ids.Count;
+    }
+}

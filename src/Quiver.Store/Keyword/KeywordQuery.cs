@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+using Quiver.Core;
+
+namespace Quiver.Store.Keyword;
+
+/// <summary>
+/// Turns a user's words into an FTS5 query that can only mean "any of these words". The text is split the way FTS5's
+/// unicode61 tokenizer splits (runs of letters, digits and private-use characters), and each word is quoted, so
+/// operators (AND, OR, NOT, NEAR), column filters, prefixes and parentheses in user text are plain words.
+/// </summary>
+internal static class KeywordQuery
+{
+    /// <summary>The distinct words of <paramref name="text"/>, lower-cased, in order of first appearance.</summary>
+    public static IReadOnlyList<string> Words(string text)
+    {
+        var words = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var current = new StringBuilder();
+        void End()
+        {
+            if (current.Length > 0)
+            {
+                var word = current.ToString().ToLowerInvariant();
+                if (seen.Add(word))
+                {
+                    words.Add(word);
+                }
+
+                current.Clear();
+            }
+        }
+
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (IsTokenCharacter(Rune.GetUnicodeCategory(rune)))
+            {
+                current.Append(rune.ToString());
+            }
+            else
+            {
+                End();
+            }
+        }
+
+        End();
+        return words;
+    }
+
+    /// <summary>The MATCH expression for <paramref name="text"/>: its words quoted and joined by OR.</summary>
+    public static string ToMatch(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var words = Words(text);
+        if (words.Count == 0)
+        {
+            throw new QuiverException(
+                $"The keyword query '{Shorten(text)}' has no words to search for (only spaces or punctuation). Give at least one word.");
+        }
+
+        return string.Join(" OR ", words.Select(w => "\"" + w + "\""));
+    }
+
+    // unicode61's default token characters: letters, numbers and the private-use area ("L* N* Co").
+    private static bool IsTokenCharacter(UnicodeCategory category) => category switch
+    {
+        UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter
+            or UnicodeCategory.ModifierLetter or UnicodeCategory.OtherLetter => true,
+        UnicodeCategory.DecimalDigitNumber or UnicodeCategory.LetterNumber or UnicodeCategory.OtherNumber => true,
+        UnicodeCategory.PrivateUse => true,
+        _ => false,
+    };
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
+}
