@@ -28,6 +28,7 @@ internal static class QuiverCli
         root.Subcommands.Add(IndexCommands.CreateCollections(context));
         root.Subcommands.Add(IndexCommands.CreateInspect(context));
         root.Subcommands.Add(EvalCommands.Create(context));
+        root.Subcommands.Add(TrainCommands.Create(context));
 
         var configuration = new InvocationConfiguration
         {
