@@ -5,12 +5,13 @@ using Quiver.Models.Catalogue;
 using Quiver.Models.Import;
 using Quiver.Models.Static;
 using Quiver.Training.Corpus;
+using Quiver.Training.Graphs;
 using Quiver.Training.Words;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
 
-/// <summary><c>quiver train word2vec</c>: train embeddings on a corpus and register them as an installed model.</summary>
+/// <summary><c>quiver train word2vec|fasttext|node2vec</c>: train embeddings and register them as an installed model.</summary>
 internal static class TrainCommands
 {
     public static Command Create(CliContext context)
@@ -20,22 +21,24 @@ internal static class TrainCommands
             "Train embeddings on your own text and register them as an installed model (usable by similar, analogy, eval words, index).\n\n" +
             "Example: quiver train word2vec corpus.txt -o mywords && quiver similar king -m mywords");
         train.Subcommands.Add(Word2Vec(context));
+        train.Subcommands.Add(FastText(context));
+        train.Subcommands.Add(Node2Vec(context));
         return train;
     }
 
     /// <summary>The settings every Word2Vec-based verb shares, defaulting to the C tool's.</summary>
-    private sealed class Word2VecSettings
+    private sealed class Word2VecSettings(int dimensions = 100, int window = 5, double sample = 1e-3, int minCount = 5, int epochs = 5, string alphaDefault = "0.025 for skip-gram, 0.05 for CBOW")
     {
         public readonly Option<bool> Cbow = new("--cbow") { Description = "Continuous bag of words instead of skip-gram" };
         public readonly Option<bool> Hs = new("--hs") { Description = "Hierarchical softmax (combine with --negative 0 to use it alone)" };
-        public readonly Option<int> Dimensions = new("--dim") { Description = "Vector size", DefaultValueFactory = _ => 100 };
-        public readonly Option<int> Window = new("--window") { Description = "Largest distance to a context word", DefaultValueFactory = _ => 5 };
+        public readonly Option<int> Dimensions = new("--dim") { Description = "Vector size", DefaultValueFactory = _ => dimensions };
+        public readonly Option<int> Window = new("--window") { Description = "Largest distance to a context word", DefaultValueFactory = _ => window };
         public readonly Option<int> Negative = new("--negative") { Description = "Negative samples per word (0 = none)", DefaultValueFactory = _ => 5 };
-        public readonly Option<double> Sample = new("--sample") { Description = "Subsampling threshold for frequent words (0 = off)", DefaultValueFactory = _ => 1e-3 };
-        public readonly Option<int> MinCount = new("--min-count") { Description = "Leave out words seen fewer times", DefaultValueFactory = _ => 5 };
-        public readonly Option<int> Epochs = new("--epochs", "--iter") { Description = "Passes over the corpus", DefaultValueFactory = _ => 5 };
+        public readonly Option<double> Sample = new("--sample") { Description = "Subsampling threshold for frequent words (0 = off)", DefaultValueFactory = _ => sample };
+        public readonly Option<int> MinCount = new("--min-count") { Description = "Leave out words seen fewer times", DefaultValueFactory = _ => minCount };
+        public readonly Option<int> Epochs = new("--epochs", "--iter") { Description = "Passes over the corpus", DefaultValueFactory = _ => epochs };
         public readonly Option<int> Threads = new("--threads") { Description = "Training threads", DefaultValueFactory = _ => Environment.ProcessorCount };
-        public readonly Option<float?> Alpha = new("--alpha") { Description = "Starting learning rate (default 0.025 for skip-gram, 0.05 for CBOW)" };
+        public readonly Option<float?> Alpha = new("--alpha") { Description = $"Starting learning rate (default {alphaDefault})" };
         public readonly Option<ulong> Seed = new("--seed") { Description = "Random seed; with --threads 1 the same seed gives the same vectors", DefaultValueFactory = _ => 1UL };
 
         public void AddTo(Command command)
@@ -109,6 +112,100 @@ internal static class TrainCommands
         return command;
     }
 
+    private static Command FastText(CliContext context)
+    {
+        var input = new Argument<FileInfo>("corpus") { Description = "A tokenised text file: words separated by spaces, one sentence per line" };
+        var output = OutputName();
+        var force = Force();
+        var minN = new Option<int>("--minn") { Description = "Shortest character n-gram", DefaultValueFactory = _ => 3 };
+        var maxN = new Option<int>("--maxn") { Description = "Longest character n-gram", DefaultValueFactory = _ => 6 };
+        var buckets = new Option<int>("--buckets") { Description = "Hash buckets for n-grams (fastText's 2,000,000 take 800 MB at 100 dimensions)", DefaultValueFactory = _ => 2_000_000 };
+        var settings = new Word2VecSettings(sample: 1e-4, alphaDefault: "0.05, fastText's");
+        var command = new Command(
+            "fasttext",
+            "Train fastText-style subword vectors: each word is the mean of its own vector and its hashed character n-grams (3 to 6), " +
+            "so words outside the vocabulary (misspellings, rare forms) get vectors too. Registered as model NAME; `similar` answers unknown words.\n\n" +
+            "Example: quiver train fasttext corpus.txt -o mysub --buckets 200000 && quiver similar whaels -m mysub")
+        {
+            input, output, force, minN, maxN, buckets,
+        };
+        settings.AddTo(command);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var name = result.GetValue(output)!;
+            var w2v = settings.Read(result);
+            var options = new FastTextOptions
+            {
+                Word2Vec = w2v with { LearningRate = result.GetValue(settings.Alpha) ?? 0.05f },
+                MinN = result.GetValue(minN),
+                MaxN = result.GetValue(maxN),
+                Buckets = result.GetValue(buckets),
+            };
+            options.Validate();
+            var corpusFile = result.GetValue(input)!;
+            CheckFreeName(context, name, result.GetValue(force));
+            var corpus = new TextFileCorpus(corpusFile.FullName);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var vocabulary = Vocabulary.Build(corpus, w2v.MinCount, w2v.MaxVocabulary, cancellationToken: cancellationToken);
+            context.Note($"{vocabulary.Count:N0} words seen at least {w2v.MinCount} times, {vocabulary.TotalCount:N0} tokens; {options.Buckets:N0} n-gram buckets");
+            var trained = RunWithProgress(context, "fasttext", p => FastTextTrainer.Train(corpus, vocabulary, options, clock.Elapsed, p, cancellationToken));
+            var description = $"fasttext {(w2v.Cbow ? "cbow" : "skip-gram")} dim {w2v.Dimensions} n-grams {options.MinN}-{options.MaxN} buckets {options.Buckets} epochs {w2v.Epochs}";
+            var manifest = Register(context, name, trained.Vectors, description, corpusFile.FullName, trained.Subwords);
+            Report(context, result, manifest, trained.Summary, clock.Elapsed);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command Node2Vec(CliContext context)
+    {
+        var input = new Argument<FileInfo>("edges") { Description = "An edge list: FROM TO [WEIGHT] per line (tabs or spaces; # comments)" };
+        var output = OutputName();
+        var force = Force();
+        var directed = new Option<bool>("--directed") { Description = "Edges go one way (default: each edge both ways)" };
+        var p = new Option<double>("--p") { Description = "Return parameter (stepping back is weighted 1/p)", DefaultValueFactory = _ => 1 };
+        var q = new Option<double>("--q") { Description = "In-out parameter (stepping away is weighted 1/q); p = q = 1 is DeepWalk", DefaultValueFactory = _ => 1 };
+        var walkLength = new Option<int>("--walk-length") { Description = "Nodes per walk", DefaultValueFactory = _ => 80 };
+        var walks = new Option<int>("--walks") { Description = "Walks started from every node", DefaultValueFactory = _ => 10 };
+        var saveText = new Option<FileInfo?>("--save-text") { Description = "Also write the node vectors in word2vec's text format" };
+        var settings = new Word2VecSettings(dimensions: 128, window: 10, sample: 0, minCount: 1, epochs: 1);
+        var command = new Command(
+            "node2vec",
+            "Train node embeddings: node2vec's p/q-biased random walks (DeepWalk when p = q = 1) over an edge list, trained with Word2Vec " +
+            "skip-gram. Registered as model NAME; `quiver similar NODE -m NAME` lists a node's nearest nodes.\n\n" +
+            "Example: quiver train node2vec edges.tsv -o mygraph --p 1 --q 0.5")
+        {
+            input, output, force, directed, p, q, walkLength, walks, saveText,
+        };
+        settings.AddTo(command);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var name = result.GetValue(output)!;
+            var options = new Node2VecOptions
+            {
+                P = result.GetValue(p),
+                Q = result.GetValue(q),
+                WalkLength = result.GetValue(walkLength),
+                WalksPerNode = result.GetValue(walks),
+                Seed = result.GetValue(settings.Seed),
+                Word2Vec = settings.Read(result),
+            };
+            options.Validate();
+            CheckFreeName(context, name, result.GetValue(force));
+            var edgeFile = result.GetValue(input)!;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var graph = Graph.ReadEdgeList(edgeFile.FullName, result.GetValue(directed));
+            context.Note($"{graph.NodeCount:N0} nodes, {graph.EdgeCount:N0} directed edges; {options.WalksPerNode} walks of {options.WalkLength} per node");
+            var trained = RunWithProgress(context, options.IsDeepWalk ? "deepwalk" : "node2vec", pr => Node2VecTrainer.Train(graph, options, pr, cancellationToken));
+            SaveFiles(context, trained.Vectors, result.GetValue(saveText), null);
+            var description = $"node2vec p {options.P} q {options.Q} walks {options.WalksPerNode}x{options.WalkLength} dim {options.Word2Vec.Dimensions} window {options.Word2Vec.Window}";
+            var manifest = Register(context, name, trained.Vectors, description, edgeFile.FullName);
+            Report(context, result, manifest, trained.Summary, clock.Elapsed);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
     private static Option<string> OutputName() => new("--output", "-o")
     {
         Description = "The model name to register the trained vectors under",
@@ -160,7 +257,7 @@ internal static class TrainCommands
         }
     }
 
-    private static ModelManifest Register(CliContext context, string name, WordVectors vectors, string description, string corpusPath)
+    private static ModelManifest Register(CliContext context, string name, WordVectors vectors, string description, string corpusPath, SubwordTable? subwords = null)
     {
         string hash;
         using (var stream = File.OpenRead(corpusPath))
@@ -169,7 +266,7 @@ internal static class TrainCommands
         }
 
         return new ModelInstaller(context.Paths).InstallVectors(
-            name, vectors, description, $"trained:{corpusPath} sha256:{hash}", force: true, new SynchronousProgress<InstallProgress>(p => context.Note(p.Stage)));
+            name, vectors, description, $"trained:{corpusPath} sha256:{hash}", force: true, new SynchronousProgress<InstallProgress>(p => context.Note(p.Stage)), subwords);
     }
 
     private static void Report(CliContext context, ParseResult result, ModelManifest manifest, TrainingSummary summary, TimeSpan total)
