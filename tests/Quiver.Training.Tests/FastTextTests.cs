@@ -41,7 +41,7 @@ public sealed class FastTextTests
         var sentences = Enumerable.Range(0, 1500).Select(i => Enumerable.Range(0, 8).Select(_ => Word(i % 2)).ToArray()).ToList();
         var options = new FastTextOptions
         {
-            Word2Vec = new Word2VecOptions { Dimensions = 24, Window = 3, MinCount = 1, Sample = 0, Epochs = 3, Threads = 2, Cbow = false, LearningRate = 0.05f },
+            Word2Vec = new Word2VecOptions { Dimensions = 24, Window = 3, MinCount = 1, Sample = 0, Epochs = 3, Threads = 1, Cbow = false, LearningRate = 0.05f },
             Buckets = 20_000,
         };
 

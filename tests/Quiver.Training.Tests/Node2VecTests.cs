@@ -70,7 +70,7 @@ public sealed class Node2VecTests
             Q = q,
             WalkLength = 20,
             WalksPerNode = 8,
-            Word2Vec = new Word2VecOptions { Cbow = false, Dimensions = 16, Window = 5, Epochs = 2, MinCount = 1, Sample = 0, Threads = 2 },
+            Word2Vec = new Word2VecOptions { Cbow = false, Dimensions = 16, Window = 5, Epochs = 2, MinCount = 1, Sample = 0, Threads = 1 },
         };
 
         var vectors = Node2VecTrainer.Train(graph, options).Vectors;

@@ -5,13 +5,14 @@ using Quiver.Models.Catalogue;
 using Quiver.Models.Import;
 using Quiver.Models.Static;
 using Quiver.Training.Corpus;
+using Quiver.Training.Documents;
 using Quiver.Training.Graphs;
 using Quiver.Training.Words;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
 
-/// <summary><c>quiver train word2vec|fasttext|node2vec</c>: train embeddings and register them as an installed model.</summary>
+/// <summary><c>quiver train word2vec|fasttext|node2vec|doc2vec</c>: train embeddings and register them as an installed model.</summary>
 internal static class TrainCommands
 {
     public static Command Create(CliContext context)
@@ -23,6 +24,7 @@ internal static class TrainCommands
         train.Subcommands.Add(Word2Vec(context));
         train.Subcommands.Add(FastText(context));
         train.Subcommands.Add(Node2Vec(context));
+        train.Subcommands.Add(Doc2Vec(context));
         return train;
     }
 
@@ -201,6 +203,55 @@ internal static class TrainCommands
             var description = $"node2vec p {options.P} q {options.Q} walks {options.WalksPerNode}x{options.WalkLength} dim {options.Word2Vec.Dimensions} window {options.Word2Vec.Window}";
             var manifest = Register(context, name, trained.Vectors, description, edgeFile.FullName);
             Report(context, result, manifest, trained.Summary, clock.Elapsed);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command Doc2Vec(CliContext context)
+    {
+        var input = new Argument<FileInfo>("documents") { Description = "A tokenised text file: one document per line, tokens separated by spaces" };
+        var output = OutputName();
+        var force = Force();
+        var dbow = new Option<bool>("--dbow") { Description = "PV-DBOW instead of PV-DM" };
+        var dbowWords = new Option<bool>("--dbow-words") { Description = "With --dbow, also train word vectors by skip-gram" };
+        var settings = new Word2VecSettings(epochs: 10, alphaDefault: "0.025");
+        var command = new Command(
+            "doc2vec",
+            "Train Doc2Vec paragraph vectors (PV-DM, or --dbow) on one document per line and install the model as NAME (kind doc2vec); " +
+            "new texts get vectors by inference, so the model works as a text encoder.\n\n" +
+            "Example: quiver train doc2vec docs.txt -o mydocs --dbow --epochs 20")
+        {
+            input, output, force, dbow, dbowWords,
+        };
+        settings.AddTo(command);
+        command.SetAction((result, cancellationToken) =>
+        {
+            var name = result.GetValue(output)!;
+            var w2v = settings.Read(result);
+            var options = new Doc2VecOptions
+            {
+                Mode = result.GetValue(dbow) ? Doc2VecMode.DistributedBagOfWords : Doc2VecMode.DistributedMemory,
+                TrainWords = result.GetValue(dbowWords),
+                Word2Vec = w2v with { LearningRate = result.GetValue(settings.Alpha) ?? 0.025f },
+            };
+            CheckFreeName(context, name, result.GetValue(force));
+            var file = result.GetValue(input)!;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var documents = File.ReadLines(file.FullName)
+                .Select(l => (IReadOnlyList<string>)l.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+                .Where(d => d.Count > 0)
+                .ToList();
+            context.Note($"{documents.Count:N0} documents");
+            var model = RunWithProgress(context, options.Mode == Doc2VecMode.DistributedMemory ? "pv-dm" : "pv-dbow", pr => Doc2VecTrainer.Train(documents, options, pr, cancellationToken));
+            string hash;
+            using (var stream = File.OpenRead(file.FullName))
+            {
+                hash = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+
+            var manifest = Doc2VecFolder.Install(context.Paths, name, model, $"trained:{file.FullName} sha256:{hash}", force: true);
+            Report(context, result, manifest, model.Summary, clock.Elapsed);
             return Task.FromResult(0);
         });
         return command;

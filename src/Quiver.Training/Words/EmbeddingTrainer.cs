@@ -24,7 +24,8 @@ internal enum DocumentMode
 /// <remarks>
 /// A word's input is one or more rows of the input matrix: its own row for word2vec, its row and its character
 /// n-gram buckets for fastText (the hidden vector is their mean, and each row receives the whole gradient, as
-/// fastText does). Rows past the words and buckets are document vectors.
+/// fastText does). Document vectors (Doc2Vec) are rows of their own matrix, so that inference can train a new
+/// document's row against a trained model's word and output rows without copying them.
 /// </remarks>
 internal sealed unsafe class EmbeddingTrainer
 {
@@ -33,6 +34,7 @@ internal sealed unsafe class EmbeddingTrainer
     private readonly int _dims;
     private readonly int _vocabularySize;
     private readonly float[] _input;
+    private readonly float[] _documents;
     private readonly float[]? _outputNegative;
     private readonly float[]? _outputSoftmax;
     private readonly float[] _keep;
@@ -43,9 +45,10 @@ internal sealed unsafe class EmbeddingTrainer
     private long _wordsDone;
 
     /// <param name="counts">Vocabulary counts, most frequent first.</param>
-    /// <param name="extraRows">Input rows after the words (n-gram buckets, then documents).</param>
+    /// <param name="extraRows">Input rows after the words (n-gram buckets).</param>
+    /// <param name="documents">Document vectors to train (Doc2Vec).</param>
     /// <param name="rowOffsets">With <paramref name="rows"/>: word w's input rows are rows[rowOffsets[w]..rowOffsets[w+1]]; null means its own row only.</param>
-    public EmbeddingTrainer(Word2VecOptions options, ReadOnlySpan<long> counts, int extraRows = 0, int[]? rowOffsets = null, int[]? rows = null)
+    public EmbeddingTrainer(Word2VecOptions options, ReadOnlySpan<long> counts, int extraRows = 0, int[]? rowOffsets = null, int[]? rows = null, int documents = 0)
     {
         options.Validate();
         Options = options;
@@ -66,10 +69,9 @@ internal sealed unsafe class EmbeddingTrainer
 
         _input = GC.AllocateUninitializedArray<float>((int)inputLength, pinned: true);
         var init = new Lcg(options.Seed);
-        for (var i = 0; i < _input.Length; i++)
-        {
-            _input[i] = (init.NextUnit16() - 0.5f) / _dims;
-        }
+        Randomize(_input, ref init);
+        _documents = GC.AllocateUninitializedArray<float>(documents * _dims, pinned: true);
+        Randomize(_documents, ref init);
 
         if (options.Negative > 0)
         {
@@ -89,7 +91,44 @@ internal sealed unsafe class EmbeddingTrainer
         _rows = rows ?? [.. Enumerable.Range(0, counts.Length)];
     }
 
+    /// <summary>A trainer of new document rows only, against a trained model's word and output rows (shared, left unchanged).</summary>
+    /// <param name="table">The model's negative-sampling table, built once per model rather than per inference.</param>
+    /// <param name="tree">The model's Huffman tree, likewise.</param>
+    public EmbeddingTrainer(Word2VecOptions options, ReadOnlySpan<long> counts, float[] input, float[]? outputNegative, float[]? outputSoftmax, UnigramTable? table, HuffmanTree? tree, int documents, ulong seed)
+    {
+        Options = options;
+        _dims = options.Dimensions;
+        _vocabularySize = counts.Length;
+        InputRows = input.Length / _dims;
+        foreach (var c in counts)
+        {
+            TrainWords += c;
+        }
+
+        _input = input;
+        _outputNegative = outputNegative;
+        _outputSoftmax = outputSoftmax;
+        _table = outputNegative is null ? null : table ?? new UnigramTable(counts, UnigramTable.DefaultSize);
+        _tree = outputSoftmax is null ? null : tree ?? new HuffmanTree(counts);
+        _keep = KeepProbabilities(counts, options.Sample);
+        _rowOffsets = [.. Enumerable.Range(0, counts.Length + 1)];
+        _rows = [.. Enumerable.Range(0, counts.Length)];
+        _documents = GC.AllocateUninitializedArray<float>(documents * _dims, pinned: true);
+        var init = new Lcg(seed);
+        Randomize(_documents, ref init);
+        FreezeWords = true;
+    }
+
     public Word2VecOptions Options { get; }
+
+    /// <summary>The document vectors, row-major.</summary>
+    public float[] DocumentVectors => _documents;
+
+    /// <summary>The negative-sampling output rows (null without negative sampling).</summary>
+    public float[]? OutputNegative => _outputNegative;
+
+    /// <summary>The hierarchical-softmax output rows (null without it).</summary>
+    public float[]? OutputSoftmax => _outputSoftmax;
 
     public DocumentMode Documents { get; init; }
 
@@ -184,6 +223,15 @@ internal sealed unsafe class EmbeddingTrainer
 
     public long WordsDone => _wordsDone;
 
+    /// <summary>word2vec's initial weights: uniform in [-0.5, 0.5) / dimensions from the LCG.</summary>
+    private void Randomize(float[] rows, ref Lcg rng)
+    {
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = (rng.NextUnit16() - 0.5f) / _dims;
+        }
+    }
+
     private float LearningRate(long wordsDone)
     {
         var start = Options.StartingLearningRate;
@@ -245,16 +293,38 @@ internal sealed unsafe class EmbeddingTrainer
         }
     }
 
+    /// <summary>One pass over one document on the calling thread (inference), subsampled as in training.</summary>
+    public void TrainDocument(ReadOnlySpan<int> ids, int document, float alpha, ref Lcg rng)
+    {
+        var neu1 = stackalloc float[_dims];
+        var neu1e = stackalloc float[_dims];
+        var sentence = new int[Math.Max(1, ids.Length)];
+        var n = 0;
+        foreach (var w in ids)
+        {
+            if (_keep[w] >= rng.NextUnit16())
+            {
+                sentence[n++] = w;
+            }
+        }
+
+        fixed (int* sen = sentence)
+        {
+            TrainSentence(sen, n, document, alpha, ref rng, neu1, neu1e);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TrainSentence(int* sen, int length, int document, float alpha, ref Lcg rng, float* neu1, float* neu1e)
     {
         var dims = _dims;
         var window = Options.Window;
         fixed (float* input = _input)
+        fixed (float* documents = _documents)
         {
             if (Documents == DocumentMode.DistributedBagOfWords && document >= 0)
             {
-                var docRow = input + ((long)document * dims);
+                var docRow = documents + ((long)document * dims);
                 for (var pos = 0; pos < length; pos++)
                 {
                     KernelsClear(neu1e);
@@ -279,7 +349,7 @@ internal sealed unsafe class EmbeddingTrainer
                     var cw = 0;
                     if (Documents == DocumentMode.DistributedMemory && document >= 0)
                     {
-                        VectorKernels.Add(input + ((long)document * dims), neu1, dims);
+                        VectorKernels.Add(documents + ((long)document * dims), neu1, dims);
                         cw++;
                     }
 
@@ -308,7 +378,7 @@ internal sealed unsafe class EmbeddingTrainer
                     Learn(word, neu1, neu1e, alpha, ref rng, learnOutput: !FreezeWords);
                     if (Documents == DocumentMode.DistributedMemory && document >= 0)
                     {
-                        VectorKernels.Add(neu1e, input + ((long)document * dims), dims);
+                        VectorKernels.Add(neu1e, documents + ((long)document * dims), dims);
                     }
 
                     if (FreezeWords)
