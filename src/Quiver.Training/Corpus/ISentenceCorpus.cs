@@ -11,4 +11,33 @@ public interface ISentenceCorpus
     /// The returned list may be reused by the next iteration: copy it to keep it.
     /// </summary>
     IEnumerable<IReadOnlyList<string>> Read(int part, int parts, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads part <paramref name="part"/> of <paramref name="parts"/> as sentences of token ids, unknown tokens
+    /// (id -1) left out. The segment's array is reused by the next iteration. Training reads every epoch this way, so
+    /// a corpus that can look tokens up from its own bytes (as <see cref="TextFileCorpus"/> does) should override it.
+    /// </summary>
+    IEnumerable<ArraySegment<int>> ReadIds(int part, int parts, ITokenLookup lookup, CancellationToken cancellationToken = default)
+    {
+        var ids = new int[TextFileCorpus.MaxSentenceLength];
+        foreach (var sentence in Read(part, parts, cancellationToken))
+        {
+            if (ids.Length < sentence.Count)
+            {
+                ids = new int[sentence.Count];
+            }
+
+            var n = 0;
+            foreach (var token in sentence)
+            {
+                var id = lookup.IdOf(token.AsSpan());
+                if (id >= 0)
+                {
+                    ids[n++] = id;
+                }
+            }
+
+            yield return new ArraySegment<int>(ids, 0, n);
+        }
+    }
 }

@@ -30,13 +30,96 @@ public sealed class TextFileCorpus : ISentenceCorpus
 
     public IEnumerable<IReadOnlyList<string>> Read(int part, int parts, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(part);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(part, parts);
+        CheckPart(part, parts);
         return ReadRange(Length * part / parts, Length * (part + 1) / parts, cancellationToken);
     }
 
+    /// <summary>Sentences as vocabulary ids, looked up from the file's UTF-8 bytes: no string is made per token.</summary>
+    public IEnumerable<ArraySegment<int>> ReadIds(int part, int parts, ITokenLookup lookup, CancellationToken cancellationToken = default)
+    {
+        CheckPart(part, parts);
+        return ReadIdRange(Length * part / parts, Length * (part + 1) / parts, lookup, cancellationToken);
+    }
+
+    private static void CheckPart(int part, int parts)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(part);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(part, parts);
+    }
+
     private IEnumerable<IReadOnlyList<string>> ReadRange(long start, long end, CancellationToken cancellationToken)
+    {
+        var sentence = new List<string>();
+        var scanner = new Scanner();
+        foreach (var unit in Scan(start, end, scanner, cancellationToken))
+        {
+            if (unit == Unit.Token)
+            {
+                sentence.Add(Encoding.UTF8.GetString(scanner.Token.AsSpan(0, scanner.TokenLength)));
+            }
+            else if (sentence.Count > 0)
+            {
+                yield return sentence;
+                sentence.Clear();
+            }
+        }
+    }
+
+    private IEnumerable<ArraySegment<int>> ReadIdRange(long start, long end, ITokenLookup lookup, CancellationToken cancellationToken)
+    {
+        var ids = new int[MaxSentenceLength];
+        var n = 0;
+        var tokens = 0;
+        var scanner = new Scanner();
+        foreach (var unit in Scan(start, end, scanner, cancellationToken))
+        {
+            if (unit == Unit.Token)
+            {
+                tokens++;
+                var id = lookup.IdOf(scanner.Token.AsSpan(0, scanner.TokenLength));
+                if (id >= 0)
+                {
+                    ids[n++] = id;
+                }
+            }
+            else if (tokens > 0)
+            {
+                yield return new ArraySegment<int>(ids, 0, n);
+                n = 0;
+                tokens = 0;
+            }
+        }
+    }
+
+    private enum Unit
+    {
+        Token,
+        SentenceEnd,
+    }
+
+    /// <summary>The bytes of the token <see cref="Scan"/> has just reported.</summary>
+    private sealed class Scanner
+    {
+        public byte[] Token = new byte[256];
+        public int TokenLength;
+
+        public void Add(byte b)
+        {
+            if (TokenLength == Token.Length)
+            {
+                Array.Resize(ref Token, Token.Length * 2);
+            }
+
+            Token[TokenLength++] = b;
+        }
+    }
+
+    /// <summary>
+    /// Walks the lines that start in [start, end): a token (its bytes in <paramref name="scanner"/>) or the end of a
+    /// sentence (a line break, or <see cref="MaxSentenceLength"/> tokens). Both readers share this one tokeniser.
+    /// </summary>
+    private IEnumerable<Unit> Scan(long start, long end, Scanner scanner, CancellationToken cancellationToken)
     {
         using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         var position = start;
@@ -52,12 +135,11 @@ public sealed class TextFileCorpus : ISentenceCorpus
             position = stream.Position;
         }
 
-        var sentence = new List<string>();
-        var word = new List<byte>(64);
         var buffer = new byte[1 << 16];
         stream.Position = position;
         var lineStart = position;
         var atLineStart = true;
+        var inSentence = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -82,23 +164,23 @@ public sealed class TextFileCorpus : ISentenceCorpus
                 var c = buffer[i];
                 if (c is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or (byte)'\v' or (byte)'\f')
                 {
-                    if (word.Count > 0)
+                    if (scanner.TokenLength > 0)
                     {
-                        sentence.Add(Encoding.UTF8.GetString(word.ToArray()));
-                        word.Clear();
-                        if (sentence.Count == MaxSentenceLength)
+                        yield return Unit.Token;
+                        scanner.TokenLength = 0;
+                        if (++inSentence == MaxSentenceLength)
                         {
-                            yield return sentence;
-                            sentence.Clear();
+                            yield return Unit.SentenceEnd;
+                            inSentence = 0;
                         }
                     }
 
                     if (c == '\n')
                     {
-                        if (sentence.Count > 0)
+                        if (inSentence > 0)
                         {
-                            yield return sentence;
-                            sentence.Clear();
+                            yield return Unit.SentenceEnd;
+                            inSentence = 0;
                         }
 
                         lineStart = position + 1;
@@ -107,19 +189,21 @@ public sealed class TextFileCorpus : ISentenceCorpus
                 }
                 else
                 {
-                    word.Add(c);
+                    scanner.Add(c);
                 }
             }
         }
 
-        if (word.Count > 0)
+        if (scanner.TokenLength > 0)
         {
-            sentence.Add(Encoding.UTF8.GetString(word.ToArray()));
+            yield return Unit.Token;
+            scanner.TokenLength = 0;
+            inSentence++;
         }
 
-        if (sentence.Count > 0)
+        if (inSentence > 0)
         {
-            yield return sentence;
+            yield return Unit.SentenceEnd;
         }
     }
 }
