@@ -28,7 +28,8 @@ internal sealed class ShuffledRecords
     {
         var count = RecordFile.Count(sortedFile);
         var random = new Random(seed);
-        var capacity = Math.Max(BlockRecords, memoryBytes / CooccurrenceRecord.Size);
+        // A floor keeps a tiny limit working (slowly) instead of failing; it is far below any real one.
+        var capacity = Math.Max(64, memoryBytes / CooccurrenceRecord.Size);
         if (count <= capacity)
         {
             var records = new CooccurrenceRecord[count];
