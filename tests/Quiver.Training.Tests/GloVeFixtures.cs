@@ -61,7 +61,7 @@ internal static class GloVeFixtures
         var vocabulary = GloVeVocabulary.Build(corpus, minCount, 0, threads, null, CancellationToken.None);
         var runs = CooccurrenceCounter.Count(corpus, vocabulary, window, symmetric, distanceWeighting: true, threads, memoryBytes, folder, null, CancellationToken.None);
         var merged = Path.Combine(folder, "merged.bin");
-        RunMerger.Merge(runs, merged, null, CancellationToken.None);
+        RunMerger.Merge(runs, merged, memoryBytes, null, CancellationToken.None);
         var records = RecordFile.ReadBlocks(merged).SelectMany(b => b).ToList();
         return (vocabulary, records, runs.Count);
     }

@@ -1,8 +1,9 @@
 namespace Quiver.Training.GloVe;
 
 /// <summary>
-/// An open-addressing hash table from (word, context) to summed weight, of fixed capacity: 16 bytes a slot, so
-/// its memory is known up front. When it is full the caller spills it as a sorted run and clears it.
+/// An open-addressing hash table from (word, context) to summed weight, 16 bytes a slot, that grows by doubling up
+/// to the memory it is given (counting the old and new arrays while it doubles). When it is full at that size the
+/// caller spills it as a sorted run and clears it.
 /// </summary>
 internal sealed class CooccurrenceTable
 {
@@ -11,32 +12,52 @@ internal sealed class CooccurrenceTable
     // Filling past this leaves probe sequences long; spilling earlier costs little more than a run file.
     private const double MaxLoad = 0.7;
 
-    private readonly long[] _keys;
-    private readonly double[] _values;
-    private readonly int _mask;
-    private readonly int _shift;
-    private readonly int _limit;
+    // Tables start at this many slots and double while they fit in the memory given, so a small corpus never
+    // allocates the whole limit.
+    private const int InitialSlots = 1 << 16;
 
-    /// <param name="memoryBytes">Memory for the table; it gets the largest power-of-two number of slots that fits (at least 16).</param>
+    private readonly long _maxSlots;
+    private long[] _keys = [];
+    private double[] _values = [];
+    private int _mask;
+    private int _shift;
+    private int _limit;
+
+    /// <param name="memoryBytes">Memory for the table; it grows to the largest power-of-two number of slots that fits (at least 16).</param>
     public CooccurrenceTable(long memoryBytes)
     {
         var slots = 16L;
-        while (slots * 2 * CooccurrenceRecord.Size <= memoryBytes && slots < 1 << 30)
+        // While doubling, the old half-size arrays and the new ones are both alive: 1.5 × 16 bytes a final slot.
+        while (slots * 2 * (CooccurrenceRecord.Size * 3 / 2) <= memoryBytes && slots < 1 << 30)
         {
             slots *= 2;
         }
 
-        _keys = new long[slots];
-        _values = new double[slots];
-        _mask = (int)slots - 1;
-        _shift = 64 - System.Numerics.BitOperations.Log2((ulong)slots);
-        _limit = (int)(slots * MaxLoad);
-        Array.Fill(_keys, Empty);
+        _maxSlots = slots;
+        Allocate((int)Math.Min(slots, InitialSlots));
     }
 
     public int Count { get; private set; }
 
-    public bool IsFull => Count >= _limit;
+    /// <summary>Whether the table is at its fill limit and at its memory limit: the caller must spill it.</summary>
+    public bool IsFull
+    {
+        get
+        {
+            if (Count < _limit)
+            {
+                return false;
+            }
+
+            if (_keys.Length >= _maxSlots)
+            {
+                return true;
+            }
+
+            Grow();
+            return false;
+        }
+    }
 
     public void Add(int word, int context, double weight)
     {
@@ -95,5 +116,41 @@ internal sealed class CooccurrenceTable
 
         Array.Fill(_keys, Empty);
         Count = 0;
+    }
+
+    private void Allocate(int slots)
+    {
+        _keys = new long[slots];
+        _values = new double[slots];
+        _mask = slots - 1;
+        _shift = 64 - System.Numerics.BitOperations.Log2((ulong)slots);
+        _limit = (int)(slots * MaxLoad);
+        Array.Fill(_keys, Empty);
+    }
+
+    private void Grow()
+    {
+        var keys = _keys;
+        var values = _values;
+        Allocate(keys.Length * 2);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (keys[i] != Empty)
+            {
+                Insert(keys[i], values[i]);
+            }
+        }
+    }
+
+    private void Insert(long key, double value)
+    {
+        var slot = (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> _shift);
+        while (_keys[slot] != Empty)
+        {
+            slot = (slot + 1) & _mask;
+        }
+
+        _keys[slot] = key;
+        _values[slot] = value;
     }
 }

@@ -59,7 +59,7 @@ public static class GloVeTrainer
             var records = Run(
                 () =>
                 {
-                    var count = RunMerger.Merge(runs, merged, n => Volatile.Write(ref mergedCount.Value, n), cancellationToken);
+                    var count = RunMerger.Merge(runs, merged, memoryBytes, n => Volatile.Write(ref mergedCount.Value, n), cancellationToken);
                     foreach (var run in runs)
                     {
                         File.Delete(run);

@@ -6,11 +6,14 @@ namespace Quiver.Training.GloVe;
 /// </summary>
 internal static class RunMerger
 {
-    private const int BlockRecords = 1 << 12;
+    private const int MaxBlockRecords = 1 << 12;
+    private const int MinBlockRecords = 1 << 6;
 
     /// <summary>Merges <paramref name="runs"/> into <paramref name="output"/>; returns the number of records written.</summary>
-    public static long Merge(IReadOnlyList<string> runs, string output, Action<long>? recordsWritten, CancellationToken cancellationToken)
+    /// <param name="memoryBytes">Memory for the read blocks of all runs together (each gets at least 1 KiB).</param>
+    public static long Merge(IReadOnlyList<string> runs, string output, long memoryBytes, Action<long>? recordsWritten, CancellationToken cancellationToken)
     {
+        var blockRecords = (int)Math.Clamp(memoryBytes / Math.Max(1, runs.Count + 1) / CooccurrenceRecord.Size, MinBlockRecords, MaxBlockRecords);
         var streams = new List<FileStream>(runs.Count);
         try
         {
@@ -22,8 +25,9 @@ internal static class RunMerger
             var queue = new PriorityQueue<int, (long Key, int Run)>(runs.Count);
             for (var r = 0; r < runs.Count; r++)
             {
-                streams.Add(RecordFile.OpenRead(runs[r]));
-                blocks[r] = new CooccurrenceRecord[BlockRecords];
+                // Unbuffered: the block is the buffer, so memory stays one block per run.
+                streams.Add(new FileStream(runs[r], FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0));
+                blocks[r] = new CooccurrenceRecord[blockRecords];
                 lengths[r] = RecordFile.Read(streams[r], blocks[r]);
                 if (lengths[r] > 0)
                 {
@@ -32,7 +36,7 @@ internal static class RunMerger
             }
 
             using var destination = RecordFile.Create(output);
-            var outBlock = new CooccurrenceRecord[BlockRecords];
+            var outBlock = new CooccurrenceRecord[blockRecords];
             var outCount = 0;
             long written = 0;
             var hasCurrent = false;
