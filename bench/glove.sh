@@ -16,6 +16,7 @@ data="$(cd "${1:-../shared/data}" && pwd)"
 dim="${DIM:-100}" window="${WINDOW:-10}" epochs="${EPOCHS:-20}" min_count="${MIN_COUNT:-5}" threads="${THREADS:-2}"
 small_mib="${SMALL_MIB:-8}" seed="${SEED:-1}"
 work="$(mktemp -d)"
+export work  # the glove function runs in a child shell under /usr/bin/time
 trap 'rm -rf "$work"' EXIT
 export QUIVER_HOME="$work/home"
 

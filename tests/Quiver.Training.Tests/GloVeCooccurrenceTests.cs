@@ -62,14 +62,14 @@ public sealed class GloVeCooccurrenceTests : IDisposable
     [InlineData(3)]
     public void Spilling_many_small_runs_gives_the_same_records_as_counting_in_memory(int threads)
     {
-        var corpus = GloVeFixtures.Write(_folder, "random.txt", GloVeFixtures.RandomSentences(seed: 3, sentences: 1500, words: 300));
+        var corpus = GloVeFixtures.Write(_folder, "random.txt", GloVeFixtures.RandomSentences(seed: 3, sentences: 600, words: 300));
 
         var (_, inMemory, oneRun) = GloVeFixtures.CountRecords(corpus, _folder, window: 5, symmetric: true, minCount: 1, threads: 1, memoryBytes: 64 << 20);
-        var (_, spilled, runs) = GloVeFixtures.CountRecords(corpus, _folder, window: 5, symmetric: true, minCount: 1, threads, memoryBytes: 1024);
+        var (_, spilled, runs) = GloVeFixtures.CountRecords(corpus, _folder, window: 5, symmetric: true, minCount: 1, threads, memoryBytes: 4096);
 
         Assert.Equal(1, oneRun);
         Assert.True(runs > 100, $"only {runs} runs were spilled");
-        Assert.True(inMemory.Count > 10_000, $"only {inMemory.Count} records");
+        Assert.True(inMemory.Count > 5_000, $"only {inMemory.Count} records");
         Assert.Equal(inMemory.Select(r => r.Key), spilled.Select(r => r.Key));
 
         // Partial sums are added in another order, so the last bits of a double may differ.

@@ -66,10 +66,10 @@ public sealed class GloVeTrainingTests : IDisposable
     [Theory]
     [InlineData(1, 16.0)]
     [InlineData(2, 16.0)]
-    [InlineData(2, 0.002)] // about 2 KiB: counts spill to many runs and the records are shuffled on disk
+    [InlineData(2, 0.004)] // about 4 KiB: counts spill to many runs and the records are shuffled on disk
     public void Words_of_one_topic_end_up_closer_to_each_other_than_to_the_other_topic(int threads, double memoryMiB)
     {
-        var corpus = GloVeFixtures.Write(_folder, "topics.txt", GloVeFixtures.TopicSentences(seed: 3, sentences: 3000));
+        var corpus = GloVeFixtures.Write(_folder, "topics.txt", GloVeFixtures.TopicSentences(seed: 3, sentences: 1500));
 
         var result = GloVeTrainer.Train(corpus, Small(threads) with { MemoryMiB = memoryMiB }, Scratch());
 
@@ -105,7 +105,7 @@ public sealed class GloVeTrainingTests : IDisposable
         var corpus = GloVeFixtures.Write(_folder, "topics.txt", GloVeFixtures.TopicSentences(seed: 4, sentences: 800));
         var scratch = Scratch();
 
-        GloVeTrainer.Train(corpus, Small() with { MemoryMiB = 0.002, Iterations = 2 }, scratch);
+        GloVeTrainer.Train(corpus, Small() with { MemoryMiB = 0.004, Iterations = 2 }, scratch);
         Assert.Empty(Directory.EnumerateFileSystemEntries(scratch));
 
         // Cancel once training has started: the runs, merged file and shuffled file are all on disk by then.
@@ -118,7 +118,7 @@ public sealed class GloVeTrainingTests : IDisposable
             }
         });
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            GloVeTrainer.Train(corpus, Small() with { MemoryMiB = 0.002, Iterations = 1000 }, scratch, progress, cancel.Token));
+            GloVeTrainer.Train(corpus, Small() with { MemoryMiB = 0.004, Iterations = 1000 }, scratch, progress, cancel.Token));
         Assert.Empty(Directory.EnumerateFileSystemEntries(scratch));
     }
 
