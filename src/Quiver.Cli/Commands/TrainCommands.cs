@@ -25,6 +25,7 @@ internal static class TrainCommands
         train.Subcommands.Add(FastText(context));
         train.Subcommands.Add(Node2Vec(context));
         train.Subcommands.Add(Doc2Vec(context));
+        train.Subcommands.Add(GloVeTrainCommand.Create(context));
         return train;
     }
 
