@@ -76,6 +76,7 @@ public static class QuiverServer
         EmbeddingsEndpoints.Map(app);
         CollectionsEndpoints.Map(app);
         PointsEndpoints.Map(app);
+        ContextEndpoints.Map(app);
         return app;
     }
 

@@ -443,9 +443,7 @@ internal static class IndexCommands
 
     /// <summary>A transformer counts with its own tokenizer and limit; word vectors have no limit, so chunks hold 256 words.</summary>
     internal static Core.Text.ITokenCounter TokenCounterFor(IEmbeddingGenerator<string, Embedding<float>> generator) =>
-        generator is Models.Onnx.TransformerEmbeddingGenerator transformer
-            ? new Models.Tokenization.EncoderTokenCounter(transformer.Encoder)
-            : new Core.Text.WhitespaceTokenCounter(256);
+        Models.Tokenization.EncoderTokenCounter.For(generator);
 
     /// <summary>The CLI's names for the fusion methods: rrf and weighted.</summary>
     internal static FusionMethod ParseFusion(string name) => name.ToLowerInvariant() switch

@@ -6,6 +6,15 @@ namespace Quiver.Models.Tokenization;
 /// <summary>Counts with a transformer encoder's own tokenizer (its prompt included), against its maximum length less its special tokens.</summary>
 public sealed class EncoderTokenCounter(TransformerEncoder encoder) : ITokenCounter
 {
+    /// <summary>
+    /// The counter for a text generator: a transformer counts with its own tokenizer and limit; word vectors have no
+    /// limit, so chunks hold <paramref name="wordsWithoutLimit"/> words.
+    /// </summary>
+    public static ITokenCounter For(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator, int wordsWithoutLimit = 256) =>
+        generator.GetService(typeof(TransformerEncoder)) is TransformerEncoder transformer
+            ? new EncoderTokenCounter(transformer)
+            : new WhitespaceTokenCounter(wordsWithoutLimit);
+
     public int MaxTokens { get; } = encoder.MaxLength - (encoder.Model.Tokenizer.StartTokenId is null ? 0 : 1) - (encoder.Model.Tokenizer.EndTokenId is null ? 0 : 1);
 
     public int Count(string text)

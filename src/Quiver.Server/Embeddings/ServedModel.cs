@@ -39,6 +39,9 @@ internal sealed class ServedModel : IDisposable
 
     public bool AcceptsTokenIds => _encoder is not null;
 
+    /// <summary>The model as a generator, for library code that takes one (context retrieval).</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator;
+
     public static ServedModel Open(Core.QuiverPaths paths, string name, int threads, bool spinning)
     {
         var manifest = InstalledModels.Manifest(paths, name);

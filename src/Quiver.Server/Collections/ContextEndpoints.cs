@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Quiver.Core.Text;
+using Quiver.Models.Tokenization;
+using Quiver.Server.Http;
+using Quiver.Store.Hybrid;
+using Quiver.Store.Retrieval;
+
+namespace Quiver.Server.Collections;
+
+/// <summary>
+/// Quiver's retrieval for RAG over HTTP: <c>POST /collections/{name}/context</c> answers the best passages for a
+/// question with their citations, within a token budget, and the text ready to paste into a prompt (what
+/// <c>quiver ask-context</c> prints).
+/// </summary>
+internal static class ContextEndpoints
+{
+    public static void Map(IEndpointRouteBuilder routes) =>
+        routes.MapPost("/collections/{name}/context", Context)
+            .WithSummary("Passages with citations for a question, within a token budget (Quiver's RAG context)").WithTags("retrieval");
+
+    private static async Task<IResult> Context(string name, HttpContext context, ServedCollections collections, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        var question = JsonFields.String(body, "question");
+        if (string.IsNullOrWhiteSpace(question))
+        {
+            throw ApiException.BadRequest("is required: the question to gather context for.", "question");
+        }
+
+        var modeName = JsonFields.String(body, "mode");
+        SearchMode? mode = modeName switch
+        {
+            null => null,
+            "dense" => SearchMode.Dense,
+            "keyword" => SearchMode.Keyword,
+            "hybrid" => SearchMode.Hybrid,
+            _ => throw ApiException.BadRequest($"'{modeName}' is not a search mode; use dense, keyword or hybrid.", "mode"),
+        };
+        var request = new ContextRequest(question)
+        {
+            BudgetTokens = JsonFields.Int(body, "budget_tokens", 1, 1_000_000) ?? 1000,
+            Candidates = JsonFields.Int(body, "candidates", 1, options.Limits.MaxPointsPerRequest) ?? 20,
+            Mode = collection.Space.IsRaw ? (mode is null or SearchMode.Keyword ? SearchMode.Keyword : throw ApiException.BadRequest($"collection `{name}` holds raw vectors and has no model; only keyword context works.", "mode")) : mode,
+            MmrLambda = JsonFields.Number(body, "mmr") ?? 0.7,
+            Filter = QdrantFilters.Parse(body["filter"], "filter"),
+        };
+
+        var model = collection.Space.IsRaw ? null : collections.ModelFor(collection);
+        var counter = model is null ? new WhitespaceTokenCounter(int.MaxValue) : EncoderTokenCounter.For(model.Generator);
+        var result = await new ContextRetriever(model?.Generator, counter).RetrieveAsync(collection, request, context.RequestAborted);
+        return QdrantJson.Ok(context, new JsonObject
+        {
+            ["question"] = result.Question,
+            ["passages"] = new JsonArray([.. result.Passages.Select(p => (JsonNode)new JsonObject
+            {
+                ["number"] = p.Number,
+                ["id"] = QdrantJson.Id(p.Id),
+                ["citation"] = p.Citation,
+                ["path"] = p.Path,
+                ["title"] = p.Title,
+                ["heading"] = p.Heading,
+                ["page"] = p.Page,
+                ["start"] = p.Start,
+                ["end"] = p.End,
+                ["score"] = p.Score,
+                ["tokens"] = p.Tokens,
+                ["text"] = p.Text,
+            })]),
+            ["used_tokens"] = result.UsedTokens,
+            ["budget_tokens"] = result.BudgetTokens,
+            ["passed_over"] = result.PassedOver,
+            ["prompt"] = result.Prompt,
+        });
+    }
+}
