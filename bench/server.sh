@@ -40,7 +40,7 @@ echo "› in-process encoder on the same sentences (threads $threads)" >&2
 $bench encoder --model "$QUIVER_HOME/models/use-lite" --input "$cache/sts-dev.jsonl" --batch 64 --threads "$threads" > "$out/in-process.json"
 
 echo "› starting quiver serve on 127.0.0.1:$port" >&2
-dotnet artifacts/bin/quiver.dll serve --urls "http://127.0.0.1:$port" --threads "$threads" --max-concurrent 256 > "$out/server.log" 2>&1 &
+dotnet artifacts/bin/quiver.dll serve --urls "http://127.0.0.1:$port" --threads "$threads" --max-concurrent 256 ${SERVE_ARGS:-} > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done

@@ -27,6 +27,12 @@ public sealed record ServerLimits
     /// <summary>Most inputs the embedding batcher gives a model in one call, across all waiting requests.</summary>
     public int BatchMaxInputs { get; init; } = 256;
 
+    /// <summary>
+    /// Most sequences in one ONNX Runtime run: a merged call is sorted by length and cut into runs of this many, so
+    /// short inputs are not padded to the longest of a large mixed batch.
+    /// </summary>
+    public int ModelBatchSize { get; init; } = 16;
+
     /// <summary>JSON nesting deeper than this is refused.</summary>
     public int MaxJsonDepth { get; init; } = 32;
 }

@@ -53,7 +53,7 @@ internal static class IndexCommands
                 return await IndexImagesAsync(context, result.GetValue(folder)!.FullName, result.GetValue(collection)!, result.GetValue(model)!, result.GetValue(quantization), result.GetValue(CliOptions.Json), cancellationToken);
             }
 
-            using var generator = InstalledModels.OpenTextGenerator(context.Paths, result.GetValue(model)!, result.GetValue(pooling));
+            using var generator = TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling));
             var space = generator.GetService<EmbeddingSpace>()!;
             var store = CollectionStore.FromPaths(context.Paths);
             var indexOptions = IndexOptions.Default with { Quantization = result.GetValue(quantization) };
@@ -421,13 +421,13 @@ internal static class IndexCommands
     internal static IEmbeddingGenerator<string, Embedding<float>> GeneratorFor(CliContext context, Collection collection)
     {
         var parts = collection.Space.ModelId.Split('/');
-        if (parts.Length != 2 || !InstalledModels.IsInstalled(context.Paths, parts[0]))
+        if (parts.Length is < 1 or > 2 || !InstalledModels.IsInstalled(context.Paths, parts[0]))
         {
             throw new Core.QuiverException(
                 $"Collection '{collection.Name}' holds vectors from {collection.Space}, which no installed text model produces; install that model or search it with vectors instead.");
         }
 
-        var generator = InstalledModels.OpenTextGenerator(context.Paths, parts[0], parts[1]);
+        var generator = TextModels.Open(context.Paths, parts[0], parts.Length > 1 ? parts[1] : null);
         try
         {
             collection.Space.EnsureAccepts(generator.GetService<EmbeddingSpace>()!, $"Collection '{collection.Name}'");

@@ -60,7 +60,7 @@ internal static class RetrievalEvalCommand
             try
             {
                 IEmbeddingGenerator<string, Embedding<float>>? generator = needsVectors
-                    ? InstalledModels.OpenTextGenerator(context.Paths, result.GetValue(model)!, result.GetValue(pooling))
+                    ? TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling))
                     : null;
                 using var owned = generator;
                 var space = generator?.GetService<EmbeddingSpace>() ?? EmbeddingSpace.Raw(1, DistanceMetric.Cosine);

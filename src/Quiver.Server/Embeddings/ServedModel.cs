@@ -42,7 +42,7 @@ internal sealed class ServedModel : IDisposable
     /// <summary>The model as a generator, for library code that takes one (context retrieval).</summary>
     public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator;
 
-    public static ServedModel Open(Core.QuiverPaths paths, string name, int threads, bool spinning)
+    public static ServedModel Open(Core.QuiverPaths paths, string name, int threads, bool spinning, int batchSize)
     {
         var manifest = InstalledModels.Manifest(paths, name);
         if (manifest.Kind is not (TransformerModel.Kind or WordVectorModel.Kind))
@@ -50,7 +50,7 @@ internal sealed class ServedModel : IDisposable
             throw ApiException.BadRequest($"'{name}' is a {manifest.Kind} model; /v1/embeddings serves text models (transformer or word-vectors).", "model");
         }
 
-        var generator = InstalledModels.OpenTextGenerator(paths, name, options: new TransformerEncoderOptions { Threads = threads, AllowSpinning = spinning });
+        var generator = InstalledModels.OpenTextGenerator(paths, name, options: new TransformerEncoderOptions { Threads = threads, AllowSpinning = spinning, MaxBatchSize = batchSize });
         return new ServedModel(manifest, generator);
     }
 
