@@ -13,51 +13,15 @@ namespace Quiver.Models.Tests.Reference;
 /// </summary>
 internal static class TransformersJs
 {
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(10);
-    private static readonly Lock InstallGate = new();
-    private static bool installed;
 
     /// <summary>The driver's folder: bench/peers/transformersjs under the repository root.</summary>
     public static string DriverFolder { get; } = Path.Combine(FindRepositoryRoot(), "bench", "peers", "transformersjs");
 
-    /// <summary>
-    /// Runs <c>npm ci</c> in <see cref="DriverFolder"/> unless the locked versions are installed already. A file
-    /// lock keeps test processes (and test classes within one) from installing at the same time.
-    /// </summary>
-    public static void EnsureInstalled()
-    {
-        lock (InstallGate)
-        {
-            if (installed)
-            {
-                return;
-            }
+    private static readonly Quiver.Tests.Shared.NpmFolder Driver = new(DriverFolder, "@huggingface/transformers", "onnxruntime-node");
 
-            using (AcquireInstallLock(DriverFolder))
-            {
-                if (!IsInstalled())
-                {
-                    var npm = OperatingSystem.IsWindows() ? "npm.cmd" : "npm";
-                    var (exitCode, _, error) = RunProcess(
-                        npm, ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], DriverFolder, InstallTimeout);
-                    if (exitCode != 0)
-                    {
-                        throw new InvalidOperationException(
-                            $"'npm ci --ignore-scripts' in {DriverFolder} exited with {exitCode}:\n{error}");
-                    }
-
-                    if (!IsInstalled())
-                    {
-                        throw new InvalidOperationException(
-                            $"'npm ci' in {DriverFolder} succeeded but node_modules does not hold the versions in package-lock.json.");
-                    }
-                }
-            }
-
-            installed = true;
-        }
-    }
+    /// <summary>Runs <c>npm ci</c> in <see cref="DriverFolder"/> unless the locked versions are installed already.</summary>
+    public static void EnsureInstalled() => Driver.EnsureInstalled();
 
     /// <summary>
     /// Tokenises and embeds <paramref name="sentences"/> with transformers.js in batches of <paramref name="batch"/>
@@ -151,50 +115,6 @@ internal static class TransformersJs
 
         throw new InvalidOperationException(
             $"No folder above {AppContext.BaseDirectory} holds Quiver.slnx; the JavaScript references (bench/peers) live in the repository.");
-    }
-
-    private static bool IsInstalled()
-    {
-        using var lockFile = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(DriverFolder, "package-lock.json")));
-        var packages = lockFile.RootElement.GetProperty("packages");
-        foreach (var name in (string[])["@huggingface/transformers", "onnxruntime-node"])
-        {
-            var manifest = Path.Combine(DriverFolder, "node_modules", name, "package.json");
-            if (!File.Exists(manifest))
-            {
-                return false;
-            }
-
-            using var installedManifest = JsonDocument.Parse(File.ReadAllBytes(manifest));
-            var locked = packages.GetProperty("node_modules/" + name).GetProperty("version").GetString();
-            if (installedManifest.RootElement.GetProperty("version").GetString() != locked)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    // Held while npm ci runs in the folder, across processes: .NET takes FileShare.None as an exclusive advisory lock
-    // (flock on Unix), released when the process dies.
-    internal static FileStream AcquireInstallLock(string folder)
-    {
-        var name = "quiver-npm-ci-" + Convert.ToHexString(
-            System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(folder)))[..16] + ".lock";
-        var path = Path.Combine(Path.GetTempPath(), name);
-        var deadline = DateTime.UtcNow + InstallTimeout;
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(250);
-            }
-        }
     }
 
     // Every non-ASCII UTF-16 unit as \uXXXX, so lone surrogates reach JSON.parse as they are.

@@ -10,19 +10,18 @@ namespace Quiver.Models.Tests.Reference;
 /// </summary>
 internal static class UseTokenizerJs
 {
-    private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(10);
-    private static readonly Lock InstallGate = new();
-    private static readonly string[] LockedPackages = ["@tensorflow-models/universal-sentence-encoder", "@tensorflow/tfjs-core", "@tensorflow/tfjs-converter"];
-    private static bool installed;
 
     /// <summary>The driver's folder: bench/peers/use under the repository root.</summary>
     public static string DriverFolder { get; } = Path.Combine(TransformersJs.FindRepositoryRoot(), "bench", "peers", "use");
 
+    private static readonly Quiver.Tests.Shared.NpmFolder Driver =
+        new(DriverFolder, "@tensorflow-models/universal-sentence-encoder", "@tensorflow/tfjs-core", "@tensorflow/tfjs-converter");
+
     /// <summary>The reference's piece ids for each sentence, in order.</summary>
     public static int[][] Tokenize(string vocabJson, IReadOnlyList<string> sentences)
     {
-        EnsureInstalled();
+        Driver.EnsureInstalled();
         var work = Path.Combine(Path.GetTempPath(), "quiver-use-tokenizer", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
         try
@@ -52,61 +51,5 @@ internal static class UseTokenizerJs
         {
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    private static void EnsureInstalled()
-    {
-        lock (InstallGate)
-        {
-            if (installed)
-            {
-                return;
-            }
-
-            using (TransformersJs.AcquireInstallLock(DriverFolder))
-            {
-                if (!IsInstalled())
-                {
-                    var npm = OperatingSystem.IsWindows() ? "npm.cmd" : "npm";
-                    var (exitCode, _, error) = TransformersJs.RunProcess(
-                        npm, ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], DriverFolder, InstallTimeout);
-                    if (exitCode != 0)
-                    {
-                        throw new InvalidOperationException($"'npm ci --ignore-scripts' in {DriverFolder} exited with {exitCode}:\n{error}");
-                    }
-
-                    if (!IsInstalled())
-                    {
-                        throw new InvalidOperationException(
-                            $"'npm ci' in {DriverFolder} succeeded but node_modules does not hold the versions in package-lock.json.");
-                    }
-                }
-            }
-
-            installed = true;
-        }
-    }
-
-    private static bool IsInstalled()
-    {
-        using var lockFile = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(DriverFolder, "package-lock.json")));
-        var packages = lockFile.RootElement.GetProperty("packages");
-        foreach (var name in LockedPackages)
-        {
-            var manifest = Path.Combine(DriverFolder, "node_modules", name, "package.json");
-            if (!File.Exists(manifest))
-            {
-                return false;
-            }
-
-            using var installedManifest = JsonDocument.Parse(File.ReadAllBytes(manifest));
-            var locked = packages.GetProperty("node_modules/" + name).GetProperty("version").GetString();
-            if (installedManifest.RootElement.GetProperty("version").GetString() != locked)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }
