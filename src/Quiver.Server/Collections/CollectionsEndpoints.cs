@@ -171,7 +171,7 @@ internal static class CollectionsEndpoints
             _ => throw ApiException.BadRequest($"'{type}' payload indexes are not supported; use keyword, integer, float or bool.", "field_schema"),
         };
         collection.CreatePayloadIndex(field, kind);
-        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Info().Sequence));
+        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }
 
     internal static string DistanceName(DistanceMetric metric) => metric switch

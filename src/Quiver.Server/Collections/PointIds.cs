@@ -35,17 +35,9 @@ internal static class PointIds
         return [.. array.Select((node, i) => Parse(node, $"{path}[{i}]"))];
     }
 
-    public static void Write(Utf8JsonWriter writer, string id)
-    {
-        if (IsCanonicalInteger(id, out var number))
-        {
-            writer.WriteNumberValue(number);
-        }
-        else
-        {
-            writer.WriteStringValue(id);
-        }
-    }
+    /// <summary>A stored id as Qdrant shows it: a number when it is a canonical unsigned integer, else the string.</summary>
+    public static JsonNode ToJson(string id) =>
+        IsCanonicalInteger(id, out var number) ? JsonValue.Create(number) : JsonValue.Create(id);
 
     private static bool IsCanonicalInteger(string id, out ulong number)
     {

@@ -120,7 +120,7 @@ internal static class PointsEndpoints
             throw ApiException.BadRequest($"Wrong input: {e.Message}", "points");
         }
 
-        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Info().Sequence));
+        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }
 
     private static (float[]? Vector, string? Text) VectorOrText(JsonObject point, string path)
@@ -181,7 +181,7 @@ internal static class PointsEndpoints
             collection.Delete(filter!);
         }
 
-        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Info().Sequence));
+        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }
 
     private static async Task<IResult> Scroll(string name, HttpContext context, ServedCollections collections, ServerOptions options)
@@ -232,7 +232,7 @@ internal static class PointsEndpoints
             throw ApiException.BadRequest("is required: an array of numbers (or Quiver's \"text\").", "vector");
         }
 
-        var hits = await Nearest(collection, vector, body, options, excluded: null);
+        var hits = Nearest(collection, vector, body, options, excluded: null);
         return QdrantJson.Ok(context, new JsonArray([.. hits]));
     }
 
@@ -277,7 +277,7 @@ internal static class PointsEndpoints
                 throw ApiException.BadRequest("must be a vector, {\"nearest\": vector}, a point id, or text ({\"text\": \"...\"}).", "query");
         }
 
-        var hits = await Nearest(collection, vector, body, options, excluded);
+        var hits = Nearest(collection, vector, body, options, excluded);
         return QdrantJson.Ok(context, new JsonObject { ["points"] = new JsonArray([.. hits]) });
     }
 
@@ -288,7 +288,7 @@ internal static class PointsEndpoints
         return embedded[0].Vector;
     }
 
-    private static Task<List<JsonNode>> Nearest(Collection collection, float[] vector, JsonObject body, ServerOptions options, string? excluded)
+    private static List<JsonNode> Nearest(Collection collection, float[] vector, JsonObject body, ServerOptions options, string? excluded)
     {
         var limits = options.Limits;
         var limit = JsonFields.Int(body, "limit", 1, limits.MaxPointsPerRequest) ?? 10;
@@ -320,9 +320,8 @@ internal static class PointsEndpoints
             .Take(limit)
             .ToList();
         var vectors = withVector ? collection.Get([.. hits.Select(h => h.Id)]).ToDictionary(p => p.Id, p => p.Vector, StringComparer.Ordinal) : null;
-        var results = hits.Select(h => (JsonNode)QdrantJson.Record(
-            new Point(h.Id, vectors?.GetValueOrDefault(h.Id) ?? [], h.Payload, h.Text), payload, withVector, h.Score)).ToList();
-        return Task.FromResult(results);
+        return [.. hits.Select(h => (JsonNode)QdrantJson.Record(
+            new Point(h.Id, vectors?.GetValueOrDefault(h.Id) ?? [], h.Payload, h.Text), payload, withVector, h.Score))];
     }
 
     private static async Task<IResult> EditPayload(string name, HttpContext context, ServedCollections collections, ServerOptions options, PayloadEdit edit)
@@ -378,7 +377,7 @@ internal static class PointsEndpoints
         }
 
         collection.EditPayload(ids, filter, change);
-        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Info().Sequence));
+        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }
 
     // Which points a delete or payload edit applies to: "points" (ids, or a filter in Qdrant's older form) or "filter".

@@ -16,16 +16,7 @@ internal static class QdrantJson
 
     public static JsonObject Operation(long operationId) => new() { ["operation_id"] = operationId, ["status"] = "completed" };
 
-    public static JsonNode Id(string id)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            PointIds.Write(writer, id);
-        }
-
-        return JsonNode.Parse(buffer.ToArray())!;
-    }
+    public static JsonNode Id(string id) => PointIds.ToJson(id);
 
     /// <summary>A point as Qdrant's Record: id, payload (null unless asked for), vector (null unless asked for); Quiver adds its text.</summary>
     public static JsonObject Record(Point point, PayloadSelector payload, bool withVector, float? score = null)

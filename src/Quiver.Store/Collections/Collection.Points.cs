@@ -42,6 +42,14 @@ public sealed partial class Collection
         return new ScrollPage(points, next);
     }
 
+    /// <summary>The sequence number of the last committed change (what an acknowledged write's operation id is).</summary>
+    public long Sequence()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = CollectionDatabase.Open(_connectionString);
+        return CollectionDatabase.ReadSequence(connection, null);
+    }
+
     /// <summary>The points with these ids that exist, in the order asked (each once).</summary>
     public IReadOnlyList<Point> Get(IReadOnlyList<string> ids, bool withVectors = true)
     {
