@@ -35,33 +35,50 @@ public sealed class LimitsTests
         await using var server = new ServerFixture(o => o with { Limits = o.Limits with { MaxConcurrentRequests = 1, QueueLimit = 0 } }, loopback: true);
 
         // A request whose body has not all arrived holds the only slot (a raw socket, so the headers go out at once).
+        // If one of the probes below got the slot first, that request was itself refused (an answer is waiting on its
+        // socket): open a new one and try again.
         var uri = new Uri(server.Url);
         var body = "{\"input\": \"the cat sat\"}"u8.ToArray();
-        using var socket = new System.Net.Sockets.TcpClient();
-        await socket.ConnectAsync(uri.Host, uri.Port);
-        var stream = socket.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /v1/embeddings HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
-        await stream.WriteAsync(body.AsMemory(0, 1));
-        await stream.FlushAsync();
-
-        HttpResponseMessage refused;
-        var tries = 0;
-        while ((refused = await server.Client.GetAsync("/v1/models")).StatusCode != HttpStatusCode.TooManyRequests && ++tries < 400)
+        System.Net.Sockets.TcpClient? socket = null;
+        System.Net.Sockets.NetworkStream? stream = null;
+        HttpResponseMessage? refused = null;
+        for (var tries = 0; refused is null && tries < 400; tries++)
         {
-            refused.Dispose();
+            if (socket is null || socket.Available > 0)
+            {
+                socket?.Dispose();
+                socket = new System.Net.Sockets.TcpClient();
+                await socket.ConnectAsync(uri.Host, uri.Port);
+                stream = socket.GetStream();
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /v1/embeddings HTTP/1.1\r\nHost: {uri.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
+                await stream.WriteAsync(body.AsMemory(0, 1));
+                await stream.FlushAsync();
+            }
+
             await Task.Delay(25);
+            var probe = await server.Client.GetAsync("/v1/models");
+            if (probe.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                refused = probe;
+            }
+            else
+            {
+                probe.Dispose();
+            }
         }
 
+        using var held = socket!;
+        Assert.NotNull(refused);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal("1", refused.Headers.GetValues("Retry-After").Single());
         Assert.Contains("rate_limit_error", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/healthz")).StatusCode);
 
-        await stream.WriteAsync(body.AsMemory(1));
+        await stream!.WriteAsync(body.AsMemory(1));
         var answer = new byte[64];
         var read = await stream.ReadAsync(answer);
         Assert.StartsWith("HTTP/1.1 200", Encoding.ASCII.GetString(answer, 0, read), StringComparison.Ordinal);
-        socket.Close();
+        held.Close();
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/v1/models")).StatusCode);
     }
 }
