@@ -36,8 +36,15 @@ node bench/peers/server/bodies.mjs embeddings "$cache/sts-dev.jsonl" use-lite > 
 node bench/peers/server/bodies.mjs points 20000 256 500 7 > "$out/points.bodies"
 node bench/peers/server/bodies.mjs search 2000 256 11 > "$out/search.bodies"
 
-echo "› in-process encoder on the same sentences (threads $threads)" >&2
-$bench encoder --model "$QUIVER_HOME/models/use-lite" --input "$cache/sts-dev.jsonl" --batch 64 --threads "$threads" > "$out/in-process.json"
+# The in-process encoder runs twice before the served run and twice after it (the ratio is against the mean of the
+# four), because this machine's speed drifts by ±15% over minutes.
+inprocess() {
+  echo "› in-process encoder on the same sentences (threads $threads)" >&2
+  for _ in 1 2; do
+    $bench encoder --model "$QUIVER_HOME/models/use-lite" --input "$cache/sts-dev.jsonl" --batch 64 --threads "$threads" >> "$out/in-process.jsonl"
+  done
+}
+rm -f "$out/in-process.jsonl"
 
 echo "› starting quiver serve on 127.0.0.1:$port" >&2
 dotnet artifacts/bin/quiver.dll serve --urls "http://127.0.0.1:$port" --threads "$threads" --max-concurrent 256 ${SERVE_ARGS:-} > "$out/server.log" 2>&1 &
@@ -52,8 +59,16 @@ node bench/peers/server/upload.mjs "$base/collections/bench/points?wait=true" "$
 curl -sf "$base/v1/embeddings" -H 'content-type: application/json' -d '{"input": "warm up", "model": "use-lite"}' >/dev/null
 head -n 1 "$out/search.bodies" | curl -sf "$base/collections/bench/points/search" -H 'content-type: application/json' --data-binary @- >/dev/null
 
+# Warm-up under load, 10 s per endpoint, not timed: the server's JIT tiers up its request path in the first seconds
+# (tiered compilation took 11% of its CPU 4-14 s after start).
+echo "› wrk warm-up (10 s per endpoint, not timed)" >&2
+BODIES="$out/embed.bodies" WRK_PATH=/v1/embeddings wrk -t2 -c"$concurrency" -d10s --timeout 30s -s bench/peers/server/post.lua "$base" > /dev/null
+BODIES="$out/search.bodies" WRK_PATH=/collections/bench/points/search wrk -t2 -c"$concurrency" -d10s --timeout 30s -s bench/peers/server/post.lua "$base" > /dev/null
+
+inprocess
 echo "› wrk: /v1/embeddings, $concurrency connections, ${seconds}s" >&2
 BODIES="$out/embed.bodies" WRK_PATH=/v1/embeddings wrk -t2 -c"$concurrency" -d"${seconds}s" --timeout 30s -s bench/peers/server/post.lua "$base" > "$out/wrk-embed.txt"
+inprocess
 echo "› wrk: search, $concurrency connections, ${seconds}s" >&2
 BODIES="$out/search.bodies" WRK_PATH=/collections/bench/points/search wrk -t2 -c"$concurrency" -d"${seconds}s" --timeout 30s -s bench/peers/server/post.lua "$base" > "$out/wrk-search.txt"
 grep VmHWM "/proc/$server/status" | awk '{print $2}' > "$out/peak-rss-kib.txt"
@@ -65,7 +80,8 @@ node -e '
   const fs = require("fs"); const dir = process.argv[1];
   const last = (f) => JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8").trim().split("\n").filter(l => l.startsWith("{")).at(-1));
   const e = last("wrk-embed.txt"), s = last("wrk-search.txt");
-  const inproc = JSON.parse(fs.readFileSync(`${dir}/in-process.json`, "utf8"));
+  const runs = fs.readFileSync(`${dir}/in-process.jsonl`, "utf8").trim().split("\n").map(l => JSON.parse(l).sentences_per_second);
+  const inproc = { sentences_per_second: runs.reduce((a, b) => a + b, 0) / runs.length };
   const rss = Number(fs.readFileSync(`${dir}/peak-rss-kib.txt`, "utf8")) / 1024;
   const metrics = fs.readFileSync(`${dir}/metrics.txt`, "utf8");
   const sum = (name) => Number((metrics.match(new RegExp(`^${name} (\\S+)`, "m")) || [0, NaN])[1]);
@@ -74,7 +90,7 @@ node -e '
   console.log(line("POST /v1/embeddings (1 sentence each)", e));
   console.log(line("POST /collections/bench/points/search (20k x 256-d, top 10)", s));
   const served = e.requests / e.seconds;
-  console.log(`server embedding throughput ${served.toFixed(1)} sentences/s vs in-process encoder ${inproc.sentences_per_second.toFixed(1)} sentences/s (same sentences, same threads) -> ${(100 * served / inproc.sentences_per_second).toFixed(1)}%`);
+  console.log(`server embedding throughput ${served.toFixed(1)} sentences/s vs in-process encoder ${inproc.sentences_per_second.toFixed(1)} sentences/s (mean of ${runs.map(r => r.toFixed(1)).join(", ")}; same sentences, same threads) -> ${(100 * served / inproc.sentences_per_second).toFixed(1)}%`);
   console.log(`dynamic batching: ${(sum("quiver_embedding_batch_inputs_sum") / sum("quiver_embedding_batch_inputs_count")).toFixed(1)} inputs per model call on average over ${sum("quiver_embedding_batch_inputs_count")} calls`);
   console.log(`server peak RSS ${rss.toFixed(0)} MiB`);
 ' "$out" | tee "$out/summary.txt"

@@ -50,14 +50,18 @@ internal static class Encoder
             TokenBudget = batch * 512,
             Pooling = pooling,
             Normalize = bool.Parse(options.Get("normalize", "true")),
+            CallOverheadTokens = Int(options, "call-overhead", new TransformerEncoderOptions().CallOverheadTokens),
         };
         using var encoder = TransformerEncoder.Open(options.Get("model", "bench/.cache/models/minilm-l6-random"), encoderOptions);
 
         // One warm-up batch (not timed), as the peer does.
         encoder.Embed(sentences.Take(batch).ToList());
         var warm = (encoder.Statistics.Tokens, encoder.Statistics.PaddedTokens, encoder.Statistics.Batches);
+        // --per-call N: the sentences go to the encoder N at a time in input order (as a server's dynamic batches do),
+        // instead of in one call that sorts them all by length.
+        var perCall = Int(options, "per-call", 0);
         var clock = Stopwatch.StartNew();
-        var results = encoder.Embed(sentences);
+        var results = perCall <= 0 ? encoder.Embed(sentences) : sentences.Chunk(perCall).SelectMany(chunk => encoder.Embed(chunk)).ToList();
         var seconds = clock.Elapsed.TotalSeconds;
         var tokens = encoder.Statistics.Tokens - warm.Tokens;
         var padded = encoder.Statistics.PaddedTokens - warm.PaddedTokens;

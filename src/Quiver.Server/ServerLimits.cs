@@ -28,10 +28,11 @@ public sealed record ServerLimits
     public int BatchMaxInputs { get; init; } = 256;
 
     /// <summary>
-    /// Most sequences in one ONNX Runtime run: a merged call is sorted by length and cut into runs of this many, so
-    /// short inputs are not padded to the longest of a large mixed batch.
+    /// Most sequences in one ONNX Runtime run. A merged call is sorted by length and cut into runs of at most this
+    /// many where padding would cost more than another run (<see cref="Models.Onnx.TransformerEncoderOptions.CallOverheadTokens"/>),
+    /// so short inputs are not padded to the longest of a large mixed batch.
     /// </summary>
-    public int ModelBatchSize { get; init; } = 16;
+    public int ModelBatchSize { get; init; } = 64;
 
     /// <summary>JSON nesting deeper than this is refused.</summary>
     public int MaxJsonDepth { get; init; } = 32;

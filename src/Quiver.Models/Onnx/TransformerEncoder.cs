@@ -41,10 +41,10 @@ public sealed class TransformerEncoder : IDisposable
             throw new ArgumentException($"ChunkOverlap {options.ChunkOverlap} must be from 0 to {_contentLimit - 1} (less than the {_contentLimit} text tokens a window holds).", nameof(options));
         }
 
-        if (options.TokenBudget < MaxLength || options.MaxBatchSize < 1 || options.SortWindow < 1)
+        if (options.TokenBudget < MaxLength || options.MaxBatchSize < 1 || options.SortWindow < 1 || options.CallOverheadTokens < 0)
         {
             throw new ArgumentException(
-                $"TokenBudget ({options.TokenBudget}) must hold one full-length sequence ({MaxLength} tokens); MaxBatchSize ({options.MaxBatchSize}) and SortWindow ({options.SortWindow}) must be positive.",
+                $"TokenBudget ({options.TokenBudget}) must hold one full-length sequence ({MaxLength} tokens); MaxBatchSize ({options.MaxBatchSize}) and SortWindow ({options.SortWindow}) must be positive; CallOverheadTokens ({options.CallOverheadTokens}) must not be negative.",
                 nameof(options));
         }
 
@@ -330,16 +330,9 @@ public sealed class TransformerEncoder : IDisposable
         var order = Enumerable.Range(0, sequences.Count).OrderBy(s => sequences[s].Ids.Length).ToArray();
         var pooled = new float[sequences.Count][];
         var at = 0;
-        while (at < order.Length)
+        foreach (var size in CutCalls(order.Select(s => sequences[s].Ids.Length).ToArray()))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var size = 1;
-            while (at + size < order.Length && size < Options.MaxBatchSize
-                && (size + 1) * (long)sequences[order[at + size]].Ids.Length <= Options.TokenBudget)
-            {
-                size++;
-            }
-
             RunBatch(sequences, order.AsSpan(at, size), pooled, cancellationToken);
             at += size;
         }
@@ -377,6 +370,52 @@ public sealed class TransformerEncoder : IDisposable
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Cuts lengths sorted ascending into consecutive model calls of at most <see cref="TransformerEncoderOptions.MaxBatchSize"/>
+    /// sequences and <see cref="TransformerEncoderOptions.TokenBudget"/> padded tokens, minimising the padded tokens
+    /// plus <see cref="TransformerEncoderOptions.CallOverheadTokens"/> per call (a shortest path over the cut points).
+    /// A few mixed lengths (a server's batch of waiting requests) then run as several tight calls instead of one
+    /// padded to the longest, and many (a corpus) as full calls.
+    /// </summary>
+    internal int[] CutCalls(int[] sortedLengths) =>
+        CutCalls(sortedLengths, Options.MaxBatchSize, Options.TokenBudget, Options.CallOverheadTokens);
+
+    internal static int[] CutCalls(int[] sortedLengths, int maxBatch, int tokenBudget, int callOverhead)
+    {
+        var n = sortedLengths.Length;
+        var cost = new long[n + 1];
+        var from = new int[n + 1];
+        for (var end = 1; end <= n; end++)
+        {
+            // The call ending at end pads to sortedLengths[end - 1], the longest in it.
+            long longest = sortedLengths[end - 1];
+            cost[end] = long.MaxValue;
+            for (var size = 1; size <= Math.Min(maxBatch, end); size++)
+            {
+                if (size > 1 && size * longest > tokenBudget)
+                {
+                    break;
+                }
+
+                var total = cost[end - size] + callOverhead + size * longest;
+                if (total < cost[end])
+                {
+                    cost[end] = total;
+                    from[end] = end - size;
+                }
+            }
+        }
+
+        var sizes = new List<int>();
+        for (var end = n; end > 0; end = from[end])
+        {
+            sizes.Add(end - from[end]);
+        }
+
+        sizes.Reverse();
+        return [.. sizes];
     }
 
     private void RunBatch(List<(int Input, int[] Ids)> sequences, ReadOnlySpan<int> batch, float[][] pooled, CancellationToken cancellationToken)

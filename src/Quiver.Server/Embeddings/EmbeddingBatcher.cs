@@ -139,7 +139,9 @@ internal sealed class EmbeddingBatcher(ServerLimits limits, ServerMetrics metric
             _owner._metrics.BatchRequests.Record(batch.Count);
             try
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var results = _model.Embed(inputs, batch[0].Truncation, CancellationToken.None);
+                _owner._metrics.ModelDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("model", _model.Name));
                 var at = 0;
                 foreach (var job in batch)
                 {
