@@ -34,6 +34,13 @@ public sealed record ServerLimits
     /// </summary>
     public int ModelBatchSize { get; init; } = 64;
 
+    /// <summary>
+    /// How long the embedding batcher holds a model call open for more requests, in milliseconds, when the call
+    /// before it merged several requests (under concurrent load; a lone client never waits). Clients whose answers
+    /// just went out send their next request within this, so calls take all of them instead of alternating halves.
+    /// </summary>
+    public double BatchLingerMilliseconds { get; init; } = 2;
+
     /// <summary>JSON nesting deeper than this is refused.</summary>
     public int MaxJsonDepth { get; init; } = 32;
 }

@@ -85,23 +85,41 @@ internal sealed class EmbeddingBatcher(ServerLimits limits, ServerMetrics metric
 
         private async Task Run()
         {
+            var linger = TimeSpan.FromMilliseconds(_owner._limits.BatchLingerMilliseconds);
+            var previousRequests = 0;
             while (_carried is not null || await Queue.Reader.WaitToReadAsync())
             {
-                var batch = Take();
+                var batch = new List<Job>();
+                var inputs = Take(batch, 0);
                 if (batch.Count == 0)
                 {
                     continue;
                 }
 
+                // Under concurrent load, wait briefly for the clients just answered, so that calls merge them all.
+                if (previousRequests > 1 && linger > TimeSpan.Zero && _carried is null && inputs < _owner._limits.BatchMaxInputs)
+                {
+                    using var timeout = new CancellationTokenSource(linger);
+                    try
+                    {
+                        while (_carried is null && inputs < _owner._limits.BatchMaxInputs && await Queue.Reader.WaitToReadAsync(timeout.Token))
+                        {
+                            inputs = Take(batch, inputs);
+                        }
+                    }
+                    catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+                    {
+                    }
+                }
+
+                previousRequests = batch.Count;
                 Execute(batch);
             }
         }
 
         // Everything waiting, up to the input limit, with the first job's key; a job of another key waits for the next call.
-        private List<Job> Take()
+        private int Take(List<Job> batch, int inputs)
         {
-            var batch = new List<Job>();
-            var inputs = 0;
             while (true)
             {
                 Job? job = _carried;
@@ -128,7 +146,7 @@ internal sealed class EmbeddingBatcher(ServerLimits limits, ServerMetrics metric
                 inputs += job.Inputs.Count;
             }
 
-            return batch;
+            return inputs;
         }
 
         private void Execute(List<Job> batch)
