@@ -47,7 +47,7 @@ inprocess() {
 rm -f "$out/in-process.jsonl"
 
 echo "› starting quiver serve on 127.0.0.1:$port" >&2
-dotnet artifacts/bin/quiver.dll serve --urls "http://127.0.0.1:$port" --threads "$threads" --max-concurrent 256 ${SERVE_ARGS:-} > "$out/server.log" 2>&1 &
+dotnet artifacts/bin/quiver.dll serve --urls "http://127.0.0.1:$port" --threads 1 --workers "$threads" --max-concurrent 256 ${SERVE_ARGS:-} > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done

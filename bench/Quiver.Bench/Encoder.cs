@@ -61,7 +61,28 @@ internal static class Encoder
         // instead of in one call that sorts them all by length.
         var perCall = Int(options, "per-call", 0);
         var clock = Stopwatch.StartNew();
-        var results = perCall <= 0 ? encoder.Embed(sentences) : sentences.Chunk(perCall).SelectMany(chunk => encoder.Embed(chunk)).ToList();
+        // --parallel N: N callers share the encoder (one session; ONNX Runtime runs concurrent calls), each taking
+        // every Nth slice of the sentences (slices of --per-call, or of an equal share).
+        var parallel = Int(options, "parallel", 1);
+        IReadOnlyList<TextEmbedding> results;
+        if (parallel <= 1)
+        {
+            results = perCall <= 0 ? encoder.Embed(sentences) : sentences.Chunk(perCall).SelectMany(chunk => encoder.Embed(chunk)).ToList();
+        }
+        else
+        {
+            var slices = sentences.Chunk(perCall > 0 ? perCall : (sentences.Count + parallel - 1) / parallel).ToArray();
+            var embedded = new IReadOnlyList<TextEmbedding>[slices.Length];
+            Parallel.For(0, parallel, new ParallelOptions { MaxDegreeOfParallelism = parallel }, caller =>
+            {
+                for (var slice = caller; slice < slices.Length; slice += parallel)
+                {
+                    embedded[slice] = encoder.Embed(slices[slice]);
+                }
+            });
+            results = embedded.SelectMany(e => e).ToList();
+        }
+
         var seconds = clock.Elapsed.TotalSeconds;
         var tokens = encoder.Statistics.Tokens - warm.Tokens;
         var padded = encoder.Statistics.PaddedTokens - warm.PaddedTokens;

@@ -85,6 +85,48 @@ public sealed class EmbeddingsApiTests : IAsyncLifetime
         Assert.Contains("quiver_embedding_batch_requests_sum 40", metrics, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Several_model_callers_share_the_queue_and_answer_each_request_once(int workers)
+    {
+        await using var server = new ServerFixture(o => o with { Workers = workers, Limits = o.Limits with { BatchMaxInputs = 8 } });
+        var texts = Enumerable.Range(0, 60).Select(i => $"a {ServerFixture.Words[(i * 5) % 18]} and {ServerFixture.Words[(i * 11) % 18]}").ToArray();
+        var expected = await InProcess(texts);
+
+        // Single inputs and one array of 21 (split into jobs of 8) at once.
+        var singles = texts.Select(t => server.Ok(server.Post("/v1/embeddings", new { input = new[] { t }, model = "bert" }))).ToList();
+        var array = server.Ok(server.Post("/v1/embeddings", new { input = texts[..21], model = "bert" }));
+        var answers = await Task.WhenAll(singles);
+        var arrayAnswer = await array;
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var actual = Vector(answers[i]["data"]![0]!);
+            for (var d = 0; d < actual.Length; d++)
+            {
+                Assert.Equal(expected[i][d], actual[d], 5);
+            }
+        }
+
+        var data = arrayAnswer["data"]!.AsArray();
+        Assert.Equal(21, data.Count);
+        for (var i = 0; i < 21; i++)
+        {
+            Assert.Equal(i, data[i]!["index"]!.GetValue<int>());
+            var actual = Vector(data[i]!);
+            for (var d = 0; d < actual.Length; d++)
+            {
+                Assert.Equal(expected[i][d], actual[d], 5);
+            }
+        }
+
+        // 60 single requests and the array's 3 jobs, each in exactly one model call.
+        var metrics = await server.Client.GetStringAsync("/metrics");
+        Assert.Contains("quiver_embedding_batch_requests_sum 63", metrics, StringComparison.Ordinal);
+        Assert.Contains("quiver_embedding_inputs_total{model=\"bert\"} 81", metrics, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Base64_is_the_float_vector_as_little_endian_float32()
     {

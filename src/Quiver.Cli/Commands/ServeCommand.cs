@@ -15,7 +15,8 @@ internal static class ServeCommand
         var readOnlyKeys = new Option<string[]>("--read-only-key") { Description = $"A read-only key (repeatable); also read from {ServerOptions.ReadOnlyApiKeyVariable}" };
         var model = new Option<string?>("--model") { Description = "The model for /v1/embeddings requests that name none (default: use-lite when installed, else glove-100)" };
         var truncation = new Option<TruncationPolicy>("--truncation") { Description = "Inputs longer than the model reads, when a request does not say: Truncate (reported), Chunk or Error", DefaultValueFactory = _ => TruncationPolicy.Truncate };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per model (0: one per core)" };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per model call (0: one per core)", DefaultValueFactory = _ => 1 };
+        var workers = new Option<int>("--workers") { Description = "Model calls at once per model, each on its own batch of waiting requests (0: cores ÷ threads)" };
         var spinning = new Option<bool>("--spinning") { Description = "Let ONNX Runtime's threads spin between batches (off by default, so idle model threads leave the cores to HTTP)" };
         var modelBatch = new Option<int>("--model-batch") { Description = "Most sequences per ONNX Runtime run (merged requests are sorted by length and cut into runs of at most this many where padding costs more than a run)", DefaultValueFactory = _ => new ServerLimits().ModelBatchSize };
         var linger = new Option<double>("--batch-linger-ms") { Description = "Under concurrent load, how long a model call waits for more requests to merge (0: never waits)", DefaultValueFactory = _ => new ServerLimits().BatchLingerMilliseconds };
@@ -31,7 +32,7 @@ internal static class ServeCommand
             "Examples:\n  quiver serve\n  QUIVER_API_KEY=secret quiver serve --urls http://0.0.0.0:6333 --read-only-key reader\n" +
             "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"use-lite\"}'")
         {
-            urls, apiKeys, readOnlyKeys, model, truncation, threads, spinning, modelBatch, linger, maxConcurrent, queue, maxBody, jsonLogs,
+            urls, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, maxConcurrent, queue, maxBody, jsonLogs,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -51,7 +52,8 @@ internal static class ServeCommand
                 ReadOnlyKeys = result.GetValue(readOnlyKeys) ?? [],
                 DefaultModel = result.GetValue(model),
                 Truncation = result.GetValue(truncation),
-                Threads = result.GetValue(threads),
+                Threads = Math.Max(0, result.GetValue(threads)),
+                Workers = Math.Max(0, result.GetValue(workers)),
                 Spinning = result.GetValue(spinning),
                 Limits = limits,
                 JsonLogs = result.GetValue(jsonLogs),

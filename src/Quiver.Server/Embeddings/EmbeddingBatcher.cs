@@ -7,15 +7,17 @@ using Quiver.Server.Operations;
 namespace Quiver.Server.Embeddings;
 
 /// <summary>
-/// Dynamic batching across requests, as text-embeddings-inference does: requests for one model queue up, and one
-/// worker per model takes every waiting request (up to <see cref="ServerLimits.BatchMaxInputs"/> inputs) into a
-/// single model call, so many small concurrent requests run as full batches. A request larger than the limit is
-/// split into several jobs. When a merged call fails, the jobs in it are run one by one so that one bad request does
-/// not fail its neighbours.
+/// Dynamic batching across requests, as text-embeddings-inference does: requests for one model queue up, and each of
+/// the model's callers (<see cref="ServerOptions.ModelWorkers"/>) takes the waiting requests (up to
+/// <see cref="ServerLimits.BatchMaxInputs"/> inputs, and its share when other callers are idle too) into a single
+/// model call, so many small concurrent requests run as full batches. A request larger than the limit is split into
+/// several jobs. When a merged call fails, the jobs in it are run one by one so that one bad request does not fail
+/// its neighbours.
 /// </summary>
-internal sealed class EmbeddingBatcher(ServerLimits limits, ServerMetrics metrics, ILogger<EmbeddingBatcher> logger) : IAsyncDisposable
+internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metrics, ILogger<EmbeddingBatcher> logger) : IAsyncDisposable
 {
-    private readonly ServerLimits _limits = limits;
+    private readonly ServerLimits _limits = options.Limits;
+    private readonly int _callers = options.ModelWorkers;
     private readonly ServerMetrics _metrics = metrics;
     private readonly ILogger _logger = logger;
     private readonly ConcurrentDictionary<ServedModel, Lazy<Worker>> _workers = new();
@@ -54,7 +56,7 @@ internal sealed class EmbeddingBatcher(ServerLimits limits, ServerMetrics metric
         foreach (var worker in _workers.Values.Where(w => w.IsValueCreated).Select(w => w.Value))
         {
             worker.Queue.Writer.TryComplete();
-            await worker.Loop;
+            await Task.WhenAll(worker.Loops);
         }
     }
 
@@ -70,41 +72,64 @@ internal sealed class EmbeddingBatcher(ServerLimits limits, ServerMetrics metric
     {
         private readonly EmbeddingBatcher _owner;
         private readonly ServedModel _model;
-        private Job? _carried;
+        private int _idle;
 
         public Worker(EmbeddingBatcher owner, ServedModel model)
         {
             _owner = owner;
             _model = model;
-            Loop = Task.Run(Run);
+            Loops = [.. Enumerable.Range(0, owner._callers).Select(_ => Task.Run(Run))];
         }
 
-        public Channel<Job> Queue { get; } = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
+        public Channel<Job> Queue { get; } = Channel.CreateUnbounded<Job>();
 
-        public Task Loop { get; }
+        public Task[] Loops { get; }
 
+        // One caller: waits for jobs, takes a batch, runs it, again.
         private async Task Run()
         {
             var linger = TimeSpan.FromMilliseconds(_owner._limits.BatchLingerMilliseconds);
             var previousRequests = 0;
-            while (_carried is not null || await Queue.Reader.WaitToReadAsync())
+            Job? carried = null;
+            while (true)
             {
+                if (carried is null)
+                {
+                    Interlocked.Increment(ref _idle);
+                    bool more;
+                    try
+                    {
+                        more = await Queue.Reader.WaitToReadAsync();
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _idle);
+                    }
+
+                    if (!more)
+                    {
+                        return;
+                    }
+                }
+
+                // With other callers idle too, take a fair share of what waits, so that they run side by side.
+                var limit = Math.Max(1, Math.Min(_owner._limits.BatchMaxInputs, (_owner.Pending + Volatile.Read(ref _idle)) / (Volatile.Read(ref _idle) + 1)));
                 var batch = new List<Job>();
-                var inputs = Take(batch, 0);
+                var inputs = Take(batch, 0, limit, ref carried);
                 if (batch.Count == 0)
                 {
                     continue;
                 }
 
                 // Under concurrent load, wait briefly for the clients just answered, so that calls merge them all.
-                if (previousRequests > 1 && linger > TimeSpan.Zero && _carried is null && inputs < _owner._limits.BatchMaxInputs)
+                if (previousRequests > 1 && linger > TimeSpan.Zero && carried is null && inputs < limit)
                 {
                     using var timeout = new CancellationTokenSource(linger);
                     try
                     {
-                        while (_carried is null && inputs < _owner._limits.BatchMaxInputs && await Queue.Reader.WaitToReadAsync(timeout.Token))
+                        while (carried is null && inputs < limit && await Queue.Reader.WaitToReadAsync(timeout.Token))
                         {
-                            inputs = Take(batch, inputs);
+                            inputs = Take(batch, inputs, limit, ref carried);
                         }
                     }
                     catch (OperationCanceledException) when (timeout.IsCancellationRequested)
@@ -117,13 +142,14 @@ internal sealed class EmbeddingBatcher(ServerLimits limits, ServerMetrics metric
             }
         }
 
-        // Everything waiting, up to the input limit, with the first job's key; a job of another key waits for the next call.
-        private int Take(List<Job> batch, int inputs)
+        // What waits, up to the input limit (a first job over it still goes alone), with the first job's key; a job
+        // of another key, or one that would pass the limit, is carried to this caller's next call.
+        private int Take(List<Job> batch, int inputs, int limit, ref Job? carried)
         {
             while (true)
             {
-                Job? job = _carried;
-                _carried = null;
+                Job? job = carried;
+                carried = null;
                 if (job is null && !Queue.Reader.TryRead(out job))
                 {
                     break;
@@ -136,9 +162,9 @@ internal sealed class EmbeddingBatcher(ServerLimits limits, ServerMetrics metric
                     continue;
                 }
 
-                if (batch.Count > 0 && (job.Key != batch[0].Key || inputs + job.Inputs.Count > _owner._limits.BatchMaxInputs))
+                if (batch.Count > 0 && (job.Key != batch[0].Key || inputs + job.Inputs.Count > limit))
                 {
-                    _carried = job;
+                    carried = job;
                     break;
                 }
 
