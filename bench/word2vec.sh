@@ -6,8 +6,10 @@
 # Words/s for both = (the tool's own count of training words × iterations) / wall-clock seconds of the whole command
 # (vocabulary pass, training and writing the model included; for Quiver also registering it). The C tool's count is
 # its "Words in train file" line, Quiver's the words_trained of its --json summary (the same count: in-vocabulary
-# tokens plus one sentence end per line, per epoch). Then `quiver eval words` scores both models of the last round
-# (the C tool's binary file is imported with `quiver models install NAME --file`).
+# tokens plus one sentence end per line, per epoch). Then `quiver eval words` scores both models of every round
+# (the C tool's binary file is imported with `quiver models install NAME --file`), and the report gives each
+# metric's mean and standard deviation over the rounds for both tools: with 2 threads neither tool repeats itself
+# (Hogwild updates race), so one round's difference is partly noise. Quiver's seed is the round number.
 #
 # Corpus: the 7 main files ../shared/data/corpus/*.partNN.txt (3.85 M tokens after tokenising); extra/ is left out as
 # SOURCE.txt suggests. Tokenising: lower-case, every punctuation/symbol character its own token (peers/word2vec/tokenize.mjs).
@@ -48,7 +50,7 @@ run_c() {  # mode round
 run_q() {  # mode round
   local flag=(); [ "$1" = cbow ] && flag=(--cbow)
   local t0 t1; t0=$(now)
-  quiver train word2vec "$work/corpus.txt" -o "q-$1" --force "${flag[@]}" "${qcommon[@]}" --json > "$work/q.json" 2>/dev/null
+  quiver train word2vec "$work/corpus.txt" -o "q-$1" --force "${flag[@]}" "${qcommon[@]}" --seed "$2" --json > "$work/q.json" 2>/dev/null
   t1=$(now)
   local words; words=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).words_trained)' "$work/q.json")
   echo -e "$1\t$2\tquiver\t$words\t$(echo "$t1 - $t0" | bc -l)" >> "$results"
@@ -59,11 +61,11 @@ for mode in $modes; do
     echo "› $mode round $round/$rounds" >&2
     if [ $((round % 2)) -eq 1 ]; then run_c "$mode" "$round"; run_q "$mode" "$round"; else run_q "$mode" "$round"; run_c "$mode" "$round"; fi
     tail -n 2 "$results" | awk -F'\t' '{printf "    %-6s %6.1f s  %8.0f words/s\n", $3, $5, $4 / $5}' >&2
+    echo "    quiver eval words on both $mode models of round $round" >&2
+    quiver models install "c-$mode" --file "$work/c-$mode.bin" --force >/dev/null 2>&1
+    quiver eval words --data "$data" --model "c-$mode" --json > "$work/eval-c-$mode-$round.json" 2>/dev/null
+    quiver eval words --data "$data" --model "q-$mode" --json > "$work/eval-q-$mode-$round.json" 2>/dev/null
   done
-  echo "› quiver eval words on both $mode models" >&2
-  quiver models install "c-$mode" --file "$work/c-$mode.bin" --force >/dev/null 2>&1
-  quiver eval words --data "$data" --model "c-$mode" --json > "$work/eval-c-$mode.json" 2>/dev/null
-  quiver eval words --data "$data" --model "q-$mode" --json > "$work/eval-q-$mode.json" 2>/dev/null
 done
 
 node - "$work" "$modes" <<'JS'
@@ -80,12 +82,20 @@ for (const mode of modes.split(' ')) {
   });
   console.log(`${mode}: words/s median quiver ${median(rate('quiver')).toFixed(0)}, C ${median(rate('c')).toFixed(0)}; ` +
     `per-round ratios ${ratios.map((x) => x.toFixed(2)).join(' ')}; median ratio quiver/C ${median(ratios).toFixed(2)}x (target >= 1.0x)`);
-  const ev = (tool) => JSON.parse(fs.readFileSync(`${work}/eval-${tool}-${mode}.json`, 'utf8'));
+  const rounds = [...new Set(r.map((x) => x[1]))];
+  const ev = (tool) => rounds.map((round) => JSON.parse(fs.readFileSync(`${work}/eval-${tool}-${mode}-${round}.json`, 'utf8')));
   const q = ev('q'); const c = ev('c');
   const acc = (e, s) => e.analogy.find((x) => x.section === s)?.accuracy;
   const rho = (e, f) => 100 * e.similarity.find((x) => x.file === f)?.spearman;
-  const line = (name, a, b) => console.log(`  ${name.padEnd(28)} quiver ${a.toFixed(2).padStart(6)}  C ${b.toFixed(2).padStart(6)}  diff ${(a - b).toFixed(2).padStart(6)}`);
-  for (const s of ['semantic', 'syntactic', 'overall']) line(`analogy ${s} %`, acc(q, s), acc(c, s));
-  for (const f of q.similarity.map((x) => x.file)) line(`spearman ${f}`, rho(q, f), rho(c, f));
+  const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+  const sd = (a) => a.length < 2 ? 0 : Math.sqrt(a.reduce((x, y) => x + (y - mean(a)) ** 2, 0) / (a.length - 1));
+  const stat = (a) => `${mean(a).toFixed(2).padStart(6)} ± ${sd(a).toFixed(2).padEnd(4)}`;
+  const line = (name, metric) => {
+    const a = q.map(metric); const b = c.map(metric);
+    console.log(`  ${name.padEnd(28)} quiver ${stat(a)}  C ${stat(b)}  mean diff ${(mean(a) - mean(b)).toFixed(2).padStart(6)}  rounds quiver ${a.map((x) => x.toFixed(2)).join(' ')} | C ${b.map((x) => x.toFixed(2)).join(' ')}`);
+  };
+  console.log(`  (mean ± standard deviation over ${rounds.length} rounds)`);
+  for (const s of ['semantic', 'syntactic', 'overall']) line(`analogy ${s} %`, (e) => acc(e, s));
+  for (const f of q[0].similarity.map((x) => x.file)) line(`spearman ${f}`, (e) => rho(e, f));
 }
 JS
