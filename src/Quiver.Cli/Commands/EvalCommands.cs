@@ -29,13 +29,14 @@ internal static class EvalCommands
         var model = CliOptions.WordModel();
         var restrict = CliOptions.Restrict(30_000);
         var method = new Option<AnalogyMethod>("--method") { Description = "CosAdd (3CosAdd) or CosMul (3CosMul)", DefaultValueFactory = _ => AnalogyMethod.CosAdd };
+        var subwords = new Option<bool>("--subwords") { Description = "Score similarity pairs with a word outside the vocabulary from its character n-grams (fastText models); such pairs are otherwise skipped as OOV" };
         var command = new Command(
             "words",
             "Word-vector quality: Google analogy accuracy per section and overall (answers restricted to the N most frequent " +
             "words; questions with a word outside them are skipped and counted) and Spearman correlation on every word-similarity file.\n\n" +
-            "Example: quiver eval words --data ../shared/data --restrict 30000")
+            "Examples:\n  quiver eval words --data ../shared/data --restrict 30000\n  quiver eval words --model my-fasttext --subwords")
         {
-            data, model, restrict, method,
+            data, model, restrict, method, subwords,
         };
         command.SetAction(result =>
         {
@@ -62,14 +63,24 @@ internal static class EvalCommands
                 new SynchronousProgress<int>(n => { if (n % 5000 == 0) { context.Note($"{n:N0}/{questions.Count:N0} questions"); } }));
             var analogySeconds = clock.Elapsed.TotalSeconds;
 
+            var composeOov = result.GetValue(subwords);
+            if (composeOov && loaded.Subwords is null)
+            {
+                throw new QuiverException($"--subwords needs a model trained with character n-grams (quiver train fasttext); {loaded.Name} has none.");
+            }
+
             var similarity = Directory.EnumerateFiles(similarityFolder, "EN-*.txt").Order(StringComparer.Ordinal).Select(file =>
             {
                 var pairs = EvaluationData.ReadSimilarityPairs(file);
-                var known = pairs.Where(p => vectors.Contains(p.First) && vectors.Contains(p.Second)).ToList();
-                var rho = known.Count >= 2
-                    ? Correlation.Spearman(known.Select(p => (double)vectors.Similarity(p.First, p.Second)).ToList(), known.Select(p => p.Score).ToList())
+                var scored = pairs
+                    .Select(p => (Pair: p, A: composeOov ? loaded.VectorOf(p.First) : vectors.Contains(p.First) ? loaded.VectorOf(p.First) : null, B: composeOov ? loaded.VectorOf(p.Second) : vectors.Contains(p.Second) ? loaded.VectorOf(p.Second) : null))
+                    .Where(x => x.A is not null && x.B is not null)
+                    .ToList();
+                var composed = scored.Count(x => !vectors.Contains(x.Pair.First) || !vectors.Contains(x.Pair.Second));
+                var rho = scored.Count >= 2
+                    ? Correlation.Spearman(scored.Select(x => (double)System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(x.A!, x.B!)).ToList(), scored.Select(x => x.Pair.Score).ToList())
                     : double.NaN;
-                return new { File = Path.GetFileName(file), Pairs = pairs.Count, Used = known.Count, Oov = pairs.Count - known.Count, Spearman = rho };
+                return new { File = Path.GetFileName(file), Pairs = pairs.Count, Used = scored.Count, Oov = pairs.Count - scored.Count, Composed = composed, Spearman = rho };
             }).ToList();
 
             if (result.GetValue(CliOptions.Json))
@@ -100,10 +111,10 @@ internal static class EvalCommands
             }
 
             context.Console.Write(table);
-            var simTable = new Table().AddColumns("similarity file", "pairs", "used", "OOV", "Spearman");
+            var simTable = new Table().AddColumns("similarity file", "pairs", "used", "OOV (skipped)", "composed from n-grams", "Spearman");
             foreach (var s in similarity)
             {
-                simTable.AddRow(Markup.Escape(s.File), s.Pairs.ToString(), s.Used.ToString(), s.Oov.ToString(), s.Spearman.ToString("F4"));
+                simTable.AddRow(Markup.Escape(s.File), s.Pairs.ToString(), s.Used.ToString(), s.Oov.ToString(), s.Composed.ToString(), s.Spearman.ToString("F4"));
             }
 
             context.Console.Write(simTable);
