@@ -30,6 +30,9 @@ public sealed class CliFixture : IDisposable
 
     public string VectorsFile { get; }
 
+    /// <summary>A command's --json output, parsed.</summary>
+    public static System.Text.Json.JsonElement Json(string output) => System.Text.Json.JsonDocument.Parse(output).RootElement;
+
     public (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();

@@ -1,11 +1,10 @@
 using System.Text.Json;
+using static Quiver.Cli.Tests.CliFixture;
 
 namespace Quiver.Cli.Tests;
 
 public sealed class CliSmokeTests(CliFixture fixture) : IClassFixture<CliFixture>
 {
-    private static JsonElement Json(string output) => JsonDocument.Parse(output).RootElement;
-
     [Fact]
     public void Models_list_shows_the_registered_model_and_the_catalogue()
     {

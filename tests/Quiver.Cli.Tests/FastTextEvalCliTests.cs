@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static Quiver.Cli.Tests.CliFixture;
 
 namespace Quiver.Cli.Tests;
 
@@ -8,8 +9,6 @@ namespace Quiver.Cli.Tests;
 /// </summary>
 public sealed class FastTextEvalCliTests(CliFixture fixture) : IClassFixture<CliFixture>
 {
-    private static JsonElement Json(string output) => JsonDocument.Parse(output).RootElement;
-
     [Fact]
     public void Eval_words_with_subwords_scores_unseen_words_from_a_fasttext_models_ngrams()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SkiaSharp;
+using static Quiver.Cli.Tests.CliFixture;
 
 namespace Quiver.Cli.Tests;
 
@@ -9,8 +10,6 @@ public sealed class ImageCliTests : IDisposable
     private readonly CliFixture _cli = new();
 
     public void Dispose() => _cli.Dispose();
-
-    private static JsonElement Json(string output) => JsonDocument.Parse(output).RootElement;
 
     private static void WritePng(string path, SKColor colour, int stripes)
     {

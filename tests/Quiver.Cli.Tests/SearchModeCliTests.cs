@@ -1,11 +1,10 @@
 using System.Text.Json;
+using static Quiver.Cli.Tests.CliFixture;
 
 namespace Quiver.Cli.Tests;
 
 public sealed class SearchModeCliTests(CliFixture fixture) : IClassFixture<CliFixture>
 {
-    private static JsonElement Json(string output) => JsonDocument.Parse(output).RootElement;
-
     [Fact]
     public void Keyword_and_hybrid_modes_search_the_indexed_text()
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Quiver.Models.Synthetic;
 using Quiver.Models.Tokenization;
+using static Quiver.Cli.Tests.CliFixture;
 
 namespace Quiver.Cli.Tests;
 
@@ -26,8 +27,6 @@ public sealed class TransformerCliTests : IDisposable
     }
 
     public void Dispose() => _cli.Dispose();
-
-    private static JsonElement Json(string output) => JsonDocument.Parse(output).RootElement;
 
     private void Install()
     {
