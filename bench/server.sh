@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The server under load (wrk from Debian, loopback, CONCURRENCY connections for SECONDS each):
-#  1. POST /v1/embeddings, one STS-B dev sentence per request (3,000 distinct sentences cycled; no cache), with the
+#  1. POST /v1/embeddings, one STS-B dev sentence per request (3,000 distinct sentences cycled; the embedding cache
+#     is off, --cache-entries 0, so every request reaches the model), with the
 #     default text model (use-lite); its sentences/s against the in-process encoder's on the same sentences in the
 #     same run (Quiver.Bench encoder, same threads);
 #  2. POST /collections/bench/points/search on 20,000 random 256-d points, 10 results with payload.
@@ -47,7 +48,7 @@ inprocess() {
 rm -f "$out/in-process.jsonl"
 
 echo "› starting quiver serve on 127.0.0.1:$port" >&2
-dotnet artifacts/bin/quiver.dll serve --urls "http://127.0.0.1:$port" --threads 1 --workers "$threads" --max-concurrent 256 ${SERVE_ARGS:-} > "$out/server.log" 2>&1 &
+dotnet artifacts/bin/quiver.dll serve --urls "http://127.0.0.1:$port" --threads 1 --workers "$threads" --cache-entries 0 --max-concurrent 256 ${SERVE_ARGS:-} > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done

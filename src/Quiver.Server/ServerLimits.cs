@@ -41,6 +41,12 @@ public sealed record ServerLimits
     /// </summary>
     public double BatchLingerMilliseconds { get; init; } = 2;
 
+    /// <summary>
+    /// Texts whose embeddings each served model keeps in memory (least recently used evicted), answered without a
+    /// model call when they come again with the same truncation; 0 turns the cache off.
+    /// </summary>
+    public int EmbeddingCacheEntries { get; init; } = 10_000;
+
     /// <summary>JSON nesting deeper than this is refused.</summary>
     public int MaxJsonDepth { get; init; } = 32;
 }

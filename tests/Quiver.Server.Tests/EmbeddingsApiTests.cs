@@ -12,7 +12,8 @@ public sealed class EmbeddingsApiTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _server = new ServerFixture(o => o with { Limits = o.Limits with { BatchMaxInputs = 8 } });
+        // No embedding cache here: these tests count model calls (the cache has its own test below).
+        _server = new ServerFixture(o => o with { Limits = o.Limits with { BatchMaxInputs = 8, EmbeddingCacheEntries = 0 } });
         return Task.CompletedTask;
     }
 
@@ -90,7 +91,7 @@ public sealed class EmbeddingsApiTests : IAsyncLifetime
     [InlineData(3)]
     public async Task Several_model_callers_share_the_queue_and_answer_each_request_once(int workers)
     {
-        await using var server = new ServerFixture(o => o with { Workers = workers, Limits = o.Limits with { BatchMaxInputs = 8 } });
+        await using var server = new ServerFixture(o => o with { Workers = workers, Limits = o.Limits with { BatchMaxInputs = 8, EmbeddingCacheEntries = 0 } });
         var texts = Enumerable.Range(0, 60).Select(i => $"a {ServerFixture.Words[(i * 5) % 18]} and {ServerFixture.Words[(i * 11) % 18]}").ToArray();
         var expected = await InProcess(texts);
 
@@ -125,6 +126,39 @@ public sealed class EmbeddingsApiTests : IAsyncLifetime
         var metrics = await server.Client.GetStringAsync("/metrics");
         Assert.Contains("quiver_embedding_batch_requests_sum 63", metrics, StringComparison.Ordinal);
         Assert.Contains("quiver_embedding_inputs_total{model=\"bert\"} 81", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Texts_seen_before_are_answered_from_the_cache_with_the_same_vector_and_usage()
+    {
+        await using var server = new ServerFixture(o => o with { Limits = o.Limits with { EmbeddingCacheEntries = 100 } });
+        async Task<(JsonNode Body, string? Cached)> Embed(object body)
+        {
+            using var response = await server.Client.PostAsync("/v1/embeddings", new StringContent(System.Text.Json.JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            var cached = response.Headers.TryGetValues("X-Quiver-Cached-Inputs", out var values) ? values.Single() : null;
+            return (JsonNode.Parse(await response.Content.ReadAsStringAsync())!, cached);
+        }
+
+        var (first, firstCached) = await Embed(new { input = new[] { "the whale swims", "a ship at sea" }, model = "bert" });
+        var (again, againCached) = await Embed(new { input = new[] { "a ship at sea", "the whale swims", "the whale swims" }, model = "bert" });
+        var (chunked, chunkedCached) = await Embed(new { input = "the whale swims", model = "bert", truncation = "chunk" });
+        Assert.Null(firstCached);
+        Assert.Equal("3", againCached);
+        Assert.Null(chunkedCached);
+
+        Assert.Equal(Vector(first["data"]![0]!), Vector(again["data"]![1]!));
+        Assert.Equal(Vector(first["data"]![0]!), Vector(again["data"]![2]!));
+        Assert.Equal(Vector(first["data"]![1]!), Vector(again["data"]![0]!));
+        Assert.Equal(first["usage"]!["prompt_tokens"]!.GetValue<int>() + 5, again["usage"]!["prompt_tokens"]!.GetValue<int>());
+        Assert.Equal((await InProcess("the whale swims"))[0], Vector(chunked["data"]![0]!));
+
+        // 2 misses, 3 hits, then a miss for the other truncation policy; only the misses reached the model. (The
+        // cache counters are process-wide, so servers of other tests running beside this one may add to them.)
+        var metrics = await server.Client.GetStringAsync("/metrics");
+        var hits = System.Text.RegularExpressions.Regex.Match(metrics, "^quiver_embedding_cache_hits_total\\{[^}]*\\} (\\d+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(hits.Success && int.Parse(hits.Groups[1].Value) >= 3, "the cache hits are not exported");
+        Assert.Contains("quiver_embedding_inputs_total{model=\"bert\"} 3", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,6 +20,7 @@ internal static class ServeCommand
         var spinning = new Option<bool>("--spinning") { Description = "Let ONNX Runtime's threads spin between batches (off by default, so idle model threads leave the cores to HTTP)" };
         var modelBatch = new Option<int>("--model-batch") { Description = "Most sequences per ONNX Runtime run (merged requests are sorted by length and cut into runs of at most this many where padding costs more than a run)", DefaultValueFactory = _ => new ServerLimits().ModelBatchSize };
         var linger = new Option<double>("--batch-linger-ms") { Description = "Under concurrent load, how long a model call waits for more requests to merge (0: never waits)", DefaultValueFactory = _ => new ServerLimits().BatchLingerMilliseconds };
+        var cacheEntries = new Option<int>("--cache-entries") { Description = "Embeddings each model keeps in memory for texts that come again (0: no cache)", DefaultValueFactory = _ => new ServerLimits().EmbeddingCacheEntries };
         var maxConcurrent = new Option<int>("--max-concurrent") { Description = "Requests served at once", DefaultValueFactory = _ => new ServerLimits().MaxConcurrentRequests };
         var queue = new Option<int>("--queue") { Description = "Requests that may wait; beyond it 429 with Retry-After", DefaultValueFactory = _ => new ServerLimits().QueueLimit };
         var maxBody = new Option<long>("--max-body-mib") { Description = "Largest request body in MiB", DefaultValueFactory = _ => new ServerLimits().MaxBodyBytes >> 20 };
@@ -32,7 +33,7 @@ internal static class ServeCommand
             "Examples:\n  quiver serve\n  QUIVER_API_KEY=secret quiver serve --urls http://0.0.0.0:6333 --read-only-key reader\n" +
             "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"use-lite\"}'")
         {
-            urls, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, maxConcurrent, queue, maxBody, jsonLogs,
+            urls, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, jsonLogs,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -42,6 +43,7 @@ internal static class ServeCommand
                 ModelBatchSize = Positive(result.GetValue(modelBatch), "--model-batch"),
                 BatchLingerMilliseconds = result.GetValue(linger) is var ms and >= 0 and <= 1000 ? ms : throw new Core.QuiverException($"--batch-linger-ms must be from 0 to 1000; it is {result.GetValue(linger)}."),
                 QueueLimit = Math.Max(0, result.GetValue(queue)),
+                EmbeddingCacheEntries = Math.Max(0, result.GetValue(cacheEntries)),
                 MaxBodyBytes = Positive((int)Math.Min(int.MaxValue, result.GetValue(maxBody)), "--max-body-mib") * (1L << 20),
             };
             var options = new ServerOptions

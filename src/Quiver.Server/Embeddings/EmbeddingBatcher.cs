@@ -30,6 +30,44 @@ internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metr
     public async Task<IReadOnlyList<EmbeddingResult>> Embed(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
+        var cache = model.Cache;
+        if (cache is null || inputs.Any(i => i.IsTokens))
+        {
+            return await EmbedUncached(model, inputs, truncation, cancellationToken);
+        }
+
+        // Texts seen before (with this truncation) are answered from the cache; only the rest reach the model.
+        var scope = cache.Scope(truncation.ToString());
+        var results = new EmbeddingResult[inputs.Count];
+        var missing = new List<int>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (cache.TryGet(scope, inputs[i].Text!, out var vector, out var tokens, out var truncated))
+            {
+                results[i] = new EmbeddingResult(vector, tokens, truncated, Cached: true);
+            }
+            else
+            {
+                missing.Add(i);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var computed = await EmbedUncached(model, [.. missing.Select(i => inputs[i])], truncation, cancellationToken);
+            for (var j = 0; j < missing.Count; j++)
+            {
+                var result = computed[j];
+                results[missing[j]] = result;
+                cache.Set(scope, inputs[missing[j]].Text!, result.Vector, result.Tokens, result.TruncatedTokens);
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<IReadOnlyList<EmbeddingResult>> EmbedUncached(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation, CancellationToken cancellationToken)
+    {
         var worker = _workers.GetOrAdd(model, m => new Lazy<Worker>(() => new Worker(this, m))).Value;
         var jobs = new List<Job>();
         for (var start = 0; start < inputs.Count; start += _limits.BatchMaxInputs)

@@ -6,5 +6,5 @@ internal readonly record struct EmbeddingInput(string? Text, IReadOnlyList<int>?
     public bool IsTokens => TokenIds is not null;
 }
 
-/// <summary>One embedded input: its vector, the tokens the model read and those it had to cut.</summary>
-internal sealed record EmbeddingResult(float[] Vector, int Tokens, int TruncatedTokens);
+/// <summary>One embedded input: its vector, the tokens the model read and those it had to cut, and whether the cache answered it.</summary>
+internal sealed record EmbeddingResult(float[] Vector, int Tokens, int TruncatedTokens, bool Cached = false);

@@ -50,6 +50,12 @@ internal static class EmbeddingsEndpoints
             context.Response.Headers["X-Quiver-Truncated-Inputs"] = truncated.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        var cached = results.Count(r => r.Cached);
+        if (cached > 0)
+        {
+            context.Response.Headers["X-Quiver-Cached-Inputs"] = cached.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         context.Response.ContentType = "application/json";
         await using var writer = new Utf8JsonWriter(context.Response.Body);
         writer.WriteStartObject();

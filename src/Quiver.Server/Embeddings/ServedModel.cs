@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Quiver.Core.Spaces;
+using Quiver.Models.Caching;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Server.Http;
@@ -15,13 +16,17 @@ internal sealed class ServedModel : IDisposable
     private readonly IEmbeddingGenerator<string, Embedding<float>> _generator;
     private readonly TransformerEncoder? _encoder;
 
-    private ServedModel(ModelManifest manifest, IEmbeddingGenerator<string, Embedding<float>> generator)
+    private ServedModel(ModelManifest manifest, IEmbeddingGenerator<string, Embedding<float>> generator, int cacheEntries)
     {
         Manifest = manifest;
         _generator = generator;
         _encoder = generator.GetService<TransformerEncoder>();
         Space = generator.GetService<EmbeddingSpace>() ?? throw new InvalidOperationException($"The generator of {manifest.Name} does not say its embedding space.");
+        Cache = cacheEntries > 0 ? new EmbeddingMemoryCache(Space, cacheEntries) : null;
     }
+
+    /// <summary>Embeddings of texts seen before (null when the cache is off).</summary>
+    public EmbeddingMemoryCache? Cache { get; }
 
     public ModelManifest Manifest { get; }
 
@@ -42,7 +47,7 @@ internal sealed class ServedModel : IDisposable
     /// <summary>The model as a generator, for library code that takes one (context retrieval).</summary>
     public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator;
 
-    public static ServedModel Open(Core.QuiverPaths paths, string name, int threads, bool spinning, int batchSize)
+    public static ServedModel Open(Core.QuiverPaths paths, string name, int threads, bool spinning, int batchSize, int cacheEntries)
     {
         var manifest = InstalledModels.Manifest(paths, name);
         if (manifest.Kind is not (TransformerModel.Kind or WordVectorModel.Kind))
@@ -51,7 +56,7 @@ internal sealed class ServedModel : IDisposable
         }
 
         var generator = InstalledModels.OpenTextGenerator(paths, name, options: new TransformerEncoderOptions { Threads = threads, AllowSpinning = spinning, MaxBatchSize = batchSize });
-        return new ServedModel(manifest, generator);
+        return new ServedModel(manifest, generator, cacheEntries);
     }
 
     /// <summary>Embeds inputs that are all texts or all token ids, in order.</summary>

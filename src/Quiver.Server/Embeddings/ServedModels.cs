@@ -5,7 +5,7 @@ using Quiver.Models.Catalogue;
 namespace Quiver.Server.Embeddings;
 
 /// <summary>The text models this server has opened, by name, each opened once on first use and kept for the server's life.</summary>
-internal sealed class ServedModels(QuiverPaths paths, int threads, bool spinning, int batchSize, string? defaultModel) : IDisposable
+internal sealed class ServedModels(QuiverPaths paths, int threads, bool spinning, int batchSize, int cacheEntries, string? defaultModel) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<ServedModel>> _open = new(StringComparer.Ordinal);
 
@@ -24,7 +24,7 @@ internal sealed class ServedModels(QuiverPaths paths, int threads, bool spinning
     {
         name = string.IsNullOrEmpty(name) ? DefaultModel : name;
         ResourceName.Validate(name, "model");
-        var lazy = _open.GetOrAdd(name, n => new Lazy<ServedModel>(() => ServedModel.Open(Paths, n, threads, spinning, batchSize), LazyThreadSafetyMode.ExecutionAndPublication));
+        var lazy = _open.GetOrAdd(name, n => new Lazy<ServedModel>(() => ServedModel.Open(Paths, n, threads, spinning, batchSize, cacheEntries), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             return lazy.Value;
