@@ -48,7 +48,7 @@ public static class QuiverServer
         services.AddSingleton(keys);
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton(_ => new PrometheusExporter([ServerMetrics.MeterName, "Quiver.Models", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"]));
-        services.AddSingleton(_ => new ServedModels(options.Paths, options.Threads, options.Spinning, options.Limits.ModelBatchSize, options.Limits.EmbeddingCacheEntries, options.DefaultModel));
+        services.AddSingleton(_ => new ServedModels(options));
         services.AddSingleton(s => new ServedCollections(options.Paths, s.GetRequiredService<ServedModels>()));
         services.AddSingleton<EmbeddingBatcher>();
         services.AddSingleton(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions

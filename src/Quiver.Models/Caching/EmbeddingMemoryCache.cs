@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Quiver.Core.Spaces;
 
@@ -17,6 +18,7 @@ public sealed class EmbeddingMemoryCache
     private readonly EmbeddingSpace _space;
     private readonly MemoryEmbeddingStore _store;
     private readonly KeyValuePair<string, object?> _modelTag;
+    private readonly ConcurrentDictionary<string, byte[]> _scopes = new(StringComparer.Ordinal);
 
     public EmbeddingMemoryCache(EmbeddingSpace space, int capacity)
     {
@@ -31,9 +33,9 @@ public sealed class EmbeddingMemoryCache
 
     public int Count => _store.Count;
 
-    /// <summary>The scope of one variant: compute it once and pass it to <see cref="TryGet"/> and <see cref="Set"/>.</summary>
-    public byte[] Scope(string variant) =>
-        EmbeddingCacheKey.Scope(_space, new EmbeddingGenerationOptions { AdditionalProperties = new() { ["quiver.variant"] = variant } });
+    /// <summary>The scope of one variant, to pass to <see cref="TryGet"/> and <see cref="Set"/> (hashed once per variant).</summary>
+    public byte[] Scope(string variant) => _scopes.GetOrAdd(variant, v =>
+        EmbeddingCacheKey.Scope(_space, new EmbeddingGenerationOptions { AdditionalProperties = new() { ["quiver.variant"] = v } }));
 
     /// <summary>The cached vector (a copy of its own) and token counts of a text, counting a hit or a miss.</summary>
     public bool TryGet(byte[] scope, string text, out float[] vector, out int tokens, out int truncatedTokens)

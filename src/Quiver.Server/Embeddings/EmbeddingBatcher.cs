@@ -150,8 +150,9 @@ internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metr
                     }
                 }
 
-                // With other callers idle too, take a fair share of what waits, so that they run side by side.
-                var limit = Math.Max(1, Math.Min(_owner._limits.BatchMaxInputs, (_owner.Pending + Volatile.Read(ref _idle)) / (Volatile.Read(ref _idle) + 1)));
+                // With other callers idle too, take a fair share of what waits (rounded up), so that they run side by side.
+                var sharers = Volatile.Read(ref _idle) + 1;
+                var limit = Math.Clamp((_owner.Pending + sharers - 1) / sharers, 1, _owner._limits.BatchMaxInputs);
                 var batch = new List<Job>();
                 var inputs = Take(batch, 0, limit, ref carried);
                 if (batch.Count == 0)

@@ -47,16 +47,17 @@ internal sealed class ServedModel : IDisposable
     /// <summary>The model as a generator, for library code that takes one (context retrieval).</summary>
     public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator;
 
-    public static ServedModel Open(Core.QuiverPaths paths, string name, int threads, bool spinning, int batchSize, int cacheEntries)
+    public static ServedModel Open(string name, ServerOptions options)
     {
-        var manifest = InstalledModels.Manifest(paths, name);
+        var manifest = InstalledModels.Manifest(options.Paths, name);
         if (manifest.Kind is not (TransformerModel.Kind or WordVectorModel.Kind))
         {
             throw ApiException.BadRequest($"'{name}' is a {manifest.Kind} model; /v1/embeddings serves text models (transformer or word-vectors).", "model");
         }
 
-        var generator = InstalledModels.OpenTextGenerator(paths, name, options: new TransformerEncoderOptions { Threads = threads, AllowSpinning = spinning, MaxBatchSize = batchSize });
-        return new ServedModel(manifest, generator, cacheEntries);
+        var encoderOptions = new TransformerEncoderOptions { Threads = options.Threads, AllowSpinning = options.Spinning, MaxBatchSize = options.Limits.ModelBatchSize };
+        var generator = InstalledModels.OpenTextGenerator(options.Paths, name, options: encoderOptions);
+        return new ServedModel(manifest, generator, options.Limits.EmbeddingCacheEntries);
     }
 
     /// <summary>Embeds inputs that are all texts or all token ids, in order.</summary>

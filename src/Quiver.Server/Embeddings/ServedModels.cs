@@ -5,14 +5,14 @@ using Quiver.Models.Catalogue;
 namespace Quiver.Server.Embeddings;
 
 /// <summary>The text models this server has opened, by name, each opened once on first use and kept for the server's life.</summary>
-internal sealed class ServedModels(QuiverPaths paths, int threads, bool spinning, int batchSize, int cacheEntries, string? defaultModel) : IDisposable
+internal sealed class ServedModels(ServerOptions options) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<ServedModel>> _open = new(StringComparer.Ordinal);
 
-    public QuiverPaths Paths { get; } = paths;
+    public QuiverPaths Paths { get; } = options.Paths;
 
     /// <summary>The model used when a request names none.</summary>
-    public string DefaultModel => defaultModel ?? ModelCatalogue.DefaultTextModel(Paths);
+    public string DefaultModel => options.DefaultModel ?? ModelCatalogue.DefaultTextModel(Paths);
 
     public IEnumerable<ServedModel> Opened => _open.Values.Where(l => l.IsValueCreated).Select(l => l.Value);
 
@@ -24,7 +24,7 @@ internal sealed class ServedModels(QuiverPaths paths, int threads, bool spinning
     {
         name = string.IsNullOrEmpty(name) ? DefaultModel : name;
         ResourceName.Validate(name, "model");
-        var lazy = _open.GetOrAdd(name, n => new Lazy<ServedModel>(() => ServedModel.Open(Paths, n, threads, spinning, batchSize, cacheEntries), LazyThreadSafetyMode.ExecutionAndPublication));
+        var lazy = _open.GetOrAdd(name, n => new Lazy<ServedModel>(() => ServedModel.Open(n, options), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             return lazy.Value;
