@@ -69,11 +69,13 @@ internal static class EvalCommands
                 throw new QuiverException($"--subwords needs a model trained with character n-grams (quiver train fasttext); {loaded.Name} has none.");
             }
 
+            // A word's vector: its row, or with --subwords (for a word outside the vocabulary) its n-grams' mean.
+            float[]? VectorOf(string word) => composeOov || vectors.Contains(word) ? loaded.VectorOf(word) : null;
             var similarity = Directory.EnumerateFiles(similarityFolder, "EN-*.txt").Order(StringComparer.Ordinal).Select(file =>
             {
                 var pairs = EvaluationData.ReadSimilarityPairs(file);
                 var scored = pairs
-                    .Select(p => (Pair: p, A: composeOov ? loaded.VectorOf(p.First) : vectors.Contains(p.First) ? loaded.VectorOf(p.First) : null, B: composeOov ? loaded.VectorOf(p.Second) : vectors.Contains(p.Second) ? loaded.VectorOf(p.Second) : null))
+                    .Select(p => (Pair: p, A: VectorOf(p.First), B: VectorOf(p.Second)))
                     .Where(x => x.A is not null && x.B is not null)
                     .ToList();
                 var composed = scored.Count(x => !vectors.Contains(x.Pair.First) || !vectors.Contains(x.Pair.Second));

@@ -19,7 +19,7 @@ internal static class GloVeTrainCommand
     {
         var defaults = new GloVeOptions();
         var corpus = new Argument<FileInfo>("corpus") { Description = "A tokenised text file: words separated by spaces, one sentence or paragraph per line" };
-        var output = new Option<string>("--output", "-o") { Description = "The name to install the trained word model under", Required = true };
+        var output = TrainCommands.OutputName();
         var dimensions = new Option<int>("--dim") { Description = "Vector dimensions", DefaultValueFactory = _ => defaults.Dimensions };
         var window = new Option<int>("--window") { Description = "Context words counted on each side", DefaultValueFactory = _ => defaults.Window };
         var xMax = new Option<double>("--x-max") { Description = "Co-occurrence count that gets full weight in the loss", DefaultValueFactory = _ => defaults.XMax };
@@ -33,7 +33,7 @@ internal static class GloVeTrainCommand
         var memory = new Option<double>("--memory-mib") { Description = "Memory for counting and shuffling; beyond it counts spill to sorted runs on disk", DefaultValueFactory = _ => defaults.MemoryMiB };
         var temporary = new Option<DirectoryInfo?>("--temp") { Description = "Folder for the scratch files (default: the system temp folder); they are deleted afterwards" };
         var saveText = new Option<FileInfo?>("--save-text") { Description = "Also save the vectors as GloVe text (word and numbers per line, no header)" };
-        var force = new Option<bool>("--force") { Description = "Replace an installed model of the same name" };
+        var force = TrainCommands.Force();
         var command = new Command(
             "glove",
             "Train GloVe word vectors (Pennington et al., 2014) as Stanford's glove tool does: 1/distance-weighted co-occurrence " +
@@ -47,10 +47,7 @@ internal static class GloVeTrainCommand
         {
             var name = result.GetValue(output)!;
             var forced = result.GetValue(force);
-            if (!forced && InstalledModels.IsInstalled(context.Paths, name))
-            {
-                throw new QuiverException($"A model named '{name}' is already installed. Pass --force to replace it, or choose another name with -o.");
-            }
+            TrainCommands.CheckFreeName(context, name, forced);
 
             var options = new GloVeOptions
             {
@@ -86,14 +83,8 @@ internal static class GloVeTrainCommand
                 WordVectorWriter.WriteText(textFile, trained.Vectors, header: false);
             }
 
-            string corpusHash;
-            using (var stream = File.OpenRead(source.Path))
-            {
-                corpusHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
-            }
-
             var manifest = installer.InstallVectors(
-                name, trained.Vectors, $"GloVe {trained.Vectors.Dimensions}-d trained on {Path.GetFileName(source.Path)}", $"trained:{source.Path} sha256:{corpusHash}", forced, installProgress);
+                name, trained.Vectors, $"GloVe {trained.Vectors.Dimensions}-d trained on {Path.GetFileName(source.Path)}", TrainCommands.TrainedSource(source.Path), forced, installProgress);
 
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
             if (result.GetValue(CliOptions.Json))

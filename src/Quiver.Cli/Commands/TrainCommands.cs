@@ -245,29 +245,23 @@ internal static class TrainCommands
                 .ToList();
             context.Note($"{documents.Count:N0} documents");
             var model = RunWithProgress(context, options.Mode == Doc2VecMode.DistributedMemory ? "pv-dm" : "pv-dbow", pr => Doc2VecTrainer.Train(documents, options, pr, cancellationToken));
-            string hash;
-            using (var stream = File.OpenRead(file.FullName))
-            {
-                hash = Convert.ToHexStringLower(SHA256.HashData(stream));
-            }
-
-            var manifest = Doc2VecFolder.Install(context.Paths, name, model, $"trained:{file.FullName} sha256:{hash}", force: true);
+            var manifest = Doc2VecFolder.Install(context.Paths, name, model, TrainedSource(file.FullName), force: true);
             Report(context, result, manifest, model.Summary, clock.Elapsed);
             return Task.FromResult(0);
         });
         return command;
     }
 
-    private static Option<string> OutputName() => new("--output", "-o")
+    internal static Option<string> OutputName() => new("--output", "-o")
     {
         Description = "The model name to register the trained vectors under",
         Required = true,
     };
 
-    private static Option<bool> Force() => new("--force") { Description = "Replace an installed model of that name" };
+    internal static Option<bool> Force() => new("--force") { Description = "Replace an installed model of that name" };
 
     // Fail before hours of training, not after.
-    private static void CheckFreeName(CliContext context, string name, bool force)
+    internal static void CheckFreeName(CliContext context, string name, bool force)
     {
         ResourceName.Validate(name, "model");
         if (!force && InstalledModels.IsInstalled(context.Paths, name))
@@ -309,16 +303,15 @@ internal static class TrainCommands
         }
     }
 
-    private static ModelManifest Register(CliContext context, string name, WordVectors vectors, string description, string corpusPath, SubwordTable? subwords = null)
-    {
-        string hash;
-        using (var stream = File.OpenRead(corpusPath))
-        {
-            hash = Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
+    private static ModelManifest Register(CliContext context, string name, WordVectors vectors, string description, string corpusPath, SubwordTable? subwords = null) =>
+        new ModelInstaller(context.Paths).InstallVectors(
+            name, vectors, description, TrainedSource(corpusPath), force: true, new SynchronousProgress<InstallProgress>(p => context.Note(p.Stage)), subwords);
 
-        return new ModelInstaller(context.Paths).InstallVectors(
-            name, vectors, description, $"trained:{corpusPath} sha256:{hash}", force: true, new SynchronousProgress<InstallProgress>(p => context.Note(p.Stage)), subwords);
+    /// <summary>A trained model's source as its manifest records it: the training file and its SHA-256.</summary>
+    internal static string TrainedSource(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return $"trained:{path} sha256:{Convert.ToHexStringLower(SHA256.HashData(stream))}";
     }
 
     private static void Report(CliContext context, ParseResult result, ModelManifest manifest, TrainingSummary summary, TimeSpan total)
