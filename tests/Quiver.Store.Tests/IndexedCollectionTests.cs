@@ -194,7 +194,9 @@ public sealed class IndexedCollectionTests : IDisposable
         Assert.Equal(1200, reopened.InspectIndex().LivePoints);
         foreach (var p in points.Where((_, i) => i % 100 == 0))
         {
-            Assert.Equal(p.Id, reopened.Search(p.Vector, 1)[0].Id);
+            // A wide search, still through the rebuilt graph: at the default ef 80 a self-query once returned another
+            // point (p1103 for p700; 1 of 7 full runs this stop), the approximate search missing, not the rebuild.
+            Assert.Equal(p.Id, reopened.Search(p.Vector, 1, ef: 400)[0].Id);
         }
     }
 
