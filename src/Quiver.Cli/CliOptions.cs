@@ -15,7 +15,7 @@ internal static class CliOptions
     /// <summary>A text model for sentences: by default use-lite when installed, else glove-100 (SIF).</summary>
     public static Option<string> TextModel(CliContext context) => new("--model", "-m")
     {
-        Description = $"Installed model to use (default: {ModelCatalogue.PreferredTextModel} when installed, else {ModelCatalogue.DefaultWordModel})",
+        Description = $"Installed model to use (default: {ModelCatalogue.DefaultTextModelRule})",
         DefaultValueFactory = _ => ModelCatalogue.DefaultTextModel(context.Paths),
     };
 

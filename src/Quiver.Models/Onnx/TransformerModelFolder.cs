@@ -17,6 +17,9 @@ public sealed class TransformerModelFolder
     /// <summary>A SentencePiece vocabulary as [piece, score] pairs (Universal Sentence Encoder's format), used when there is no tokenizer.json.</summary>
     public const string SentencePieceVocabularyFile = "sentencepiece_vocab.json";
 
+    /// <summary>sentence-transformers' file of named prompts.</summary>
+    public const string PromptsFile = "config_sentence_transformers.json";
+
     private TransformerModelFolder(string folder)
     {
         Folder = folder;
@@ -272,7 +275,7 @@ public sealed class TransformerModelFolder
 
     private void ReadPrompts()
     {
-        if (ReadJson("config_sentence_transformers.json", required: false) is not { } st)
+        if (ReadJson(PromptsFile, required: false) is not { } st)
         {
             return;
         }
@@ -285,7 +288,7 @@ public sealed class TransformerModelFolder
         DefaultPromptName = (string?)st["default_prompt_name"];
         if (DefaultPromptName is not null && !Prompts.ContainsKey(DefaultPromptName))
         {
-            throw new ModelFolderException(PathOf("config_sentence_transformers.json"), $"default_prompt_name is '{DefaultPromptName}' but prompts has no such entry (it has: {string.Join(", ", Prompts.Keys)}).");
+            throw new ModelFolderException(PathOf(PromptsFile), $"default_prompt_name is '{DefaultPromptName}' but prompts has no such entry (it has: {string.Join(", ", Prompts.Keys)}).");
         }
     }
 
