@@ -31,7 +31,7 @@ internal static class AskContextCommand
         {
             using var target = CollectionStore.FromPaths(context.Paths).Open(result.GetValue(collection)!);
             var searchMode = result.GetValue(mode);
-            using var generator = searchMode == SearchMode.Keyword ? null : IndexCommands.GeneratorFor(context, target);
+            using var generator = searchMode == SearchMode.Keyword ? null : IndexCommands.QueryGeneratorFor(context, target);
             var counter = generator is null ? new Core.Text.WhitespaceTokenCounter(int.MaxValue) : IndexCommands.TokenCounterFor(generator);
             var conditions = (result.GetValue(where) ?? []).Select(PayloadFilter.ParseCondition).ToList();
             var answer = await new ContextRetriever(generator, counter).RetrieveAsync(

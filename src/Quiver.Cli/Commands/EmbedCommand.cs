@@ -22,15 +22,17 @@ internal static class EmbedCommand
             Description = "Transformers, for inputs longer than the model takes: Truncate (reported), Chunk (overlapping windows pooled) or Error",
             DefaultValueFactory = _ => TruncationPolicy.Truncate,
         };
-        var prompt = new Option<string?>("--prompt") { Description = "Transformers: a prompt name from the model (e.g. query) or literal text put before each input" };
+        var prompt = new Option<string?>("--prompt") { Description = "Transformers: the model's prompt to put before each input, by name (e.g. query; see quiver models inspect). Default: none, as sentence-transformers' encode" };
+        var promptText = new Option<string?>("--prompt-text") { Description = "Your own text to put before each input (its vectors get their own space)" };
         var command = new Command(
             "embed",
             "Embed texts and print their vectors as JSON, with token counts (and, for transformers, how many tokens were truncated).\n\n" +
             "Examples:\n  quiver embed \"The cat sat on the mat.\" \"A dog barked.\" --pooling mean\n" +
-            "  quiver embed \"a very long text ...\" --model minilm --truncation Chunk\n" +
+            "  quiver embed \"a very long text ...\" --model all-minilm-l6-v2 --truncation Chunk\n" +
+            "  quiver embed \"how do whales sing\" --model arctic-embed-xs --prompt query\n" +
             "  quiver embed --image photo.jpg scan.png")
         {
-            texts, model, pooling, dimensions, truncation, prompt, image,
+            texts, model, pooling, dimensions, truncation, prompt, promptText, image,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -71,12 +73,23 @@ internal static class EmbedCommand
 
             var name = result.GetValue(model)!;
             var options = new TransformerEncoderOptions { Dimensions = result.GetValue(dimensions), Truncation = result.GetValue(truncation) };
-            if (result.GetValue(prompt) is { } promptValue)
+            if (result.GetValue(prompt) is not null && result.GetValue(promptText) is not null)
             {
-                var prompts = InstalledModels.Manifest(context.Paths, name).Kind == TransformerModel.Kind
-                    ? InstalledModels.OpenTransformer(context.Paths, name).Folder.Prompts
-                    : new Dictionary<string, string>();
-                options = options with { Prompt = prompts.TryGetValue(promptValue, out var named) ? named : promptValue };
+                throw new Core.QuiverException("Pass either --prompt (a prompt the model names) or --prompt-text (your own text), not both.");
+            }
+
+            if (result.GetValue(prompt) is { } named)
+            {
+                if (InstalledModels.Manifest(context.Paths, name).Kind != TransformerModel.Kind)
+                {
+                    throw new Core.QuiverException($"The model '{name}' is not a transformer and has no prompts; --prompt applies to transformer models.");
+                }
+
+                options = options with { Prompt = InstalledModels.OpenTransformer(context.Paths, name).Folder.NamedPrompt(named, name) };
+            }
+            else if (result.GetValue(promptText) is { } literal)
+            {
+                options = options with { Prompt = literal };
             }
 
             using var generator = InstalledModels.OpenTextGenerator(context.Paths, name, result.GetValue(pooling), options);
@@ -110,6 +123,7 @@ internal static class EmbedCommand
                 space.Revision,
                 space.Dimensions,
                 space.Normalized,
+                Prompt = options.Prompt,
                 Embeddings = embeddings,
             });
             return 0;

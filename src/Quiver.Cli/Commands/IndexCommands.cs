@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Quiver.Core.Spaces;
 using Quiver.Models.Catalogue;
+using Quiver.Models.Onnx;
 using Quiver.Models.Static;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
@@ -53,7 +54,7 @@ internal static class IndexCommands
                 return await IndexImagesAsync(context, result.GetValue(folder)!.FullName, result.GetValue(collection)!, result.GetValue(model)!, result.GetValue(quantization), result.GetValue(CliOptions.Json), cancellationToken);
             }
 
-            using var generator = TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling));
+            using var generator = TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Document);
             var space = generator.GetService<EmbeddingSpace>()!;
             var store = CollectionStore.FromPaths(context.Paths);
             var indexOptions = IndexOptions.Default with { Quantization = result.GetValue(quantization) };
@@ -343,6 +344,9 @@ internal static class IndexCommands
             void Row(string key, string value) => table.AddRow(Markup.Escape(key), Markup.Escape(value));
             Row("collection", info.Name);
             Row("space", info.Space.ToString());
+            Row("prompts", info.Space.DocumentPrompt is null && info.Space.QueryPrompt is null
+                ? "none"
+                : $"documents: {Quote(info.Space.DocumentPrompt)}, queries: {Quote(info.Space.QueryPrompt)}");
             Row("points", info.Count.ToString("N0"));
             Row("database", $"{collection.DatabasePath} ({info.DatabaseBytes / 1048576.0:F1} MiB, sequence {index.DatabaseSequence})");
             Row("index", $"{index.Kind} (M={collection.IndexOptions.Hnsw.M}, efConstruction={collection.IndexOptions.Hnsw.EfConstruction}, efSearch={collection.IndexOptions.Hnsw.EfSearch}, exact below {collection.IndexOptions.ExactThreshold:N0} points)");
@@ -369,6 +373,8 @@ internal static class IndexCommands
         i.Space.Revision,
         i.Space.Dimensions,
         Metric = i.Space.Metric.ToString().ToLowerInvariant(),
+        i.Space.DocumentPrompt,
+        i.Space.QueryPrompt,
         i.Sequence,
         i.DatabaseBytes,
         i.CreatedAt,
@@ -408,7 +414,7 @@ internal static class IndexCommands
             throw new Core.QuiverException("Give a text query (quiver search \"...\" --collection NAME), or --image <file> for an image collection.");
         }
 
-        using var generator = GeneratorFor(context, target);
+        using var generator = QueryGeneratorFor(context, target);
         var space = generator.GetService<EmbeddingSpace>()!;
         var embedding = (await generator.GenerateAsync([text], cancellationToken: cancellationToken))[0];
 
@@ -418,7 +424,9 @@ internal static class IndexCommands
     }
 
     // The collection names its model and pooling ("glove-100/sif", "minilm/mean"); its space must match the installed model's exactly.
-    internal static IEmbeddingGenerator<string, Embedding<float>> GeneratorFor(CliContext context, Collection collection)
+    // Queries get the query prompt the collection recorded when it was made (none when it recorded none), so a
+    // collection keeps being searched the way its vectors were meant to be.
+    internal static IEmbeddingGenerator<string, Embedding<float>> QueryGeneratorFor(CliContext context, Collection collection)
     {
         var parts = collection.Space.ModelId.Split('/');
         if (parts.Length is < 1 or > 2 || !InstalledModels.IsInstalled(context.Paths, parts[0]))
@@ -427,7 +435,8 @@ internal static class IndexCommands
                 $"Collection '{collection.Name}' holds vectors from {collection.Space}, which no installed text model produces; install that model or search it with vectors instead.");
         }
 
-        var generator = TextModels.Open(context.Paths, parts[0], parts.Length > 1 ? parts[1] : null);
+        var generator = TextModels.Open(
+            context.Paths, parts[0], parts.Length > 1 ? parts[1] : null, TextRole.Query, new TransformerEncoderOptions { Prompt = collection.Space.QueryPrompt ?? string.Empty });
         try
         {
             collection.Space.EnsureAccepts(generator.GetService<EmbeddingSpace>()!, $"Collection '{collection.Name}'");
@@ -452,6 +461,8 @@ internal static class IndexCommands
         "weighted" or "weighted-sum" => FusionMethod.WeightedSum,
         _ => throw new Core.QuiverException($"'{name}' is not a fusion method; use rrf (reciprocal rank fusion) or weighted (weighted sum of normalised scores)."),
     };
+
+    private static string Quote(string? prompt) => prompt is null ? "none" : $"\"{prompt}\"";
 
     private static string Snippet(string? text)
     {

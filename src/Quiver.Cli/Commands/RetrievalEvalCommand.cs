@@ -59,8 +59,9 @@ internal static class RetrievalEvalCommand
             var root = Path.Combine(Path.GetTempPath(), "quiver-eval-" + Guid.NewGuid().ToString("N"));
             try
             {
+                // Documents and queries each get the model's prompt for their role (arctic-embed prompts its queries).
                 IEmbeddingGenerator<string, Embedding<float>>? generator = needsVectors
-                    ? TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling))
+                    ? TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Document)
                     : null;
                 using var owned = generator;
                 var space = generator?.GetService<EmbeddingSpace>() ?? EmbeddingSpace.Raw(1, DistanceMetric.Cosine);
@@ -68,9 +69,13 @@ internal static class RetrievalEvalCommand
                 var documentVectors = generator is null
                     ? documents.Select(_ => new[] { 1f }).ToList()
                     : await EmbedAsync(generator, documents.Select(d => d.FullText).ToList(), "documents", context, cancellationToken);
-                var queryVectors = generator is null
-                    ? null
-                    : await EmbedAsync(generator, judged.Select(q => q.Text).ToList(), "queries", context, cancellationToken);
+                List<float[]>? queryVectors = null;
+                if (generator is not null)
+                {
+                    using var queries = TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Query);
+                    space.EnsureAccepts(queries.GetService<EmbeddingSpace>()!, "Queries");
+                    queryVectors = await EmbedAsync(queries, judged.Select(q => q.Text).ToList(), "queries", context, cancellationToken);
+                }
                 var embedSeconds = clock.Elapsed.TotalSeconds;
 
                 using var collection = new CollectionStore(root).Create(

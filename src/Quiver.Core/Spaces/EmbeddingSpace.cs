@@ -15,6 +15,18 @@ public sealed record EmbeddingSpace(string ModelId, string Revision, int Dimensi
 
     public bool IsRaw => ModelId == "raw";
 
+    /// <summary>
+    /// The text put before each document when its vector was made (the model's document prompt), null for none. A
+    /// prompt the model itself names is part of how the model is used, not a new space: it is recorded here, beside
+    /// the identity, so a collection knows which prompts its vectors were made with.
+    /// </summary>
+    public string? DocumentPrompt { get; init; }
+
+    /// <summary>The text put before each query in this space (e.g. arctic-embed's "Represent this sentence for searching relevant passages: "), null for none.</summary>
+    public string? QueryPrompt { get; init; }
+
+    public string? PromptFor(TextRole role) => role == TextRole.Query ? QueryPrompt : DocumentPrompt;
+
     /// <summary>Whether vectors from <paramref name="other"/> can be stored beside or compared with vectors of this space.</summary>
     public bool Accepts(EmbeddingSpace other) =>
         Dimensions == other.Dimensions && (IsRaw || (ModelId == other.ModelId && Revision == other.Revision));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Quiver.Core;
+using Quiver.Core.Spaces;
 using Microsoft.Extensions.AI;
 using Quiver.Models.Onnx;
 using Quiver.Models.Static;
@@ -75,18 +76,19 @@ public static class InstalledModels
     /// <summary>
     /// A sentence-embedding generator for any installed text model. <paramref name="pooling"/> names the pooling
     /// (sif or mean for word vectors; mean, cls, max or last-token for transformers); null takes the model's own.
-    /// The generator answers <c>GetService(typeof(EmbeddingSpace))</c> with the space of its vectors.
+    /// The generator answers <c>GetService(typeof(EmbeddingSpace))</c> with the space of its vectors. With a
+    /// <paramref name="role"/>, a transformer puts the model's prompt for that role before each text (unless
+    /// <paramref name="options"/> sets its own).
     /// </summary>
     public static IEmbeddingGenerator<string, Embedding<float>> OpenTextGenerator(
-        QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null)
+        QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null, TextRole? role = null)
     {
         var manifest = Manifest(paths, name);
         if (manifest.Kind == TransformerModel.Kind)
         {
-            return OpenTransformer(paths, name).CreateGenerator((options ?? new TransformerEncoderOptions()) with
-            {
-                Pooling = TransformerModel.ParsePooling(pooling) ?? options?.Pooling,
-            });
+            return OpenTransformer(paths, name).CreateGenerator(
+                (options ?? new TransformerEncoderOptions()) with { Pooling = TransformerModel.ParsePooling(pooling) ?? options?.Pooling },
+                role);
         }
 
         StaticPooling staticPooling = StaticPooling.Sif;

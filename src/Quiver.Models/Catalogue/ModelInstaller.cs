@@ -135,6 +135,13 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             files.Add(externalData);
         }
 
+        // Prompts are not part of the revision (collections record the ones they used) but are part of the model.
+        var prompts = Path.Combine(source.Folder, TransformerModelFolder.PromptsFile);
+        if (File.Exists(prompts) && !files.Contains(prompts))
+        {
+            files.Add(prompts);
+        }
+
         try
         {
             foreach (var file in files)

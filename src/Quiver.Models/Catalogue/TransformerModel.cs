@@ -24,8 +24,18 @@ public sealed class TransformerModel
 
     public TransformerEncoder CreateEncoder(TransformerEncoderOptions? options = null) => TransformerEncoder.Open(Folder, options);
 
-    public TransformerEmbeddingGenerator CreateGenerator(TransformerEncoderOptions? options = null)
+    /// <summary>
+    /// A generator for texts in <paramref name="role"/>: the model's own prompt for that role is put before each
+    /// text unless <paramref name="options"/> sets a prompt (or null: no role, no prompt).
+    /// </summary>
+    public TransformerEmbeddingGenerator CreateGenerator(TransformerEncoderOptions? options = null, TextRole? role = null)
     {
+        options ??= new TransformerEncoderOptions();
+        if (options.Prompt is null && role is { } r)
+        {
+            options = options with { Prompt = Folder.PromptFor(r) };
+        }
+
         var encoder = CreateEncoder(options);
         try
         {
@@ -40,7 +50,8 @@ public sealed class TransformerModel
 
     /// <summary>
     /// The space of the vectors an encoder of this model gives: pooling, normalisation, Matryoshka truncation and a
-    /// prompt all change the vectors, so all are part of the identity.
+    /// prompt of the caller's own all change the vectors, so all are part of the identity. The model's own named
+    /// prompts (query, document) are how the space is meant to be used: they are recorded in the space instead.
     /// </summary>
     public EmbeddingSpace Space(TransformerEncoder encoder)
     {
@@ -51,12 +62,16 @@ public sealed class TransformerModel
             revision += $"-d{encoder.Dimensions}";
         }
 
-        if (encoder.Options.Prompt is { Length: > 0 } prompt)
+        if (encoder.Options.Prompt is { Length: > 0 } prompt && !Folder.Prompts.Values.Contains(prompt))
         {
             revision += "-p" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prompt)))[..8];
         }
 
-        return new EmbeddingSpace($"{Name}/{(encoder.OutputIsPooled ? PooledName : PoolingName(encoder.Pooling))}", revision, encoder.Dimensions, DistanceMetric.Cosine, encoder.Normalize);
+        return new EmbeddingSpace($"{Name}/{(encoder.OutputIsPooled ? PooledName : PoolingName(encoder.Pooling))}", revision, encoder.Dimensions, DistanceMetric.Cosine, encoder.Normalize)
+        {
+            DocumentPrompt = Folder.PromptFor(TextRole.Document),
+            QueryPrompt = Folder.PromptFor(TextRole.Query),
+        };
     }
 
     /// <summary>The pooling name of a model whose graph pools itself.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Quiver.Core.Spaces;
 using Quiver.Models.Internal;
 using Quiver.Models.Pooling;
 using Quiver.Models.Tokenization;
@@ -48,6 +49,33 @@ public sealed class TransformerModelFolder
     public IReadOnlyDictionary<string, string> Prompts { get; private set; } = new Dictionary<string, string>();
 
     public string? DefaultPromptName { get; private set; }
+
+    /// <summary>
+    /// The prompt the model puts before a text in <paramref name="role"/>: "query" for queries; "document", "passage"
+    /// or "corpus" for documents (the names sentence-transformers models use); else the default prompt; else none.
+    /// </summary>
+    public string? PromptFor(TextRole role)
+    {
+        string[] names = role == TextRole.Query ? ["query"] : ["document", "passage", "corpus", "doc"];
+        foreach (var name in names)
+        {
+            if (Prompts.TryGetValue(name, out var prompt))
+            {
+                return prompt;
+            }
+        }
+
+        return DefaultPromptName is null ? null : Prompts[DefaultPromptName];
+    }
+
+    /// <summary>The text of the prompt named <paramref name="name"/>; an unknown name is an error that lists the model's prompts.</summary>
+    public string NamedPrompt(string name, string modelName) =>
+        Prompts.TryGetValue(name, out var prompt)
+            ? prompt
+            : throw new Core.QuiverException(
+                $"The model '{modelName}' has no prompt named '{name}'; " +
+                (Prompts.Count == 0 ? "it has no named prompts." : $"its prompts are: {string.Join(", ", Prompts.Select(p => $"{p.Key} (\"{p.Value}\")"))}.") +
+                " To put your own text before each input, pass it with --prompt-text.");
 
     /// <summary>The files that define the model's output, in a fixed order; their SHA-256 is the model's revision.</summary>
     public IReadOnlyList<string> DefiningFiles { get; private set; } = [];

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Quiver.Core.Text;
+using Quiver.Models.Prompts;
 using Quiver.Models.Tokenization;
 using Quiver.Server.Http;
 using Quiver.Store.Hybrid;
@@ -51,7 +52,8 @@ internal static class ContextEndpoints
 
         var model = collection.Space.IsRaw ? null : collections.ModelFor(collection);
         var counter = model is null ? new WhitespaceTokenCounter(int.MaxValue) : EncoderTokenCounter.For(model.Generator);
-        var result = await new ContextRetriever(model?.Generator, counter).RetrieveAsync(collection, request, context.RequestAborted);
+        var generator = model is null ? null : PromptedEmbeddingGenerator.Wrap(model.Generator, collection.Space.QueryPrompt);
+        var result = await new ContextRetriever(generator, counter).RetrieveAsync(collection, request, context.RequestAborted);
         return QdrantJson.Ok(context, new JsonObject
         {
             ["question"] = result.Question,

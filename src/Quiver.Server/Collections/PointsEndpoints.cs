@@ -103,7 +103,7 @@ internal static class PointsEndpoints
         if (textual.Count > 0)
         {
             var model = collections.ModelFor(collection);
-            var embedded = await batcher.Embed(model, [.. textual.Select(x => new EmbeddingInput(x.p.Text, null))], options.Truncation, context.RequestAborted);
+            var embedded = await batcher.Embed(model, [.. textual.Select(x => EmbeddingInput.Prompted(collection.Space.DocumentPrompt, x.p.Text!))], options.Truncation, context.RequestAborted);
             for (var k = 0; k < textual.Count; k++)
             {
                 vectorsOf[textual[k].i] = embedded[k].Vector;
@@ -284,7 +284,7 @@ internal static class PointsEndpoints
     private static async Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
     {
         var model = collections.ModelFor(collection);
-        var embedded = await batcher.Embed(model, [new EmbeddingInput(text, null)], options.Truncation, context.RequestAborted);
+        var embedded = await batcher.Embed(model, [EmbeddingInput.Prompted(collection.Space.QueryPrompt, text)], options.Truncation, context.RequestAborted);
         return embedded[0].Vector;
     }
 

@@ -43,6 +43,18 @@ internal static class EmbeddingsEndpoints
             throw ApiException.BadRequest($"'{model.Name}' is a word-vector model and takes text; token-id inputs need a transformer model.", "input");
         }
 
+        // text-embeddings-inference's "prompt_name": a prompt the model names, put before every text input.
+        if (JsonFields.String(body, "prompt_name") is { } promptName)
+        {
+            var prompt = model.NamedPrompt(promptName, "prompt_name");
+            if (inputs[0].IsTokens)
+            {
+                throw ApiException.BadRequest("applies to text inputs; token-id inputs already hold every token the model reads.", "prompt_name");
+            }
+
+            inputs = [.. inputs.Select(i => EmbeddingInput.Prompted(prompt, i.Text!))];
+        }
+
         var results = await batcher.Embed(model, inputs, truncation, context.RequestAborted);
         var truncated = results.Count(r => r.TruncatedTokens > 0);
         if (truncated > 0)

@@ -44,6 +44,18 @@ internal sealed class ServedModel : IDisposable
 
     public bool AcceptsTokenIds => _encoder is not null;
 
+    /// <summary>The prompts the model names (config_sentence_transformers.json); none for word vectors.</summary>
+    public IReadOnlyDictionary<string, string> Prompts => _encoder?.Model.Prompts ?? new Dictionary<string, string>();
+
+    /// <summary>The text of the prompt named <paramref name="name"/>; an unknown name is a 400 that lists the model's prompts.</summary>
+    public string NamedPrompt(string name, string field) =>
+        Prompts.TryGetValue(name, out var prompt)
+            ? prompt
+            : throw ApiException.BadRequest(
+                $"the model '{Name}' has no prompt named '{name}'; " +
+                (Prompts.Count == 0 ? "it has no named prompts." : $"its prompts are: {string.Join(", ", Prompts.Keys)}."),
+                field);
+
     /// <summary>The model as a generator, for library code that takes one (context retrieval).</summary>
     public IEmbeddingGenerator<string, Embedding<float>> Generator => _generator;
 

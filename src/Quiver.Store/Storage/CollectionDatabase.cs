@@ -77,6 +77,16 @@ internal static class CollectionDatabase
             ["quantization"] = index.Quantization.ToString(),
             ["oversampling"] = index.Oversampling.ToString(CultureInfo.InvariantCulture),
         };
+        if (space.DocumentPrompt is not null)
+        {
+            meta["document_prompt"] = space.DocumentPrompt;
+        }
+
+        if (space.QueryPrompt is not null)
+        {
+            meta["query_prompt"] = space.QueryPrompt;
+        }
+
         foreach (var (key, value) in meta)
         {
             Execute(connection, "INSERT INTO meta(key, value) VALUES ($k, $v)", transaction, ("$k", key), ("$v", value));
@@ -114,7 +124,11 @@ internal static class CollectionDatabase
                 meta["revision"],
                 int.Parse(meta["dimensions"], CultureInfo.InvariantCulture),
                 Enum.Parse<DistanceMetric>(meta["metric"]),
-                meta["normalized"] == "1");
+                meta["normalized"] == "1")
+            {
+                DocumentPrompt = meta.GetValueOrDefault("document_prompt"),
+                QueryPrompt = meta.GetValueOrDefault("query_prompt"),
+            };
         }
         catch (Exception e) when (e is KeyNotFoundException or FormatException or ArgumentException)
         {
