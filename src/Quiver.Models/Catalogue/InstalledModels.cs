@@ -74,8 +74,8 @@ public static class InstalledModels
 
     /// <summary>
     /// A sentence-embedding generator for any installed text model. <paramref name="pooling"/> names the pooling
-    /// (sif or mean for word vectors; mean, cls, max or last-token for transformers); null takes the model's own.
-    /// The generator answers <c>GetService(typeof(EmbeddingSpace))</c> with the space of its vectors.
+    /// (sif or mean for word vectors; mean, cls, max or last-token for transformers; none for remote models); null
+    /// takes the model's own. The generator answers <c>GetService(typeof(EmbeddingSpace))</c> with the space of its vectors.
     /// </summary>
     public static IEmbeddingGenerator<string, Embedding<float>> OpenTextGenerator(
         QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null)
@@ -87,6 +87,11 @@ public static class InstalledModels
             {
                 Pooling = TransformerModel.ParsePooling(pooling) ?? options?.Pooling,
             });
+        }
+
+        if (manifest.Kind == RemoteModel.Kind)
+        {
+            return RemoteModel.Open(paths, name).CreateGenerator(pooling, options);
         }
 
         StaticPooling staticPooling = StaticPooling.Sif;
