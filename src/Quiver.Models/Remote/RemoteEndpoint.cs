@@ -48,7 +48,8 @@ public sealed record RemoteEndpoint
 
         if (apiKeyVariable is not null && (apiKeyVariable.Length == 0 || !apiKeyVariable.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')))
         {
-            throw new QuiverException($"'{apiKeyVariable}' is not an environment variable name. Pass the variable's NAME (e.g. --api-key-env OPENAI_API_KEY), never the key itself.");
+            // Not echoed: a value that is not a variable name is most often the key itself.
+            throw new QuiverException("The API key variable is not an environment variable name (ASCII letters, digits and '_'). Pass the variable's NAME (e.g. --api-key-env OPENAI_API_KEY), never the key itself.");
         }
 
         if (maxBatch < 1)
