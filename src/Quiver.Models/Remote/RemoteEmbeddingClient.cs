@@ -40,7 +40,12 @@ internal sealed partial class RemoteEmbeddingClient : IDisposable
         }
 
         // Retries are ours (below), so that their count, their bound and the final message are known; the client's own are off.
-        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = endpoint.BaseUrl, RetryPolicy = new ClientRetryPolicy(maxRetries: 0) });
+        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions
+        {
+            Endpoint = endpoint.BaseUrl,
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            NetworkTimeout = endpoint.RequestTimeout,
+        });
         _inner = client.GetEmbeddingClient(endpoint.Model).AsIEmbeddingGenerator();
     }
 
@@ -122,6 +127,15 @@ internal sealed partial class RemoteEmbeddingClient : IDisposable
             catch (ClientResultException e)
             {
                 throw Failure(e, attempt);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Not the caller's cancellation: the client's network timeout.
+                throw new RemoteEmbeddingException(
+                    $"{Endpoint.BaseUrl} did not answer the remote model '{ModelName}' within {Endpoint.RequestTimeout.TotalSeconds:0.###} s. " +
+                    "Check that the server is up and not overloaded, or send fewer inputs per request (--max-batch).",
+                    0,
+                    e);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

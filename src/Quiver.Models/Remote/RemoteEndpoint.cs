@@ -33,6 +33,9 @@ public sealed record RemoteEndpoint
     /// <summary>The longest wait between two calls, whatever Retry-After asks, so that a caller is never held for hours.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long one call may take before it is abandoned (the OpenAI client's own default).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
     /// <summary>An endpoint from the user's words, checked: an absolute http(s) URL (a trailing '/' dropped) and a model id.</summary>
     public static RemoteEndpoint Create(string baseUrl, string model, string? apiKeyVariable = null, int maxBatch = DefaultMaxBatch)
     {

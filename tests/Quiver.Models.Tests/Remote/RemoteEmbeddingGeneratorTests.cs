@@ -196,6 +196,21 @@ public sealed class RemoteEmbeddingGeneratorTests
         Assert.Equal(0, error.Status);
     }
 
+    [Fact]
+    public async Task An_endpoint_that_does_not_answer_in_time_is_a_timeout_not_a_cancellation()
+    {
+        using var server = new ScriptedEndpoint(request =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(2));
+            return Echo(request);
+        });
+        using var generator = new RemoteEmbeddingGenerator(Endpoint(server) with { RequestTimeout = TimeSpan.FromMilliseconds(200) }, Space);
+
+        var error = await Assert.ThrowsAsync<RemoteEmbeddingException>(() => generator.GenerateAsync(["1"]));
+
+        Assert.Contains("did not answer the remote model 'far' within 0.2 s", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("ftp://example.com/v1", "is not an http(s) URL")]
     [InlineData("api.openai.com/v1", "is not an http(s) URL")]
