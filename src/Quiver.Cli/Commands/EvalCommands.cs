@@ -150,7 +150,7 @@ internal static class EvalCommands
             var chosen = result.GetValue(pooling) is { Length: > 0 } given ? given.ToList() : null;
             List<StsRow> rows;
             string note;
-            if (manifest.Kind == TransformerModel.Kind)
+            if (manifest.Kind is TransformerModel.Kind or RemoteModel.Kind)
             {
                 rows = [];
                 foreach (var p in chosen ?? [null])

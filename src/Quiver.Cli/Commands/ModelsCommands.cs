@@ -6,13 +6,14 @@ using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
 
-/// <summary><c>quiver models install|list|fit-sif</c>.</summary>
+/// <summary><c>quiver models install|list|fit-sif</c> (and <c>add</c>, in <see cref="ModelsAddCommand"/>).</summary>
 internal static class ModelsCommands
 {
     public static Command Create(CliContext context)
     {
         var models = new Command("models", "Install and list models.\n\nExample: quiver models install glove-100");
         models.Subcommands.Add(Install(context));
+        models.Subcommands.Add(ModelsAddCommand.Create(context));
         models.Subcommands.Add(List(context));
         models.Subcommands.Add(FitSif(context));
         return models;

@@ -75,10 +75,10 @@ public static class InstalledModels
 
     /// <summary>
     /// A sentence-embedding generator for any installed text model. <paramref name="pooling"/> names the pooling
-    /// (sif or mean for word vectors; mean, cls, max or last-token for transformers); null takes the model's own.
-    /// The generator answers <c>GetService(typeof(EmbeddingSpace))</c> with the space of its vectors. With a
-    /// <paramref name="role"/>, a transformer puts the model's prompt for that role before each text (unless
-    /// <paramref name="options"/> sets its own).
+    /// (sif or mean for word vectors; mean, cls, max or last-token for transformers; none for remote models); null
+    /// takes the model's own. The generator answers <c>GetService(typeof(EmbeddingSpace))</c> with the space of its
+    /// vectors. With a <paramref name="role"/>, a transformer puts the model's prompt for that role before each text
+    /// (unless <paramref name="options"/> sets its own).
     /// </summary>
     public static IEmbeddingGenerator<string, Embedding<float>> OpenTextGenerator(
         QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null, TextRole? role = null)
@@ -89,6 +89,11 @@ public static class InstalledModels
             return OpenTransformer(paths, name).CreateGenerator(
                 (options ?? new TransformerEncoderOptions()) with { Pooling = TransformerModel.ParsePooling(pooling) ?? options?.Pooling },
                 role);
+        }
+
+        if (manifest.Kind == RemoteModel.Kind)
+        {
+            return RemoteModel.Open(paths, name).CreateGenerator(pooling, options);
         }
 
         StaticPooling staticPooling = StaticPooling.Sif;

@@ -40,7 +40,7 @@ internal static class EmbeddingsEndpoints
         var truncation = ReadTruncation(body, options.Truncation);
         if (inputs[0].IsTokens && !model.AcceptsTokenIds)
         {
-            throw ApiException.BadRequest($"'{model.Name}' is a word-vector model and takes text; token-id inputs need a transformer model.", "input");
+            throw ApiException.BadRequest($"'{model.Name}' is a {model.Manifest.Kind} model and takes text; token-id inputs need a transformer model.", "input");
         }
 
         // text-embeddings-inference's "prompt_name": a prompt the model names, put before every text input.

@@ -9,7 +9,8 @@ namespace Quiver.Server.Embeddings;
 
 /// <summary>
 /// An installed text model opened for serving: transformers through their <see cref="TransformerEncoder"/> (so one
-/// call can take texts or token ids and a per-call truncation policy), word-vector models through their generator.
+/// call can take texts or token ids and a per-call truncation policy), word-vector and remote models through their
+/// generator.
 /// </summary>
 internal sealed class ServedModel : IDisposable
 {
@@ -62,9 +63,9 @@ internal sealed class ServedModel : IDisposable
     public static ServedModel Open(string name, ServerOptions options)
     {
         var manifest = InstalledModels.Manifest(options.Paths, name);
-        if (manifest.Kind is not (TransformerModel.Kind or WordVectorModel.Kind))
+        if (manifest.Kind is not (TransformerModel.Kind or WordVectorModel.Kind or RemoteModel.Kind))
         {
-            throw ApiException.BadRequest($"'{name}' is a {manifest.Kind} model; /v1/embeddings serves text models (transformer or word-vectors).", "model");
+            throw ApiException.BadRequest($"'{name}' is a {manifest.Kind} model; /v1/embeddings serves text models (transformer, word-vectors or remote).", "model");
         }
 
         var encoderOptions = new TransformerEncoderOptions { Threads = options.Threads, AllowSpinning = options.Spinning, MaxBatchSize = options.Limits.ModelBatchSize };
@@ -85,14 +86,47 @@ internal sealed class ServedModel : IDisposable
 
         if (inputs.Any(i => i.IsTokens))
         {
-            throw ApiException.BadRequest($"'{Name}' is a word-vector model and takes text; token-id inputs need a transformer model.", "input");
+            throw ApiException.BadRequest($"'{Name}' is a {Manifest.Kind} model and takes text; token-id inputs need a transformer model.", "input");
         }
 
-        var generated = _generator.GenerateAsync(inputs.Select(i => i.Text!), cancellationToken: cancellationToken).GetAwaiter().GetResult();
-        return [.. generated.Select(e => new EmbeddingResult(
-            e.Vector.ToArray(),
-            e.AdditionalProperties?.TryGetValue("words", out var words) == true ? Convert.ToInt32(words, System.Globalization.CultureInfo.InvariantCulture) : 0,
-            0))];
+        var texts = inputs.Select(i => i.Text!).ToList();
+        var generated = _generator.GenerateAsync(texts, cancellationToken: cancellationToken).GetAwaiter().GetResult();
+        var tokens = Manifest.Kind == RemoteModel.Kind
+            ? ShareOfUsage(generated.Usage?.InputTokenCount ?? 0, texts)
+            : [.. generated.Select(e => e.AdditionalProperties?.TryGetValue("words", out var words) == true ? Convert.ToInt32(words, System.Globalization.CultureInfo.InvariantCulture) : 0)];
+        return [.. generated.Select((e, i) => new EmbeddingResult(e.Vector.ToArray(), tokens[i], 0))];
+    }
+
+    /// <summary>
+    /// A remote provider reports tokens per request, not per input, so each input gets a share of the total in
+    /// proportion to its length (largest remainders rounded up): the shares of one call add up to what the provider
+    /// said, exact for a request embedded alone and apportioned when the batcher merged requests. 0 when it said nothing.
+    /// </summary>
+    private static int[] ShareOfUsage(long total, List<string> texts)
+    {
+        var shares = new int[texts.Count];
+        long length = texts.Sum(t => (long)t.Length);
+        if (total <= 0 || length == 0)
+        {
+            return shares;
+        }
+
+        var remainders = new (double Remainder, int Index)[texts.Count];
+        long given = 0;
+        for (var i = 0; i < texts.Count; i++)
+        {
+            var exact = (double)total * texts[i].Length / length;
+            shares[i] = (int)Math.Floor(exact);
+            given += shares[i];
+            remainders[i] = (exact - shares[i], i);
+        }
+
+        foreach (var (_, index) in remainders.OrderByDescending(r => r.Remainder).Take((int)(total - given)))
+        {
+            shares[index]++;
+        }
+
+        return shares;
     }
 
     public void Dispose() => _generator.Dispose();

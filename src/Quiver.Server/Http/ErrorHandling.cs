@@ -6,13 +6,15 @@ using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Onnx;
+using Quiver.Models.Remote;
 using Quiver.Store.Collections;
 
 namespace Quiver.Server.Http;
 
 /// <summary>
 /// Turns every failure into a JSON error in the route's API style: refused requests (<see cref="ApiException"/>),
-/// Quiver's own errors about the input (400 or 404), bodies too large (413); anything else is a 500 that is logged.
+/// Quiver's own errors about the input (400 or 404), bodies too large (413), a remote model's endpoint failing (502);
+/// anything else is a 500 that is logged.
 /// </summary>
 internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> logger)
 {
@@ -57,6 +59,7 @@ internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling>
         CollectionNotFoundException missing => (404, missing.Message, null, "collection_not_found"),
         InputTooLongException tooLong => (400, tooLong.Message, "input", "input_too_long"),
         EmbeddingSpaceMismatchException mismatch => (400, mismatch.Message, null, "space_mismatch"),
+        RemoteEmbeddingException remote => (502, remote.Message, "model", "upstream_error"),
         QuiverException quiver => (400, quiver.Message, null, "invalid_request"),
         _ => (500, "The server failed to answer this request; the error is in its log.", null, "internal_error"),
     };
