@@ -108,6 +108,7 @@ internal static class Encoder
             padding_overhead = (double)padded / tokens - 1,
             batches = encoder.Statistics.Batches - warm.Batches,
             flops = ModelFlops(encoder, sentences),
+            useful_flops = UsefulFlops(encoder, sentences),
             peak_working_set = Process.GetCurrentProcess().PeakWorkingSet64,
         }));
     }
@@ -123,25 +124,34 @@ internal static class Encoder
         var b = ReadMatrix(theirs + ".f32");
         var rows = ourTokens.Length;
         var d = a.Length / rows;
-        double minCosine = 1, maxDiff = 0;
+        double minCosine = 1, maxDiff = 0, minCosineSame = 1, maxDiffSame = 0;
         var worst = -1;
+        var differingSet = differing.ToHashSet();
         for (var r = 0; r < rows; r++)
         {
-            double dot = 0, na = 0, nb = 0;
+            double dot = 0, na = 0, nb = 0, rowDiff = 0;
             for (var j = 0; j < d; j++)
             {
                 double x = a[(r * d) + j], y = b[(r * d) + j];
                 dot += x * y;
                 na += x * x;
                 nb += y * y;
-                maxDiff = Math.Max(maxDiff, Math.Abs(x - y));
+                rowDiff = Math.Max(rowDiff, Math.Abs(x - y));
             }
 
             var cosine = dot / Math.Sqrt(na * nb);
+            maxDiff = Math.Max(maxDiff, rowDiff);
             if (cosine < minCosine)
             {
                 minCosine = cosine;
                 worst = r;
+            }
+
+            // Rows given the same token ids by both engines: what the model runtimes alone make of the same input.
+            if (!differingSet.Contains(r))
+            {
+                minCosineSame = Math.Min(minCosineSame, cosine);
+                maxDiffSame = Math.Max(maxDiffSame, rowDiff);
             }
         }
 
@@ -150,10 +160,13 @@ internal static class Encoder
             sentences = rows,
             their_sentences = theirTokens.Length,
             token_ids_identical = differing.Count == 0 && rows == theirTokens.Length,
+            differing_token_count = differing.Count,
             differing_token_rows = differing.Take(10),
             min_cosine = minCosine,
             worst_sentence = worst,
             max_abs_difference = maxDiff,
+            min_cosine_same_tokens = minCosineSame,
+            max_abs_difference_same_tokens = maxDiffSame,
         }));
     }
 
@@ -319,6 +332,29 @@ internal static class Encoder
         }
 
         return flops;
+    }
+
+    /// <summary>
+    /// The FLOPs the model's work takes without padding, whatever the batching: each sequence of n tokens costs
+    /// n · layers · 2 · (4·H² + 2·H·I + 2·n·H). The same number for every engine given the same token ids, so
+    /// useful GFLOP/s compare engines as sentences/s do.
+    /// </summary>
+    private static double? UsefulFlops(TransformerEncoder encoder, IReadOnlyList<string> sentences)
+    {
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(encoder.Model.Folder, "config.json"))).RootElement;
+        if (!config.TryGetProperty("intermediate_size", out var intermediate) || !config.TryGetProperty("num_hidden_layers", out var count))
+        {
+            return null;
+        }
+
+        double h = config.GetProperty("hidden_size").GetInt32();
+        double i = intermediate.GetInt32();
+        double layers = count.GetInt32();
+        return sentences.Sum(sentence =>
+        {
+            double n = encoder.Tokenize(sentence).Ids.Length;
+            return n * layers * 2 * ((4 * h * h) + (2 * h * i) + (2 * n * h));
+        });
     }
 
     private static void WriteOutputs(string prefix, TransformerEncoder encoder, IReadOnlyList<string> sentences, IReadOnlyList<TextEmbedding> results)

@@ -24,6 +24,8 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "encoder-compare": Encoder.Compare(options); return;
     case "encoder-memory": Encoder.Memory(options); return;
     case "gemm": Encoder.Gemm(options); return;
+    case "transformersjs-folder": PeerFolder.WriteTransformersJs(options); return;
+    case "retrieval-texts": PeerFolder.WriteRetrievalTexts(options); return;
     case "static": Encoder.Static(options); return;
     case "sts-from-vectors": Encoder.StsFromVectors(options); return;
     case "use-parity": UseParity.Run(options); return;

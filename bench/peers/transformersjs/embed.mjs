@@ -3,12 +3,13 @@
 // tests (tests/Quiver.Models.Tests/Reference/TransformersJs.cs) and benchmarks.
 //
 //   node embed.mjs --model <folder> --input <file> --out <prefix> [--pooling mean|cls|none] [--normalize]
-//                  [--batch 32] [--threads N] [--tokens-only] [--max-length N] [--no-warmup]
+//                  [--batch 32] [--threads N] [--tokens-only] [--max-length N] [--no-warmup] [--dtype fp32|q8]
 //
 // <file> holds one JSON string per line. Writes <prefix>.tokens.jsonl (one array of token ids per sentence:
 // unpadded, after truncation, with the special tokens), <prefix>.f32 (n x d float32 little-endian, unless
 // pooling is none or --tokens-only) and <prefix>.json (the summary). Nothing is fetched: the folder must hold
-// config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx.
+// config.json, tokenizer.json, tokenizer_config.json and onnx/model.onnx (with --dtype q8, transformers.js's name for a
+// quantised model, onnx/model_quantized.onnx instead).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,7 @@ function parseOptions() {
         'tokens-only': { type: 'boolean', default: false },
         'max-length': { type: 'string' },
         'no-warmup': { type: 'boolean', default: false },
+        dtype: { type: 'string', default: 'fp32' },
       },
       strict: true,
     }));
@@ -49,6 +51,7 @@ function parseOptions() {
   for (const required of ['model', 'input', 'out']) {
     if (values[required] === undefined) fail(`--${required} is required`);
   }
+  if (!['fp32', 'q8'].includes(values.dtype)) fail(`--dtype must be fp32 or q8, not '${values.dtype}'`);
   if (!['mean', 'cls', 'none'].includes(values.pooling)) {
     fail(`--pooling must be mean, cls or none, not '${values.pooling}'`);
   }
@@ -69,6 +72,7 @@ function parseOptions() {
     tokensOnly: values['tokens-only'],
     maxLength: values['max-length'] === undefined ? null : positive('max-length'),
     warmup: !values['no-warmup'],
+    dtype: values.dtype,
   };
 }
 
@@ -95,7 +99,7 @@ function packageVersion(name) {
 const options = parseOptions();
 if (os.endianness() !== 'LE') fail('this machine is big-endian; the .f32 output is little-endian');
 for (const file of ['tokenizer.json', 'tokenizer_config.json'].concat(
-  options.tokensOnly ? [] : ['config.json', 'onnx/model.onnx'],
+  options.tokensOnly ? [] : ['config.json', options.dtype === 'q8' ? 'onnx/model_quantized.onnx' : 'onnx/model.onnx'],
 )) {
   if (!fs.existsSync(path.join(options.model, file))) fail(`${options.model} has no ${file}`);
 }
@@ -122,7 +126,7 @@ if (!options.tokensOnly) {
   model = await AutoModel.from_pretrained(options.model, {
     local_files_only: true,
     device: 'cpu',
-    dtype: 'fp32',
+    dtype: options.dtype,
     session_options: {
       intraOpNumThreads: options.threads,
       interOpNumThreads: 1,
@@ -216,6 +220,7 @@ const summary = {
   normalize: pooling && options.normalize,
   warmup: options.warmup && !options.tokensOnly,
   tokens_only: options.tokensOnly,
+  dtype: options.tokensOnly ? null : options.dtype,
   versions: {
     'transformers.js': packageVersion('@huggingface/transformers'),
     'onnxruntime-node': packageVersion('onnxruntime-node'),
