@@ -138,7 +138,7 @@ internal static class EvalCommands
         var command = new Command(
             "sts",
             "Sentence-similarity quality: Spearman and Pearson correlation between the cosine of the two sentences' embeddings and the gold score.\n\n" +
-            "Examples:\n  quiver eval sts ../shared/data/sts/sts-dev.csv\n  quiver eval sts ../shared/data/sts/sts-dev.csv --model minilm --pooling mean cls")
+            "Examples:\n  quiver eval sts ../shared/data/sts/sts-dev.csv\n  quiver eval sts ../shared/data/sts/sts-dev.csv --model arctic-embed-xs --pooling mean cls")
         {
             file, model, pooling,
         };
