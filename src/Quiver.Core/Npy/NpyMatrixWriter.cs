@@ -96,16 +96,16 @@ public sealed class NpyMatrixWriter : IDisposable
     }
 
     /// <summary>
-    /// Writes the rows to disk, then the header with their count, so that a crash between the two leaves a header
-    /// that counts fewer rows than the file holds (still a valid .npy), never more.
+    /// Rewrites the header with the rows written so far and makes the file durable (one fsync). Should a crash land
+    /// in the middle, the header may count rows whose data did not reach the disk; <see cref="Append"/> from the row
+    /// count a caller saved after this returned cuts the file back and rewrites the header.
     /// </summary>
     public void Flush()
     {
-        _stream.Flush(flushToDisk: true);
         _stream.Position = 0;
         _stream.Write(NpyHeader.Format(Rows, Columns));
-        _stream.Flush(flushToDisk: true);
         _stream.Position = Length;
+        _stream.Flush(flushToDisk: true);
     }
 
     public void Dispose()

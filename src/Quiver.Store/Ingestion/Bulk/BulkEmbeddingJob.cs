@@ -10,8 +10,8 @@ namespace Quiver.Store.Ingestion.Bulk;
 /// <summary>
 /// Embeds every record of a lines, JSONL or CSV file into a .jsonl or .npy file, in input order, in bounded memory:
 /// the input is streamed one window of records at a time (<see cref="BulkEmbeddingOptions.Window"/>), each window is
-/// one generator call and is written, made durable and counted in a checkpoint beside the output before the next is
-/// read. A run that stops (a kill, a crash, a cancellation) is continued with <see cref="ExistingOutput.Resume"/>:
+/// one generator call and is written before the next is read, and a checkpoint beside the output counts what is
+/// durably written (<see cref="BulkEmbeddingOptions.CheckpointInterval"/>). A run that stops (a kill, a crash, a cancellation) is continued with <see cref="ExistingOutput.Resume"/>:
 /// the checkpoint's model, options and input are checked, the output is cut back to the last counted record and the
 /// run goes on from there, to the same bytes an uninterrupted run writes.
 /// </summary>
@@ -51,52 +51,70 @@ public sealed class BulkEmbeddingJob(IEmbeddingGenerator<string, Embedding<float
             _ when resumed is null => JsonlVectorSink.Create(output),
             _ => JsonlVectorSink.Append(output, resumed.OutputBytes),
         };
-        var records = resumed?.Records ?? 0;
-        var resumedRecords = records;
+        var resumedRecords = resumed?.Records ?? 0;
 
-        BulkEmbeddingCheckpoint Checkpoint(bool complete) => run with
+        // What the output holds once flushed: the records of every window written, and the input bytes they came from.
+        var (records, consumedBytes, consumedSha256) = (resumedRecords, reader.BytesConsumed, reader.ConsumedSha256());
+        var sinceCheckpoint = Stopwatch.StartNew();
+        void Checkpoint(bool complete)
         {
-            Records = records,
-            ConsumedBytes = reader.BytesConsumed,
-            ConsumedSha256 = Convert.ToHexStringLower(reader.ConsumedSha256()),
-            OutputBytes = sink.Length,
-            Complete = complete,
-        };
+            sink.Flush();
+            (run with
+            {
+                Records = records,
+                ConsumedBytes = consumedBytes,
+                ConsumedSha256 = Convert.ToHexStringLower(consumedSha256),
+                OutputBytes = sink.Length,
+                Complete = complete,
+            }).Save(checkpointPath);
+            sinceCheckpoint.Restart();
+        }
 
-        sink.Flush();
-        Checkpoint(complete: false).Save(checkpointPath);
+        Checkpoint(complete: false);
         var window = new List<TextRecord>(options.Window);
         var texts = new string[options.Window];
-        while (true)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            window.Clear();
-            while (window.Count < options.Window && reader.Read() is { } record)
+            while (true)
             {
-                texts[window.Count] = record.Text;
-                window.Add(record);
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                window.Clear();
+                while (window.Count < options.Window && reader.Read() is { } record)
+                {
+                    texts[window.Count] = record.Text;
+                    window.Add(record);
+                }
 
-            if (window.Count == 0)
-            {
-                break;
-            }
+                if (window.Count == 0)
+                {
+                    break;
+                }
 
-            var embeddings = await EmbedAsync(window, new ArraySegment<string>(texts, 0, window.Count), run.Dimensions, cancellationToken);
-            for (var i = 0; i < window.Count; i++)
-            {
-                sink.Write(window[i].Index, window[i].Id, embeddings[i].Vector.Span);
-            }
+                var embeddings = await EmbedAsync(window, new ArraySegment<string>(texts, 0, window.Count), run.Dimensions, cancellationToken);
+                for (var i = 0; i < window.Count; i++)
+                {
+                    sink.Write(window[i].Index, window[i].Id, embeddings[i].Vector.Span);
+                }
 
-            sink.Flush();
-            records += window.Count;
-            Checkpoint(complete: false).Save(checkpointPath);
-            progress?.Report(new BulkEmbeddingProgress(records, records - resumedRecords, reader.BytesConsumed, run.InputBytes));
+                (records, consumedBytes, consumedSha256) = (records + window.Count, reader.BytesConsumed, reader.ConsumedSha256());
+                if (sinceCheckpoint.Elapsed >= options.CheckpointInterval)
+                {
+                    Checkpoint(complete: false);
+                }
+
+                progress?.Report(new BulkEmbeddingProgress(records, records - resumedRecords, consumedBytes, run.InputBytes));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // A cancelled run keeps every window it finished.
+            Checkpoint(complete: false);
+            throw;
         }
 
         Array.Clear(texts);
-        Checkpoint(complete: true).Save(checkpointPath);
-        progress?.Report(new BulkEmbeddingProgress(records, records - resumedRecords, reader.BytesConsumed, run.InputBytes));
+        Checkpoint(complete: true);
+        progress?.Report(new BulkEmbeddingProgress(records, records - resumedRecords, consumedBytes, run.InputBytes));
         return new BulkEmbeddingSummary(records, resumedRecords, run.Dimensions, clock.Elapsed);
     }
 

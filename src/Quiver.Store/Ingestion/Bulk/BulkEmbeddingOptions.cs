@@ -9,6 +9,9 @@ public sealed record BulkEmbeddingOptions
     /// <summary>The default <see cref="Window"/>: big enough for transformers to batch by length, small enough to hold.</summary>
     public const int DefaultWindow = 1024;
 
+    /// <summary>The default <see cref="CheckpointInterval"/>.</summary>
+    public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>The records file: plain lines, JSONL or CSV.</summary>
     public required string Input { get; init; }
 
@@ -24,11 +27,15 @@ public sealed record BulkEmbeddingOptions
     /// <summary>Where JSONL and CSV records keep their text and id. Ids are written to JSONL output only.</summary>
     public TextRecordOptions Records { get; init; } = new();
 
-    /// <summary>
-    /// Records read, embedded and written at a time: the most texts the job holds in memory and hands the generator in
-    /// one call. The output is made durable and the checkpoint written after each window.
-    /// </summary>
+    /// <summary>Records read, embedded and written at a time: the most texts the job holds in memory and hands the generator in one call.</summary>
     public int Window { get; init; } = DefaultWindow;
+
+    /// <summary>
+    /// The least time between checkpoints, each of which makes the output durable (an fsync or two, which would cost
+    /// fast models more than their embedding if done every window). A checkpoint falls after a window; one is also
+    /// written when the run is cancelled and when it ends. Zero: after every window.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = DefaultCheckpointInterval;
 
     public ExistingOutput ExistingOutput { get; init; } = ExistingOutput.Refuse;
 
