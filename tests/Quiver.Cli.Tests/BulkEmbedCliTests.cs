@@ -89,7 +89,7 @@ public sealed class BulkEmbedCliTests : IDisposable
 
         Assert.Contains("Give texts to embed, or --input FILE, not both.", Flat(_cli.Run("embed", "the sea", "--input", input, "--output", output, "-m", "tiny").Error));
         Assert.Contains("--column is for CSV input; this input is read as jsonl: name its text field with --field", Flat(_cli.Run("embed", "--input", input, "--output", output, "--column", "body", "-m", "tiny").Error));
-        Assert.Contains("--prompt and --prompt-text do not apply to --input yet", Flat(_cli.Run("embed", "--input", input, "--output", output, "--prompt", "query", "-m", "tiny").Error));
+        Assert.Contains("The model 'tiny' is not a transformer and has no prompts", Flat(_cli.Run("embed", "--input", input, "--output", output, "--prompt", "query", "-m", "tiny").Error));
         Assert.Contains("Give one or more texts to embed", Flat(_cli.Run("embed", "-m", "tiny").Error));
         Assert.False(File.Exists(output));
 
@@ -174,20 +174,52 @@ public sealed class BulkEmbedCliTests : IDisposable
         var (code, _, error) = _cli.Run("embed", "--input", input, "--output", output, "--model", bert, "--window", "7");
         Assert.True(code == 0, error);
 
-        var rows = ReadNpy(output, 32);
-        Assert.Equal(40, rows.Count);
-        for (var i = 0; i < lines.Length; i += 5)
-        {
-            string stdout;
-            (code, stdout, error) = _cli.Run("embed", lines[i], "--model", bert);
-            Assert.True(code == 0, error);
-            var expected = Json(stdout).GetProperty("embeddings")[0].GetProperty("vector").EnumerateArray().Select(v => v.GetSingle()).ToArray();
-            Assert.All(expected.Zip(rows[i]), pair => Assert.Equal(pair.First, pair.Second, 1e-5f));
-        }
+        AssertRowsAre(Embedded(lines, bert), ReadNpy(output, 32));
     }
 
     // Errors are wrapped to the console's width.
     private static string Flat(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.TrimEntries));
+
+    [Fact]
+    public void Records_get_the_models_document_prompt_unless_another_is_asked_for()
+    {
+        var bert = InstallBert("""{"query": "the moon ", "document": "the sea "}""");
+        var lines = Sentences(12, seed: 4);
+        var input = Write("in.txt", lines);
+        var output = Path.Combine(_cli.Root, "out.npy");
+
+        var (code, stdout, error) = _cli.Run("embed", "--input", input, "--output", output, "--model", bert, "--json");
+        Assert.True(code == 0, error);
+        Assert.Equal("the sea ", Json(stdout).GetProperty("prompt").GetString());
+        AssertRowsAre(Embedded(lines, bert, "--prompt", "document"), ReadNpy(output, 32));
+
+        // A checkpoint made with one prompt cannot be continued with another.
+        (code, _, error) = _cli.Run("embed", "--input", input, "--output", output, "--model", bert, "--prompt", "query", "--resume");
+        Assert.Equal(1, code);
+        Assert.Contains("it was embedded with prompt \"the sea \", truncation \"Truncate\", this run with prompt \"the moon \", truncation \"Truncate\"", Flat(error));
+
+        (code, _, error) = _cli.Run("embed", "--input", input, "--output", output, "--model", bert, "--prompt", "query", "--force");
+        Assert.True(code == 0, error);
+        AssertRowsAre(Embedded(lines, bert, "--prompt", "query"), ReadNpy(output, 32));
+        Assert.Contains("'bert' has no prompt named 'passage'", Flat(_cli.Run("embed", "--input", input, "--output", output, "--model", bert, "--prompt", "passage", "--force").Error));
+    }
+
+    private List<float[]> Embedded(string[] texts, params string[] options)
+    {
+        var (code, stdout, error) = _cli.Run(["embed", .. texts, "--model", .. options]);
+        Assert.True(code == 0, error);
+        return [.. Json(stdout).GetProperty("embeddings").EnumerateArray().Select(e => e.GetProperty("vector").EnumerateArray().Select(v => v.GetSingle()).ToArray())];
+    }
+
+    // Texts batched differently (one window here, one call there) agree to float rounding, not bit for bit.
+    private static void AssertRowsAre(List<float[]> expected, List<float[]> rows)
+    {
+        Assert.Equal(expected.Count, rows.Count);
+        foreach (var (e, r) in expected.Zip(rows))
+        {
+            Assert.All(e.Zip(r), pair => Assert.Equal(pair.First, pair.Second, 1e-5f));
+        }
+    }
 
     private static long RecordsIn(string checkpoint)
     {
@@ -202,13 +234,18 @@ public sealed class BulkEmbedCliTests : IDisposable
         }
     }
 
-    private string InstallBert()
+    private string InstallBert(string? prompts = null)
     {
         var tokens = new List<string> { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" };
         tokens.AddRange(Words);
         var vocabulary = new WordPieceVocabulary(tokens);
         var folder = Path.Combine(_cli.Root, "tiny-bert");
         SyntheticBert.WriteFolder(folder, new SyntheticBertOptions { VocabSize = vocabulary.Count, InitStd = 0.2, Seed = 3 }, vocabulary, maxLength: 16);
+        if (prompts is not null)
+        {
+            File.WriteAllText(Path.Combine(folder, "config_sentence_transformers.json"), $$"""{"prompts": {{prompts}}, "default_prompt_name": null}""");
+        }
+
         var (code, _, error) = _cli.Run("models", "install", folder, "--name", "bert");
         Assert.True(code == 0, error);
         return "bert";

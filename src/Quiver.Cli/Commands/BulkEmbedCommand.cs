@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Quiver.Core;
 using Quiver.Core.Spaces;
+using Quiver.Models.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Store.Ingestion.Bulk;
 using Quiver.Store.Ingestion.Records;
@@ -32,7 +33,8 @@ internal sealed class BulkEmbedCommand(
 
     private readonly Option<FileInfo?> _input = new("--input", "-i")
     {
-        Description = "Embed every record of a file: .txt (one text per line; an empty line is an empty text, so output row N is line N), .jsonl or .csv (with a header row). Needs --output",
+        Description = "Embed every record of a file: .txt (one text per line; an empty line is an empty text, so output row N is line N), .jsonl or .csv (with a header row). " +
+            "Needs --output. Records are embedded as documents: with the model's document prompt, if it has one, unless --prompt or --prompt-text says otherwise",
     };
 
     private readonly Option<FileInfo?> _output = new("--output", "-o")
@@ -82,7 +84,6 @@ internal sealed class BulkEmbedCommand(
             ?? throw new QuiverException("--input needs --output FILE, a .jsonl or .npy file for the vectors (a bulk run writes a file so that it can resume).");
         Refuse(texts.Count > 0, "Give texts to embed, or --input FILE, not both.");
         Refuse(result.GetValue(image), "--image does not apply to --input. Index a folder of images with quiver index FOLDER --model mobilenet-v2.");
-        Refuse(result.GetValue(prompt) is not null || result.GetValue(promptText) is not null, "--prompt and --prompt-text do not apply to --input yet: files are embedded as quiver index embeds them.");
         Refuse(result.GetValue(_resume) && result.GetValue(_force), "Give --resume (continue the interrupted run) or --force (start over), not both.");
         Refuse(result.GetValue(_window) < 1, $"--window must be at least 1 record (default {BulkEmbeddingOptions.DefaultWindow}).");
         Refuse(!(result.GetValue(_checkpointSeconds) >= 0), "--checkpoint-seconds must be 0 (after every window) or more.");
@@ -92,12 +93,16 @@ internal sealed class BulkEmbedCommand(
         Refuse(format != TextRecordFormat.Csv && result.GetResult(_column) is { Implicit: false }, $"--column is for CSV input; this input is read as {formatName}{(format == TextRecordFormat.Jsonl ? ": name its text field with --field" : string.Empty)}.");
         Refuse(format != TextRecordFormat.Jsonl && result.GetResult(_field) is { Implicit: false }, $"--field is for JSONL input; this input is read as {formatName}{(format == TextRecordFormat.Csv ? ": name its text column with --column" : string.Empty)}.");
 
-        using var generator = TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling));
+        using var generator = TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Document, PromptOverride(result));
         var space = generator.GetService<EmbeddingSpace>()!;
         var generation = new EmbeddingGenerationOptions { Dimensions = result.GetValue(dimensions) };
-        if (generator is TransformerEmbeddingGenerator)
+        var settings = new Dictionary<string, string>();
+        if (generator is TransformerEmbeddingGenerator transformer)
         {
             generation.AdditionalProperties = new() { [TransformerEmbeddingGenerator.TruncationOption] = result.GetValue(truncation).ToString() };
+
+            // The model's own prompts leave its space as it is, so the checkpoint records the prompt itself.
+            settings["prompt"] = transformer.Encoder.Options.Prompt ?? string.Empty;
         }
 
         var job = new BulkEmbeddingJob(generator, new BulkEmbeddingOptions
@@ -110,6 +115,7 @@ internal sealed class BulkEmbedCommand(
             CheckpointInterval = TimeSpan.FromSeconds(result.GetValue(_checkpointSeconds)),
             ExistingOutput = result.GetValue(_resume) ? ExistingOutput.Resume : result.GetValue(_force) ? ExistingOutput.Overwrite : ExistingOutput.Refuse,
             Generation = generation,
+            Settings = settings,
         });
 
         long done = 0;
@@ -148,6 +154,7 @@ internal sealed class BulkEmbedCommand(
                 Checkpoint = BulkEmbeddingJob.CheckpointPath(output),
                 Model = space.ModelId,
                 space.Revision,
+                Prompt = settings.GetValueOrDefault("prompt"),
                 summary.Dimensions,
                 summary.Records,
                 summary.ResumedRecords,
@@ -164,6 +171,22 @@ internal sealed class BulkEmbedCommand(
         }
 
         return 0;
+    }
+
+    // Documents get the model's document prompt (TextRole.Document) unless --prompt names another of its prompts or
+    // --prompt-text gives text of the user's own (a file of queries, for instance).
+    private TransformerEncoderOptions? PromptOverride(ParseResult result)
+    {
+        var (named, text) = (result.GetValue(prompt), result.GetValue(promptText));
+        if (named is null && text is null)
+        {
+            return null;
+        }
+
+        var name = result.GetValue(model)!;
+        Refuse(named is not null && text is not null, "Pass either --prompt (a prompt the model names) or --prompt-text (your own text), not both.");
+        Refuse(InstalledModels.Manifest(context.Paths, name).Kind != TransformerModel.Kind, $"The model '{name}' is not a transformer and has no prompts; --prompt and --prompt-text apply to transformer models.");
+        return new TransformerEncoderOptions { Prompt = named is null ? text : InstalledModels.OpenTransformer(context.Paths, name).Folder.NamedPrompt(named, name) };
     }
 
     private static void Refuse(bool condition, string message)

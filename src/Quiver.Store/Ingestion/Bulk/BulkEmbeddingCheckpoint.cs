@@ -30,7 +30,7 @@ internal sealed record BulkEmbeddingCheckpoint
 
     public required int Dimensions { get; init; }
 
-    /// <summary>Generation options beyond dimensions (a transformer's truncation policy), as text.</summary>
+    /// <summary>What else changes the vectors, as text: generation options beyond dimensions (a transformer's truncation policy) and the caller's settings (a prompt).</summary>
     public required SortedDictionary<string, string> Settings { get; init; }
 
     public required int Window { get; init; }
@@ -126,5 +126,5 @@ internal sealed record BulkEmbeddingCheckpoint
     private static string Short(string revision) => revision.Length > 12 ? revision[..12] : revision;
 
     private static string Describe(SortedDictionary<string, string> settings) =>
-        settings.Count == 0 ? "default settings" : string.Join(", ", settings.Select(s => $"{s.Key} {s.Value}"));
+        settings.Count == 0 ? "default settings" : string.Join(", ", settings.Select(s => $"{s.Key} \"{s.Value}\""));
 }

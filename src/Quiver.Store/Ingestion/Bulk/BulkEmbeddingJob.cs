@@ -136,7 +136,7 @@ public sealed class BulkEmbeddingJob(IEmbeddingGenerator<string, Embedding<float
 
         var space = generator.GetService<EmbeddingSpace>()
             ?? throw new QuiverException("The embedding generator does not say which embedding space its vectors are in (GetService<EmbeddingSpace>()), which the checkpoint records. Use a Quiver generator.");
-        var settings = new SortedDictionary<string, string>();
+        var settings = new SortedDictionary<string, string>(options.Settings.ToDictionary());
         foreach (var (key, value) in options.Generation?.AdditionalProperties ?? [])
         {
             settings[key] = value?.ToString() ?? "null";

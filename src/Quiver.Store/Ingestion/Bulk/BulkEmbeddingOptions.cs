@@ -44,4 +44,10 @@ public sealed record BulkEmbeddingOptions
     /// properties are part of the checkpoint, since they change the vectors.
     /// </summary>
     public EmbeddingGenerationOptions? Generation { get; init; }
+
+    /// <summary>
+    /// Whatever else changes the vectors that neither the generator's space nor <see cref="Generation"/> shows (a
+    /// prompt the generator puts before each text, say), as text: recorded in the checkpoint and compared on resume.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }
