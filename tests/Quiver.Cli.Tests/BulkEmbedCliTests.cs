@@ -51,6 +51,12 @@ public sealed class BulkEmbedCliTests : IDisposable
         var records = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(["k1", "k2", "k3"], records.Select(r => r.GetProperty("id").GetString()));
         Assert.Equal([0, 1, 2], records.Select(r => r.GetProperty("index").GetInt32()));
+        var renamed = Path.Combine(_cli.Root, "in.data");
+        var again = Path.Combine(_cli.Root, "again.jsonl");
+        File.Copy(input, renamed);
+        (code, _, error) = _cli.Run("embed", "--input", renamed, "--format", "csv", "--column", "body", "--id-field", "key", "--output", again, "--model", "tiny");
+        Assert.True(code == 0, error);
+        Assert.Equal(File.ReadAllBytes(output), File.ReadAllBytes(again));
         (code, stdout, _) = _cli.Run("embed", "the \"cat\"\nand the dog", "--model", "tiny");
         Assert.Equal(0, code);
         Assert.Equal(

@@ -60,22 +60,33 @@ public sealed class BulkEmbeddingJobTests : IDisposable
     }
 
     [Theory]
-    [InlineData("out.npy")]
-    [InlineData("out.jsonl")]
-    public async Task A_run_stopped_part_way_and_resumed_writes_the_same_bytes_as_one_that_never_stopped(string name)
+    [InlineData("out.npy", false)]
+    [InlineData("out.jsonl", false)]
+    [InlineData("out.npy", true)]
+    [InlineData("out.jsonl", true)]
+    public async Task A_run_stopped_part_way_and_resumed_writes_the_same_bytes_as_one_that_never_stopped(string name, bool crash)
     {
         var lines = Sentences(1000);
         var input = Write("in.txt", lines);
         var whole = Path.Combine(_folder, "whole-" + name);
         await new BulkEmbeddingJob(new BagOfWordsGenerator(), new BulkEmbeddingOptions { Input = input, Output = whole, Window = 64 }).RunAsync();
 
-        // Stopped in the middle of the fifth window, as a kill would; then half a record of garbage after the last
-        // checkpoint, as a kill in the middle of a write leaves.
+        // Stopped in the middle of the fifth window: cancelled (the job checkpoints the four windows it finished), or
+        // crashed (no code of the job runs after it; checkpoints after every window); then half a record of garbage
+        // after the last checkpoint, as a kill in the middle of a write leaves.
         var output = Path.Combine(_folder, name);
         using var stop = new CancellationTokenSource();
-        var stopping = new WatchingGenerator { StopOnCall = 5, Stop = stop };
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            new BulkEmbeddingJob(stopping, new BulkEmbeddingOptions { Input = input, Output = output, Window = 64 }).RunAsync(cancellationToken: stop.Token));
+        var stopping = new WatchingGenerator { StopOnCall = 5, Stop = crash ? null : stop };
+        var options = new BulkEmbeddingOptions { Input = input, Output = output, Window = 64, CheckpointInterval = crash ? TimeSpan.Zero : BulkEmbeddingOptions.DefaultCheckpointInterval };
+        if (crash)
+        {
+            await Assert.ThrowsAsync<InvalidOperationException>(() => new BulkEmbeddingJob(stopping, options).RunAsync());
+        }
+        else
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new BulkEmbeddingJob(stopping, options).RunAsync(cancellationToken: stop.Token));
+        }
+
         using (var stream = new FileStream(output, FileMode.Append))
         {
             stream.Write("{\"index\":256,\"vec"u8);
@@ -203,7 +214,8 @@ public sealed class BulkEmbeddingJobTests : IDisposable
         return path;
     }
 
-    // The bag-of-words encoder, watched: what each call got, and optionally a stop part way through a call.
+    // The bag-of-words encoder, watched: what each call got, and optionally a stop part way through a call (a
+    // cancellation through Stop, or without it a crash).
     private sealed class WatchingGenerator : IEmbeddingGenerator<string, Embedding<float>>
     {
         private readonly BagOfWordsGenerator _inner = new();
@@ -221,7 +233,12 @@ public sealed class BulkEmbeddingJobTests : IDisposable
             Calls.Add([.. values]);
             if (Calls.Count == StopOnCall)
             {
-                Stop!.Cancel();
+                if (Stop is null)
+                {
+                    throw new InvalidOperationException("crashed");
+                }
+
+                Stop.Cancel();
                 cancellationToken.ThrowIfCancellationRequested();
             }
 

@@ -161,6 +161,7 @@ internal sealed class BulkEmbedCommand(
                 summary.Embedded,
                 Seconds = summary.Elapsed.TotalSeconds,
                 summary.RecordsPerSecond,
+                PeakWorkingSetBytes = Process.GetCurrentProcess().PeakWorkingSet64,
             });
         }
         else
