@@ -8,8 +8,8 @@ namespace Quiver.Store.Ingestion.Bulk;
 /// <summary>
 /// The sidecar of a bulk embedding output: which vectors it holds (model space and the options that change them),
 /// which input they came from (its path and size, and the length and SHA-256 of the part read), and how far the run
-/// got (records, output bytes). It is rewritten after each window, once the output is durable, so it never counts
-/// more than the output holds.
+/// got (records, output bytes). It is rewritten once the output is durable, so it never counts more than the output
+/// holds. A resumed run must match it in everything but the input's path: a moved input is recognised by its bytes.
 /// </summary>
 internal sealed record BulkEmbeddingCheckpoint
 {

@@ -33,7 +33,7 @@ public sealed class BulkEmbeddingJob(IEmbeddingGenerator<string, Embedding<float
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Window);
         var clock = Stopwatch.StartNew();
-        var run = Describe();
+        var run = ThisRun();
         var output = Path.GetFullPath(options.Output);
         var checkpointPath = CheckpointPath(output);
         var resumed = Prepare(output, checkpointPath, run);
@@ -112,14 +112,13 @@ public sealed class BulkEmbeddingJob(IEmbeddingGenerator<string, Embedding<float
             throw;
         }
 
-        Array.Clear(texts);
         Checkpoint(complete: true);
         progress?.Report(new BulkEmbeddingProgress(records, records - resumedRecords, consumedBytes, run.InputBytes));
         return new BulkEmbeddingSummary(records, resumedRecords, run.Dimensions, clock.Elapsed);
     }
 
     // This run as a checkpoint at its start: what it reads and writes, with which model and settings.
-    private BulkEmbeddingCheckpoint Describe()
+    private BulkEmbeddingCheckpoint ThisRun()
     {
         var input = Path.GetFullPath(options.Input);
         if (!File.Exists(input))
@@ -176,7 +175,7 @@ public sealed class BulkEmbeddingJob(IEmbeddingGenerator<string, Embedding<float
                 File.Delete(checkpointPath);
                 return null;
             case ExistingOutput.Refuse when outputExists || checkpointExists:
-                var state = checkpointExists ? Describe(BulkEmbeddingCheckpoint.Load(checkpointPath)) : "with no checkpoint";
+                var state = checkpointExists ? State(BulkEmbeddingCheckpoint.Load(checkpointPath)) : "with no checkpoint";
                 throw new QuiverException($"'{output}' already exists ({state}). Continue an interrupted run with --resume, or replace it with --force.");
             case ExistingOutput.Refuse:
                 return null;
@@ -201,7 +200,7 @@ public sealed class BulkEmbeddingJob(IEmbeddingGenerator<string, Embedding<float
                 $"Cannot resume '{output}': {string.Join("; ", differences)}. Resume with the model, options and input of the interrupted run, or start over with --force.");
     }
 
-    private static string Describe(BulkEmbeddingCheckpoint checkpoint) =>
+    private static string State(BulkEmbeddingCheckpoint checkpoint) =>
         checkpoint.Complete ? $"complete, {checkpoint.Records:N0} records" : $"an interrupted run, {checkpoint.Records:N0} records so far";
 
     // Rereads the records the checkpoint counts, without embedding them, and checks they are the same bytes.
