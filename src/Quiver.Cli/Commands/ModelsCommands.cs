@@ -15,6 +15,7 @@ internal static class ModelsCommands
         models.Subcommands.Add(Install(context));
         models.Subcommands.Add(List(context));
         models.Subcommands.Add(FitSif(context));
+        models.Subcommands.Add(QuantizeCommand.Create(context));
         return models;
     }
 
