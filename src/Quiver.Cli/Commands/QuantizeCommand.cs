@@ -21,6 +21,9 @@ internal static class QuantizeCommand
     /// <summary>Sentences embedded for speed when no evaluation data is present.</summary>
     private const int GeneratedSentences = 1_000;
 
+    /// <summary>Sentences per timed slice: about a second of work for a MiniLM-sized model on two cores.</summary>
+    private const int SpeedSlice = 200;
+
     public static Command Create(CliContext context)
     {
         var name = new Argument<string>("name") { Description = "The installed transformer model to quantise" };
@@ -36,7 +39,7 @@ internal static class QuantizeCommand
         var sts = new Option<FileInfo>("--sts") { Description = "STS Benchmark file for the Spearman comparison (skipped with a note when absent)", DefaultValueFactory = _ => new FileInfo("../shared/data/sts/sts-dev.csv") };
         var retrieval = new Option<DirectoryInfo>("--retrieval") { Description = "Test collection for the nDCG@10 comparison (skipped with a note when absent)", DefaultValueFactory = _ => new DirectoryInfo("../shared/data/retrieval/cisi") };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads for the speed comparison, the same for both models (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var rounds = new Option<int>("--rounds") { Description = "Timed passes over the inputs per model, alternating models", DefaultValueFactory = _ => 3 };
+        var rounds = new Option<int>("--rounds") { Description = "Timed passes over the inputs (both models on each slice of 200 sentences in turn)", DefaultValueFactory = _ => 3 };
         var noEval = new Option<bool>("--no-eval") { Description = "Only quantise and install; measure neither quality nor speed" };
         var command = new Command(
             "quantize",
@@ -150,8 +153,9 @@ internal static class QuantizeCommand
     }
 
     /// <summary>
-    /// Sentences/s of both models on the same inputs and threads, after a warm-up, with the models' order swapped every
-    /// round so that neither always runs on a machine the other has just warmed or another process has just loaded.
+    /// Sentences/s of both models on the same inputs and threads, after a warm-up. Each round goes through the inputs
+    /// in slices of <see cref="SpeedSlice"/> and runs both models on every slice, the first model alternating, so that
+    /// both meet the same load from other processes: on a shared machine that load changes within seconds.
     /// </summary>
     private static SpeedComparison MeasureSpeed(
         TransformerModel source, TransformerModel quantized, string inputs, IReadOnlyList<string> sentences, int threads, int rounds, CliContext context, CancellationToken cancellationToken)
@@ -159,35 +163,39 @@ internal static class QuantizeCommand
         var options = new TransformerEncoderOptions { Threads = threads };
         using var sourceEncoder = source.CreateEncoder(options);
         using var quantizedEncoder = quantized.CreateEncoder(options);
-        var warmUp = sentences.Take(64).ToList();
+        var warmUp = sentences.Take(SpeedSlice).ToList();
         sourceEncoder.Embed(warmUp, cancellationToken);
         quantizedEncoder.Embed(warmUp, cancellationToken);
 
+        var slices = sentences.Chunk(SpeedSlice).Select(slice => (IReadOnlyList<string>)slice).ToList();
         var sourceRates = new List<double>();
         var quantizedRates = new List<double>();
         for (var round = 1; round <= rounds; round++)
         {
-            (TransformerEncoder Encoder, List<double> Rates, string Name)[] order =
-            [
-                (sourceEncoder, sourceRates, source.Name),
-                (quantizedEncoder, quantizedRates, quantized.Name),
-            ];
-            if (round % 2 == 0)
+            var (sourceSeconds, quantizedSeconds) = (0.0, 0.0);
+            for (var s = 0; s < slices.Count; s++)
             {
-                Array.Reverse(order);
+                var sourceFirst = (round + s) % 2 == 0;
+                var first = Time(sourceFirst ? sourceEncoder : quantizedEncoder, slices[s], cancellationToken);
+                var second = Time(sourceFirst ? quantizedEncoder : sourceEncoder, slices[s], cancellationToken);
+                sourceSeconds += sourceFirst ? first : second;
+                quantizedSeconds += sourceFirst ? second : first;
             }
 
-            foreach (var (encoder, rates, modelName) in order)
-            {
-                var clock = Stopwatch.StartNew();
-                encoder.Embed(sentences, cancellationToken);
-                rates.Add(sentences.Count / clock.Elapsed.TotalSeconds);
-                context.Note($"speed round {round}/{rounds}: {modelName} {rates[^1]:N0} sentences/s");
-            }
+            sourceRates.Add(sentences.Count / sourceSeconds);
+            quantizedRates.Add(sentences.Count / quantizedSeconds);
+            context.Note($"speed round {round}/{rounds}: {source.Name} {sourceRates[^1]:N0} sentences/s, {quantized.Name} {quantizedRates[^1]:N0} sentences/s ({quantizedRates[^1] / sourceRates[^1]:F2}x)");
         }
 
         var ratios = sourceRates.Zip(quantizedRates, (s, q) => q / s).ToList();
         return new SpeedComparison(inputs, sentences.Count, threads, sourceRates, quantizedRates, Median(sourceRates), Median(quantizedRates), Median(ratios));
+    }
+
+    private static double Time(TransformerEncoder encoder, IReadOnlyList<string> sentences, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        encoder.Embed(sentences, cancellationToken);
+        return clock.Elapsed.TotalSeconds;
     }
 
     private static void Print(CliContext context, string source, QuantizedInstallation installed, ModelSizes sizes, Comparison? comparison, double quantizeSeconds)
