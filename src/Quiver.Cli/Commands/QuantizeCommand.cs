@@ -14,7 +14,7 @@ namespace Quiver.Cli.Commands;
 /// <summary>
 /// <c>quiver models quantize NAME -o NEW</c>: installs an int8 copy of a transformer model, then measures what it
 /// costs in quality (STS-B dev Spearman, CISI nDCG@10, each skipped with a note when its data is absent) and what it
-/// gains in speed (sentences/s of both models on the same inputs, rounds alternating, in the same run).
+/// gains in speed (sentences/s of both models on the same inputs, in turn on each slice of them, in the same run).
 /// </summary>
 internal static class QuantizeCommand
 {
@@ -30,11 +30,10 @@ internal static class QuantizeCommand
         var output = new Option<string>("--output", "-o") { Description = "The name to install the int8 copy under", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace an installed model of that name" };
         var perTensor = new Option<bool>("--per-tensor") { Description = "One scale per weight matrix instead of one per output column" };
-        var fullRange = new Option<bool>("--full-range") { Description = "Weights in [-127, 127] instead of [-64, 64] (on x86 without VNNI, ONNX Runtime then takes a slower uint8 kernel)" };
         var formulation = new Option<QuantizedMatMulFormulation>("--formulation")
         {
-            Description = "MatMulIntegerToFloat (ONNX Runtime's fused operator) or MatMulInteger (standard ONNX: MatMulInteger, Cast, Mul)",
-            DefaultValueFactory = _ => QuantizedMatMulFormulation.MatMulIntegerToFloat,
+            Description = "MatMulInteger (standard ONNX: MatMulInteger, Cast, Mul, Add; any runtime) or MatMulIntegerToFloat (ONNX Runtime's contrib operator; the same kernels in ONNX Runtime)",
+            DefaultValueFactory = _ => QuantizedMatMulFormulation.MatMulInteger,
         };
         var sts = new Option<FileInfo>("--sts") { Description = "STS Benchmark file for the Spearman comparison (skipped with a note when absent)", DefaultValueFactory = _ => new FileInfo("../shared/data/sts/sts-dev.csv") };
         var retrieval = new Option<DirectoryInfo>("--retrieval") { Description = "Test collection for the nDCG@10 comparison (skipped with a note when absent)", DefaultValueFactory = _ => new DirectoryInfo("../shared/data/retrieval/cisi") };
@@ -49,7 +48,7 @@ internal static class QuantizeCommand
             "its manifest's source says which model and revision it was made from.\n\n" +
             "Examples:\n  quiver models quantize all-minilm-l6-v2 -o all-minilm-l6-v2-int8\n  quiver models quantize minilm -o minilm-int8 --per-tensor --threads 2 --json")
         {
-            name, output, force, perTensor, fullRange, formulation, sts, retrieval, threads, rounds, noEval,
+            name, output, force, perTensor, formulation, sts, retrieval, threads, rounds, noEval,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -64,7 +63,6 @@ internal static class QuantizeCommand
             var options = new DynamicQuantizationOptions
             {
                 Granularity = result.GetValue(perTensor) ? QuantizationGranularity.PerTensor : QuantizationGranularity.PerChannel,
-                ReduceRange = !result.GetValue(fullRange),
                 Formulation = result.GetValue(formulation),
             };
             var progress = new SynchronousProgress<InstallProgress>(p => context.Note(p.Stage));
@@ -227,8 +225,8 @@ internal static class QuantizeCommand
         table.AddRow("model file MB", (sizes.Source / 1e6).ToString("F1"), (sizes.Quantized / 1e6).ToString("F1"), $"{(double)sizes.Quantized / sizes.Source:P0}");
         context.Console.Write(table);
         context.Console.MarkupLine(
-            $"[grey]speed: {Markup.Escape(speed.Inputs)}, {speed.Threads} thread(s), {speed.SourceRates.Count} round(s) per model alternating; " +
-            "change in speed is the median of the rounds' ratios[/]");
+            $"[grey]speed: {Markup.Escape(speed.Inputs)}, {speed.Threads} thread(s), {speed.SourceRates.Count} round(s), both models on each slice of {SpeedSlice} in turn; " +
+            "the change in speed is the median of the rounds' ratios[/]");
         foreach (var note in comparison.Notes)
         {
             context.Console.MarkupLine($"[yellow]note:[/] {Markup.Escape(note)}");

@@ -74,7 +74,5 @@ public sealed partial class ModelInstaller
     }
 
     private static string Describe(DynamicQuantizationOptions options) =>
-        (options.Granularity == QuantizationGranularity.PerChannel ? "per-channel" : "per-tensor") +
-        (options.ReduceRange ? " weights in [-64, 64]" : " weights in [-127, 127]") +
-        $", {options.Formulation}";
+        $"{(options.Granularity == QuantizationGranularity.PerChannel ? "per-channel" : "per-tensor")} weights in [-64, 64], {options.Formulation}";
 }

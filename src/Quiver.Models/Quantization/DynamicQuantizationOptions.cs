@@ -6,19 +6,16 @@ namespace Quiver.Models.Quantization;
 /// </summary>
 public sealed record DynamicQuantizationOptions
 {
-    /// <summary>One scale per weight matrix or one per output column.</summary>
+    /// <summary>
+    /// One scale per weight matrix or one per output column. Per column by default: with weights in [-64, 64], one scale
+    /// per matrix cost all-MiniLM-L6-v2 0.010 of STS-B dev Spearman, one per column 0.0004, at the same speed.
+    /// </summary>
     public QuantizationGranularity Granularity { get; init; } = QuantizationGranularity.PerChannel;
 
-    public QuantizedMatMulFormulation Formulation { get; init; } = QuantizedMatMulFormulation.MatMulIntegerToFloat;
-
     /// <summary>
-    /// Weights in [-64, 64] instead of [-127, 127]. On x86 CPUs without VNNI, ONNX Runtime multiplies uint8 by int8
-    /// with an instruction that adds pairs of products in 16 bits, which 255 × 127 × 2 overflows; it therefore
-    /// converts weights outside [-64, 64] to uint8 and takes a slower uint8 × uint8 kernel. Reduced-range weights
-    /// keep the fast kernel at the price of one bit of weight precision.
+    /// Standard ONNX operators by default: ONNX Runtime 1.31 fuses them into the very kernels it runs for
+    /// MatMulIntegerToFloat (the optimised graphs of both are the same), and runtimes without its contrib operators,
+    /// such as onnxruntime-web under transformers.js, load the file too.
     /// </summary>
-    public bool ReduceRange { get; init; } = true;
-
-    /// <summary>The largest |integer| a weight is mapped to.</summary>
-    internal int WeightLimit => ReduceRange ? 64 : 127;
+    public QuantizedMatMulFormulation Formulation { get; init; } = QuantizedMatMulFormulation.MatMulInteger;
 }
