@@ -16,8 +16,8 @@ namespace Quiver.Models.Quantization;
 /// <remarks>
 /// The rewrite works on the model's protobuf in place and keeps the nodes in their order, putting each new node where
 /// the product it replaces was, so the graph stays topologically sorted. One DynamicQuantizeLinear serves every
-/// product of the same activation (attention's query, key and value projections read the same hidden states), so
-/// those are quantised once, not three times.
+/// product of the same activation (attention's query, key and value projections read the same hidden states): a
+/// smaller graph, and on MiniLM no slower than one per product, which ONNX Runtime would fuse into each product.
 /// </remarks>
 internal static class OnnxDynamicQuantizer
 {
@@ -55,6 +55,10 @@ internal static class OnnxDynamicQuantizer
         return summary;
     }
 
+    /// <summary>
+    /// Rewrites <paramref name="model"/> in place. The checks that refuse a whole model (external data, an old opset,
+    /// subgraphs) run first; a damaged weight found later leaves it partly rewritten, so discard it after an exception.
+    /// </summary>
     /// <param name="file">The model's path, for error messages.</param>
     public static QuantizationSummary Quantize(ModelProto model, DynamicQuantizationOptions options, string file)
     {
