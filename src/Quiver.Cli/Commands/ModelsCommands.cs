@@ -17,6 +17,7 @@ internal static class ModelsCommands
         models.Subcommands.Add(List(context));
         models.Subcommands.Add(ModelsInspectCommand.Create(context));
         models.Subcommands.Add(FitSif(context));
+        models.Subcommands.Add(QuantizeCommand.Create(context));
         return models;
     }
 
