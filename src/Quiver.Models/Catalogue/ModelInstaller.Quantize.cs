@@ -48,7 +48,7 @@ public sealed partial class ModelInstaller
 
         try
         {
-            foreach (var file in source.Folder.DefiningFiles.Where(f => f != source.Folder.ModelPath))
+            foreach (var file in source.Folder.Files.Where(f => f != source.Folder.ModelPath))
             {
                 var copy = Path.Combine(staging, Path.GetRelativePath(source.Folder.Folder, file));
                 Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
