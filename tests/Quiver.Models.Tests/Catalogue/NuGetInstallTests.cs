@@ -4,6 +4,7 @@ using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
 using Quiver.Models.Synthetic;
 using Quiver.Models.Tests.Tokenization;
+using Quiver.Tests.Shared;
 
 namespace Quiver.Models.Tests.Catalogue;
 

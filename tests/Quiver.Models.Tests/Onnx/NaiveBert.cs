@@ -10,8 +10,14 @@ namespace Quiver.Models.Tests.Onnx;
 internal static class NaiveBert
 {
     /// <summary>last_hidden_state for one unpadded sequence: [tokens][hidden].</summary>
-    public static double[][] Forward(SyntheticBertWeights weights, IReadOnlyList<long> ids, IReadOnlyList<long>? typeIds = null)
+    /// <param name="dense">
+    /// How a dense layer computes x·W + b from the rows x, the [in, out] weights W and the bias b; exact by default, and
+    /// the arithmetic of a quantised model in the int8 tests.
+    /// </param>
+    public static double[][] Forward(
+        SyntheticBertWeights weights, IReadOnlyList<long> ids, IReadOnlyList<long>? typeIds = null, Func<double[][], float[], float[], double[][]>? dense = null)
     {
+        var linear = dense ?? Dense;
         var options = weights.Options;
         var (n, h) = (ids.Count, options.Hidden);
         var x = new double[n][];
@@ -28,14 +34,14 @@ internal static class NaiveBert
         x = LayerNorm(x, weights.EmbeddingNormScale, weights.EmbeddingNormShift);
         foreach (var layer in weights.Layers)
         {
-            var q = Dense(x, layer.QueryWeight, layer.QueryBias);
-            var k = Dense(x, layer.KeyWeight, layer.KeyBias);
-            var v = Dense(x, layer.ValueWeight, layer.ValueBias);
+            var q = linear(x, layer.QueryWeight, layer.QueryBias);
+            var k = linear(x, layer.KeyWeight, layer.KeyBias);
+            var v = linear(x, layer.ValueWeight, layer.ValueBias);
             var context = Attention(q, k, v, options.Heads);
-            var attended = Dense(context, layer.AttentionOutputWeight, layer.AttentionOutputBias);
+            var attended = linear(context, layer.AttentionOutputWeight, layer.AttentionOutputBias);
             x = LayerNorm(Sum(attended, x), layer.AttentionNormScale, layer.AttentionNormShift);
 
-            var inner = Dense(x, layer.IntermediateWeight, layer.IntermediateBias);
+            var inner = linear(x, layer.IntermediateWeight, layer.IntermediateBias);
             foreach (var row in inner)
             {
                 for (var j = 0; j < row.Length; j++)
@@ -44,7 +50,7 @@ internal static class NaiveBert
                 }
             }
 
-            var output = Dense(inner, layer.OutputWeight, layer.OutputBias);
+            var output = linear(inner, layer.OutputWeight, layer.OutputBias);
             x = LayerNorm(Sum(output, x), layer.OutputNormScale, layer.OutputNormShift);
         }
 

@@ -22,9 +22,9 @@ public sealed class SyntheticBertTests : IDisposable
     {
         var weights = SyntheticBertWeights.Generate(new SyntheticBertOptions { InitStd = std, Seed = 7 });
         var path = Write(weights);
-        var (ids, types) = Sequences(weights.Options, VeryDifferentLengths, seed: 3);
+        var (ids, types) = BertBatch.Sequences(weights.Options, VeryDifferentLengths, seed: 3);
 
-        var output = Run(path, ids, types, optimization);
+        var output = BertBatch.Run(path, ids, types, optimization);
 
         for (var b = 0; b < ids.Length; b++)
         {
@@ -37,11 +37,11 @@ public sealed class SyntheticBertTests : IDisposable
     {
         var weights = SyntheticBertWeights.Generate(new SyntheticBertOptions { InitStd = 0.2, Seed = 8 });
         var path = Write(weights);
-        var (ids, types) = Sequences(weights.Options, VeryDifferentLengths, seed: 4);
+        var (ids, types) = BertBatch.Sequences(weights.Options, VeryDifferentLengths, seed: 4);
 
-        var batch = Run(path, ids, types);
-        var alone = Run(path, [ids[0]], [types[0]]);
-        var unmasked = Run(path, ids, types, maskPadding: false);
+        var batch = BertBatch.Run(path, ids, types);
+        var alone = BertBatch.Run(path, [ids[0]], [types[0]]);
+        var unmasked = BertBatch.Run(path, ids, types, maskPadding: false);
 
         var hidden = weights.Options.Hidden;
         var stride = VeryDifferentLengths.Max() * hidden;
@@ -64,14 +64,14 @@ public sealed class SyntheticBertTests : IDisposable
     {
         var weights = SyntheticBertWeights.Generate(new SyntheticBertOptions { InitStd = 0.2, Seed = 9, IncludeTokenTypeIds = false });
         var path = Write(weights);
-        var (ids, _) = Sequences(weights.Options, VeryDifferentLengths, seed: 5);
+        var (ids, _) = BertBatch.Sequences(weights.Options, VeryDifferentLengths, seed: 5);
 
         using (var session = new InferenceSession(path))
         {
             Assert.Equal(["input_ids", "attention_mask"], session.InputMetadata.Keys);
         }
 
-        var output = Run(path, ids, types: null);
+        var output = BertBatch.Run(path, ids, types: null);
 
         for (var b = 0; b < ids.Length; b++)
         {
@@ -107,9 +107,9 @@ public sealed class SyntheticBertTests : IDisposable
 
         var path = _folder.File("onnx/model.onnx");
         Assert.True(new FileInfo(path).Length > 22_000_000 * sizeof(float), "the model file is smaller than its weights");
-        var (ids, types) = Sequences(options, [5, 40], seed: 6);
+        var (ids, types) = BertBatch.Sequences(options, [5, 40], seed: 6);
 
-        var output = Run(path, ids, types);
+        var output = BertBatch.Run(path, ids, types);
 
         Assert.Equal([2, 40, 384], output.Shape);
         Assert.All(output.Values, value => Assert.True(float.IsFinite(value)));
@@ -219,65 +219,8 @@ public sealed class SyntheticBertTests : IDisposable
 
     private JsonNode Json(string relativePath) => JsonNode.Parse(File.ReadAllText(_folder.File(relativePath)))!;
 
-    /// <summary>Random token ids above BERT's special tokens; segment 0 for the first half of each sequence, 1 for the rest.</summary>
-    private static (long[][] Ids, long[][] Types) Sequences(SyntheticBertOptions options, int[] lengths, int seed)
-    {
-        var random = new Random(seed);
-        var ids = lengths.Select(n => Enumerable.Range(0, n).Select(_ => (long)random.Next(1000, options.VocabSize)).ToArray()).ToArray();
-        var types = lengths.Select(n => Enumerable.Range(0, n).Select(t => t < n / 2 ? 0L : Math.Min(1L, options.TypeVocabSize - 1)).ToArray()).ToArray();
-        return (ids, types);
-    }
-
-    private sealed record Output(float[] Values, long[] Shape);
-
-    /// <summary>Runs a right-padded batch (id 0, mask 0, segment 0 after each sequence's end).</summary>
-    private static Output Run(
-        string path,
-        long[][] ids,
-        long[][]? types,
-        GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL,
-        bool maskPadding = true)
-    {
-        var (batch, length) = (ids.Length, ids.Max(s => s.Length));
-        var inputIds = new long[batch * length];
-        var mask = new long[batch * length];
-        var typeIds = new long[batch * length];
-        for (var b = 0; b < batch; b++)
-        {
-            for (var t = 0; t < length; t++)
-            {
-                var real = t < ids[b].Length;
-                inputIds[(b * length) + t] = real ? ids[b][t] : 0;
-                mask[(b * length) + t] = real || !maskPadding ? 1 : 0;
-                typeIds[(b * length) + t] = real && types is not null ? types[b][t] : 0;
-            }
-        }
-
-        using var sessionOptions = new SessionOptions { GraphOptimizationLevel = optimization };
-        using var session = new InferenceSession(path, sessionOptions);
-        long[] shape = [batch, length];
-        var names = new List<string> { "input_ids", "attention_mask" };
-        var values = new List<OrtValue> { OrtValue.CreateTensorValueFromMemory(inputIds, shape), OrtValue.CreateTensorValueFromMemory(mask, shape) };
-        if (types is not null)
-        {
-            names.Add("token_type_ids");
-            values.Add(OrtValue.CreateTensorValueFromMemory(typeIds, shape));
-        }
-
-        try
-        {
-            using var runOptions = new RunOptions();
-            using var results = session.Run(runOptions, names, values, ["last_hidden_state"]);
-            return new Output(results[0].GetTensorDataAsSpan<float>().ToArray(), results[0].GetTensorTypeAndShape().Shape);
-        }
-        finally
-        {
-            values.ForEach(v => v.Dispose());
-        }
-    }
-
     /// <summary>Checks every real (unpadded) position of sequence <paramref name="b"/> in the batch output.</summary>
-    private static void AssertClose(double[][] expected, Output actual, int b)
+    private static void AssertClose(double[][] expected, BertOutput actual, int b)
     {
         var (length, hidden) = ((int)actual.Shape[1], (int)actual.Shape[2]);
         double worst = 0;

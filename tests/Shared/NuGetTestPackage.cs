@@ -5,7 +5,7 @@ using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 using System.Security.Cryptography;
 
-namespace Quiver.Models.Tests.Catalogue;
+namespace Quiver.Tests.Shared;
 
 /// <summary>
 /// Builds what a NuGet feed would serve for a packaged encoder: an assembly that holds only managed resources
