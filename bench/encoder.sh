@@ -6,7 +6,7 @@
 # Quiver sorts them by length (its batching). Reports the ratio of sentences/s per round (rounds alternate the
 # engines), tokens/s, padding overhead, the fraction of the machine's FP32 GEMM rate (ONNX Runtime MatMul, same
 # threads), token-id identity and cosine for mean and CLS pooling, normalised and not, and peak memory while
-# streaming 100,000 sentences.
+# streaming 100,000 sentences. The real pretrained all-MiniLM-L6-v2 is measured by bench/encoder-real.sh.
 # Usage: bench/encoder.sh [ROUNDS] [THREADS] [MEMORY_SENTENCES] [DATA_DIR]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
