@@ -313,22 +313,18 @@ internal static class Encoder
     /// </summary>
     private static double? ModelFlops(TransformerEncoder encoder, IReadOnlyList<string> sentences)
     {
-        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(encoder.Model.Folder, "config.json"))).RootElement;
-        if (!config.TryGetProperty("intermediate_size", out var intermediate) || !config.TryGetProperty("num_hidden_layers", out var count))
+        if (FlopsPerToken(encoder) is not { } perToken)
         {
             return null;
         }
 
-        double h = config.GetProperty("hidden_size").GetInt32();
-        double i = intermediate.GetInt32();
-        double layers = count.GetInt32();
         var lengths = sentences.Select(s => encoder.Tokenize(s).Ids.Length).OrderBy(l => l).ToList();
         double flops = 0;
         for (var at = 0; at < lengths.Count; at += encoder.Options.MaxBatchSize)
         {
             var batch = lengths.Skip(at).Take(encoder.Options.MaxBatchSize).ToList();
             double s = batch.Max();
-            flops += batch.Count * s * layers * 2 * ((4 * h * h) + (2 * h * i) + (2 * s * h));
+            flops += batch.Count * s * perToken(s);
         }
 
         return flops;
@@ -341,6 +337,21 @@ internal static class Encoder
     /// </summary>
     private static double? UsefulFlops(TransformerEncoder encoder, IReadOnlyList<string> sentences)
     {
+        if (FlopsPerToken(encoder) is not { } perToken)
+        {
+            return null;
+        }
+
+        return sentences.Sum(sentence =>
+        {
+            double n = encoder.Tokenize(sentence).Ids.Length;
+            return n * perToken(n);
+        });
+    }
+
+    /// <summary>FLOPs per token of a sequence S tokens long, from config.json's shape; null when it does not say.</summary>
+    private static Func<double, double>? FlopsPerToken(TransformerEncoder encoder)
+    {
         var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(encoder.Model.Folder, "config.json"))).RootElement;
         if (!config.TryGetProperty("intermediate_size", out var intermediate) || !config.TryGetProperty("num_hidden_layers", out var count))
         {
@@ -350,11 +361,7 @@ internal static class Encoder
         double h = config.GetProperty("hidden_size").GetInt32();
         double i = intermediate.GetInt32();
         double layers = count.GetInt32();
-        return sentences.Sum(sentence =>
-        {
-            double n = encoder.Tokenize(sentence).Ids.Length;
-            return n * layers * 2 * ((4 * h * h) + (2 * h * i) + (2 * n * h));
-        });
+        return s => layers * 2 * ((4 * h * h) + (2 * h * i) + (2 * s * h));
     }
 
     private static void WriteOutputs(string prefix, TransformerEncoder encoder, IReadOnlyList<string> sentences, IReadOnlyList<TextEmbedding> results)
