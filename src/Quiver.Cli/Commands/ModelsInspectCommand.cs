@@ -23,13 +23,18 @@ internal static class ModelsInspectCommand
         {
             var modelName = result.GetValue(name)!;
             var manifest = InstalledModels.Manifest(context.Paths, modelName);
-            object? transformer = null;
-            if (manifest.Kind == TransformerModel.Kind)
+            var model = manifest.Kind == TransformerModel.Kind ? InstalledModels.OpenTransformer(context.Paths, modelName) : null;
+            var folder = model?.Folder;
+            string? space = null;
+            if (model is not null)
             {
-                var model = InstalledModels.OpenTransformer(context.Paths, modelName);
-                var folder = model.Folder;
                 using var encoder = model.CreateEncoder(new Models.Onnx.TransformerEncoderOptions { Threads = 1 });
-                transformer = new
+                space = model.Space(encoder).ToString();
+            }
+
+            if (result.GetValue(CliOptions.Json))
+            {
+                var transformer = folder is null ? null : new
                 {
                     Folder = folder.Folder,
                     ModelFile = Path.GetRelativePath(folder.Folder, folder.ModelPath),
@@ -41,12 +46,8 @@ internal static class ModelsInspectCommand
                     folder.Prompts,
                     DocumentPrompt = folder.PromptFor(TextRole.Document),
                     QueryPrompt = folder.PromptFor(TextRole.Query),
-                    Space = model.Space(encoder).ToString(),
+                    Space = space,
                 };
-            }
-
-            if (result.GetValue(CliOptions.Json))
-            {
                 context.WriteJson(new { Model = manifest, Transformer = transformer });
                 return 0;
             }
@@ -61,14 +62,14 @@ internal static class ModelsInspectCommand
             Row("source", manifest.Source);
             Row("licence", manifest.License);
             Row("installed", manifest.InstalledAt.ToString("yyyy-MM-dd HH:mm 'UTC'"));
-            if (manifest.Kind == TransformerModel.Kind)
+            if (folder is not null)
             {
-                var folder = InstalledModels.OpenTransformer(context.Paths, modelName).Folder;
                 Row("pooling", TransformerModel.PoolingName(folder.Pooling) + (folder.Normalize ? ", normalised" : string.Empty));
                 Row("max tokens", folder.MaxLength);
                 Row("prompts", folder.Prompts.Count == 0 ? "none" : string.Join(", ", folder.Prompts.Select(p => $"{p.Key}: \"{p.Value}\"")));
                 Row("document prompt", folder.PromptFor(TextRole.Document) is { } d ? $"\"{d}\"" : null);
                 Row("query prompt", folder.PromptFor(TextRole.Query) is { } q ? $"\"{q}\"" : null);
+                Row("space", space);
                 Row("folder", folder.Folder);
             }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
+using System.Security.Cryptography;
 using Quiver.Core;
 
 namespace Quiver.Models.Catalogue;
@@ -86,8 +87,8 @@ internal sealed class AssemblyResources
 
     public long LengthOf(string name) => Find(name).Length;
 
-    /// <summary>Copies a resource's bytes into <paramref name="destination"/>, reporting bytes copied.</summary>
-    public async Task CopyToAsync(string name, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <summary>Copies a resource's bytes into <paramref name="destination"/>, reporting bytes copied and feeding <paramref name="hash"/> on the way.</summary>
+    public async Task CopyToAsync(string name, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken, IncrementalHash? hash = null)
     {
         var (start, length) = Find(name);
         await using var file = File.OpenRead(_path);
@@ -103,6 +104,7 @@ internal sealed class AssemblyResources
             }
 
             await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            hash?.AppendData(buffer, 0, read);
             copied += read;
             progress?.Report(copied);
         }

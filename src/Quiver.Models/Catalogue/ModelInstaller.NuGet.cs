@@ -129,13 +129,13 @@ public sealed partial class ModelInstaller
                 progress.Report(new InstallProgress($"extracting {name}: {copied / 1e6:F0} of {length / 1e6:F0} MB", (double)copied / length));
             }
         });
-        string actual;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using (var output = File.Create(destination))
         {
-            await resources.CopyToAsync(name, output, bytes, cancellationToken);
-            output.Position = 0;
-            actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(output, cancellationToken));
+            await resources.CopyToAsync(name, output, bytes, cancellationToken, hash);
         }
+
+        var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
 
         if (!string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
         {

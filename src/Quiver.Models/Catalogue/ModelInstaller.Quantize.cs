@@ -32,11 +32,7 @@ public sealed partial class ModelInstaller
             throw new QuiverException($"The quantised copy needs a name of its own; '{targetName}' is the model it is made from. Choose another name with -o.");
         }
 
-        var folder = Path.Combine(paths.Models, targetName);
-        if (!force && InstalledModels.TryReadManifest(folder) is not null)
-        {
-            throw new QuiverException($"A model named '{targetName}' is already installed in {folder}. Pass --force to replace it, or choose another name.");
-        }
+        var folder = FolderToInstall(targetName, force);
 
         options ??= new DynamicQuantizationOptions();
         var source = InstalledModels.OpenTransformer(paths, sourceName);

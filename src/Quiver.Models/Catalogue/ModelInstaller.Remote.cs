@@ -19,11 +19,7 @@ public sealed partial class ModelInstaller
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ValidateName(name);
-        var folder = Path.Combine(paths.Models, name);
-        if (!force && InstalledModels.TryReadManifest(folder) is not null)
-        {
-            throw new QuiverException($"A model named '{name}' is already installed in {folder}. Pass --force to replace it, or choose another name.");
-        }
+        var folder = FolderToInstall(name, force);
 
         if (dimensions is < 1)
         {

