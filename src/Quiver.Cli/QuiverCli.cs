@@ -10,6 +10,32 @@ internal static class QuiverCli
 {
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {
+        var root = CreateRoot(context);
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Output,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return await root.Parse(args).InvokeAsync(configuration);
+        }
+        catch (OperationCanceledException)
+        {
+            context.ErrorConsole.MarkupLine("[yellow]cancelled[/]");
+            return 130;
+        }
+        catch (Exception e) when (e is QuiverException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
+        {
+            context.ErrorConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
+    }
+
+    /// <summary>Every verb, wired to <paramref name="context"/>; the README test walks it to check each verb is documented.</summary>
+    internal static RootCommand CreateRoot(CliContext context)
+    {
         var root = new RootCommand(
             "Quiver: embeddings for .NET. Embed text with local models, store vectors in collections and search them.\n\n" +
             "Example: quiver models install glove-100 && quiver index ./docs && quiver search \"whale hunting at sea\"")
@@ -31,26 +57,6 @@ internal static class QuiverCli
         root.Subcommands.Add(EvalCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(TrainCommands.Create(context));
-
-        var configuration = new InvocationConfiguration
-        {
-            Output = context.Output,
-            Error = context.Error,
-            EnableDefaultExceptionHandler = false,
-        };
-        try
-        {
-            return await root.Parse(args).InvokeAsync(configuration);
-        }
-        catch (OperationCanceledException)
-        {
-            context.ErrorConsole.MarkupLine("[yellow]cancelled[/]");
-            return 130;
-        }
-        catch (Exception e) when (e is QuiverException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
-        {
-            context.ErrorConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 1;
-        }
+        return root;
     }
 }
