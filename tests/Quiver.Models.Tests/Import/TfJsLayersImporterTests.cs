@@ -185,6 +185,7 @@ public sealed partial class TfJsLayersImporterTests
     }
 
     [Fact]
+    [Trait("Needs", "npm")]
     public async Task NsfwJs_MobileNetV2_matches_TensorFlow_js_features()
     {
         // Pinned from `node bench/peers/mobilenet/embed.mjs --random 3 --seed 7 --out ref` (tfjs 4.22.0, CPU backend):
