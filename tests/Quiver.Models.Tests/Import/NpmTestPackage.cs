@@ -29,9 +29,19 @@ internal static class NpmTestPackage
         {
             // Packed into a folder of its own and moved, so a concurrent or interrupted run never sees half a file.
             var staging = Path.Combine(cache, "staging-" + Guid.NewGuid().ToString("N"));
-            var packed = await new NpmPackageFetcher().FetchAsync(spec, staging, CancellationToken.None);
-            File.Move(packed, tarball, overwrite: true);
-            Directory.Delete(staging, recursive: true);
+            try
+            {
+                var packed = await new NpmPackageFetcher().FetchAsync(spec, staging, CancellationToken.None);
+                File.Move(packed, tarball, overwrite: true);
+            }
+            finally
+            {
+                // A failed fetch (no registry) would otherwise leave an empty staging folder in the cache on every run.
+                if (Directory.Exists(staging))
+                {
+                    Directory.Delete(staging, recursive: true);
+                }
+            }
         }
 
         await NpmPackageFetcher.VerifyAsync(tarball, sha256, spec, CancellationToken.None);
