@@ -5,6 +5,7 @@ using static Quiver.Cli.Tests.CliFixture;
 namespace Quiver.Cli.Tests;
 
 /// <summary>The CLI with the image model: install (npm pack of the pinned nsfwjs), embed --image, index, search --image.</summary>
+[Trait("Needs", "npm")]
 public sealed class ImageCliTests : IDisposable
 {
     private readonly CliFixture _cli = new();

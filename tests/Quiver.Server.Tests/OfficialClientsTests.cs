@@ -34,6 +34,7 @@ public sealed class OfficialClientsTests : IAsyncLifetime
     private static float[] Floats(JsonNode? array) => [.. array!.AsArray().Select(v => v!.GetValue<float>())];
 
     [Fact]
+    [Trait("Needs", "npm")]
     public async Task The_npm_openai_and_qdrant_clients_work_unchanged()
     {
         var (code, output, error) = Clients.Node(["check.mjs", "--url", _server.Url.TrimEnd('/'), "--key", Key, "--model", "bert"], TimeSpan.FromMinutes(3));

@@ -6,7 +6,8 @@ namespace Quiver.Tests.Shared;
 
 /// <summary>
 /// A folder with a package.json and package-lock.json whose packages a test needs: <c>npm ci --ignore-scripts</c>
-/// runs once (a file lock keeps test processes from installing at the same time), then node scripts run there.
+/// runs once (a file lock in <see cref="TestCache"/> keeps test processes from installing at the same time), then node
+/// scripts run there.
 /// </summary>
 internal sealed class NpmFolder(string folder, params string[] packages)
 {
@@ -38,7 +39,8 @@ internal sealed class NpmFolder(string folder, params string[] packages)
                 return;
             }
 
-            var lockPath = Path.Combine(Path.GetTempPath(), "quiver-npm-ci-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Folder)))[..16] + ".lock");
+            Directory.CreateDirectory(TestCache.Folder);
+            var lockPath = Path.Combine(TestCache.Folder, "npm-ci-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Folder)))[..16] + ".lock");
             var deadline = DateTime.UtcNow + InstallTimeout;
             FileStream? held = null;
             while (held is null)
@@ -57,10 +59,12 @@ internal sealed class NpmFolder(string folder, params string[] packages)
             {
                 if (!IsInstalled())
                 {
-                    var (code, _, error) = Run(OperatingSystem.IsWindows() ? "npm.cmd" : "npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund"], InstallTimeout);
+                    var (code, _, error) = Run(OperatingSystem.IsWindows() ? "npm.cmd" : "npm", ["ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], InstallTimeout);
                     if (code != 0 || !IsInstalled())
                     {
-                        throw new InvalidOperationException($"'npm ci --ignore-scripts' in {Folder} exited with {code} and left the locked versions uninstalled:\n{error}");
+                        throw new InvalidOperationException(
+                            $"npm ci could not install {string.Join(", ", packages)} in {Folder} (exit code {code}): {Quiver.Models.Catalogue.NpmErrorOutput.Reason(error)}. " +
+                            "These reference tests need the npm registry; dotnet test --filter \"Needs!=npm\" runs the tests that do not.");
                     }
                 }
             }

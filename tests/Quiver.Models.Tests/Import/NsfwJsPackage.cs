@@ -5,7 +5,7 @@ namespace Quiver.Models.Tests.Import;
 /// <summary>
 /// The npm package nsfwjs 4.3.0, whose dist/models/mobilenet_v2 holds MobileNetV2 as a TensorFlow.js layers model in
 /// browserify bundles (model.min.js, group1-shard1of1.min.js, uint8-quantised), fetched once with npm pack, checked
-/// against its pinned SHA-256 and unpacked under the system temp folder's quiver-test-cache.
+/// against its pinned SHA-256 and unpacked in the tests' cache (QUIVER_TEST_CACHE).
 /// </summary>
 internal static class NsfwJsPackage
 {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Quiver.Models.Import.TfJs;
@@ -155,9 +154,9 @@ public sealed partial class TfJsLayersImporterTests
             .Replace("0.001", ".001", StringComparison.Ordinal).Replace("group1-shard1of1.bin", "group1-shard1of1", StringComparison.Ordinal);
         var bundles = Path.Combine(model.Folder, "bundles");
         Directory.CreateDirectory(bundles);
-        File.WriteAllText(Path.Combine(bundles, "model.min.js"), Bundle("model", literal));
+        File.WriteAllText(Path.Combine(bundles, "model.min.js"), TfJsLayersModelFixture.Bundle("model", literal));
         var shard = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(model.Folder, "group1-shard1of1.bin")));
-        File.WriteAllText(Path.Combine(bundles, "group1-shard1of1.min.js"), Bundle("group1_shard1of1", $"\"{shard}\""));
+        File.WriteAllText(Path.Combine(bundles, "group1-shard1of1.min.js"), TfJsLayersModelFixture.Bundle("group1_shard1of1", $"\"{shard}\""));
         var fromBundle = TfJsLayersModelFixture.RunOnnx(Import(TfJsLayersModel.LoadScriptBundle(Path.Combine(bundles, "model.min.js")), model.Folder, "bundle.onnx"), pixels, [1, 3, 3, 2]);
 
         Assert.Equal(fromJson.Values, fromBundle.Values);
@@ -185,6 +184,7 @@ public sealed partial class TfJsLayersImporterTests
     }
 
     [Fact]
+    [Trait("Needs", "npm")]
     public async Task NsfwJs_MobileNetV2_matches_TensorFlow_js_features()
     {
         // Pinned from `node bench/peers/mobilenet/embed.mjs --random 3 --seed 7 --out ref` (tfjs 4.22.0, CPU backend):
@@ -242,15 +242,6 @@ public sealed partial class TfJsLayersImporterTests
         TfJsLayersImporter.Import(model, onnx, new TfJsLayersImportOptions());
         return onnx;
     }
-
-    /// <summary>A browserify standalone bundle of one module exporting <paramref name="literal"/>, as nsfwjs's files are.</summary>
-    private static string Bundle(string global, string literal) => new StringBuilder()
-        .Append("!function(e){if(\"object\"==typeof exports&&\"undefined\"!=typeof module)module.exports=e();else{(\"undefined\"!=typeof window?window:this).")
-        .Append(global)
-        .Append("=e()}}(function(){return function e(a,n,i){function l(_,o){return n[_].exports}return l}({1:[function(e,a,n){a.exports=")
-        .Append(literal)
-        .Append("},{}]},{},[1])(1)});")
-        .ToString();
 
     private static (double[] Values, long[] Shape) NaiveConvolution(
         float[] x, long[] shape, float[] kernel, int size, int filters, int stride, bool same, bool depthwise, float[] bias)

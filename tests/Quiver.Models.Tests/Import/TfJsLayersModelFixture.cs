@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Quiver.Models.Import.TfJs;
@@ -88,6 +89,28 @@ internal sealed class TfJsLayersModelFixture : IDisposable
         using var runOptions = new RunOptions();
         using var results = session.Run(runOptions, ["pixel_values"], [value], ["image_embedding"]);
         return OutputTensor.From(results[0]);
+    }
+
+    /// <summary>A browserify standalone bundle of one module exporting <paramref name="literal"/>, as nsfwjs's files are.</summary>
+    public static string Bundle(string global, string literal) => new StringBuilder()
+        .Append("!function(e){if(\"object\"==typeof exports&&\"undefined\"!=typeof module)module.exports=e();else{(\"undefined\"!=typeof window?window:this).")
+        .Append(global)
+        .Append("=e()}}(function(){return function e(a,n,i){function l(_,o){return n[_].exports}return l}({1:[function(e,a,n){a.exports=")
+        .Append(literal)
+        .Append("},{}]},{},[1])(1)});")
+        .ToString();
+
+    /// <summary>
+    /// Saves the model as nsfwjs ships one: model.min.js and group1-shard1of1.min.js in <paramref name="folder"/>, each a
+    /// browserify bundle, the topology as a script literal and the shard as base64.
+    /// </summary>
+    public void SaveScriptBundles(string folder)
+    {
+        var json = File.ReadAllText(Save()).Replace("group1-shard1of1.bin", "group1-shard1of1", StringComparison.Ordinal);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "model.min.js"), Bundle("model", json));
+        var shard = Convert.ToBase64String(File.ReadAllBytes(_folder.File("group1-shard1of1.bin")));
+        File.WriteAllText(Path.Combine(folder, "group1-shard1of1.min.js"), Bundle("group1_shard1of1", $"\"{shard}\""));
     }
 
     public void Dispose()

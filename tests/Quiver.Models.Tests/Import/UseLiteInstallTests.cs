@@ -11,6 +11,7 @@ namespace Quiver.Models.Tests.Import;
 /// switching to it, and the whole pipeline (Quiver's SentencePiece tokenizer, length-sorted batches, the imported
 /// graph) giving the TensorFlow.js reference's vectors.
 /// </summary>
+[Trait("Needs", "npm")]
 public sealed class UseLiteInstallTests
 {
     private static readonly string[] Sentences =

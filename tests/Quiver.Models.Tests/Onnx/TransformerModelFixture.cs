@@ -4,7 +4,7 @@ using Quiver.Models.Tests.Tokenization;
 
 namespace Quiver.Models.Tests.Onnx;
 
-/// <summary>A small random-weight BERT (weights large enough that attention matters) with the real bert-base-uncased tokenizer.</summary>
+/// <summary>A small random-weight BERT (weights large enough that attention matters) with a BERT-layout test vocabulary.</summary>
 public sealed class TransformerModelFixture : IDisposable
 {
     private readonly TemporaryFolder _root = new();
@@ -15,7 +15,7 @@ public sealed class TransformerModelFixture : IDisposable
         Weights = SyntheticBertWeights.Generate(Options);
         Folder = Path.Combine(_root.Path, "tiny-bert");
         SyntheticBert.WriteFolder(Folder, Weights);
-        SyntheticBert.WriteTokenizer(Folder, BertVocabulary.Vocabulary);
+        SyntheticBert.WriteTokenizer(Folder, TestVocabulary.Standard);
     }
 
     public SyntheticBertOptions Options { get; }

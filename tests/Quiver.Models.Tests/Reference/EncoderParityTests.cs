@@ -12,6 +12,7 @@ namespace Quiver.Models.Tests.Reference;
 /// normalised and not, on a small model with large weights and on a MiniLM-L6-shaped one, each in padded batches of
 /// very different lengths.
 /// </summary>
+[Trait("Needs", "npm")]
 public sealed class EncoderParityTests(TransformerModelFixture tiny) : IClassFixture<TransformerModelFixture>
 {
     private const double Tolerance = 1e-5;

@@ -9,6 +9,7 @@ namespace Quiver.Models.Tests.Reference;
 /// ids come back in input order, unpadded, truncated the way transformers.js truncates (which Quiver's tokenizers
 /// must reproduce), and pooled embeddings of a padded batch agree with a naive double-precision forward pass.
 /// </summary>
+[Trait("Needs", "npm")]
 public sealed class TransformersJsTests : IDisposable
 {
     private static readonly string[] Vocabulary =

