@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Quiver.Cli.Commands;
+using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Spectre.Console;
 
@@ -9,6 +11,42 @@ namespace Quiver.Cli;
 internal static class QuiverCli
 {
     public static async Task<int> RunAsync(string[] args, CliContext context)
+    {
+        var parsed = CreateRoot(context).Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            foreach (var line in ParseErrors.Describe(parsed))
+            {
+                context.WriteError(line);
+            }
+
+            return 1;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            Output = context.Output,
+            Error = context.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return await parsed.InvokeAsync(configuration);
+        }
+        catch (OperationCanceledException)
+        {
+            context.ErrorConsole.MarkupLine("[yellow]cancelled[/]");
+            return 130;
+        }
+        catch (Exception e) when (e is QuiverException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
+        {
+            context.WriteError(e.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>Every verb, bound to <paramref name="context"/>.</summary>
+    internal static RootCommand CreateRoot(CliContext context)
     {
         var root = new RootCommand(
             "Quiver: embeddings for .NET. Embed text with local models, store vectors in collections and search them.\n\n" +
@@ -31,26 +69,6 @@ internal static class QuiverCli
         root.Subcommands.Add(EvalCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(TrainCommands.Create(context));
-
-        var configuration = new InvocationConfiguration
-        {
-            Output = context.Output,
-            Error = context.Error,
-            EnableDefaultExceptionHandler = false,
-        };
-        try
-        {
-            return await root.Parse(args).InvokeAsync(configuration);
-        }
-        catch (OperationCanceledException)
-        {
-            context.ErrorConsole.MarkupLine("[yellow]cancelled[/]");
-            return 130;
-        }
-        catch (Exception e) when (e is QuiverException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
-        {
-            context.ErrorConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 1;
-        }
+        return root;
     }
 }
