@@ -129,7 +129,7 @@ internal static class ModelsCommands
             }
 
             context.Console.Write(table);
-            context.Console.MarkupLine("[grey]quiver models install NAME installs one; quiver models inspect NAME (or --json) shows its source and full hashes[/]");
+            context.Console.MarkupLine("[grey]quiver models install NAME to install; quiver models inspect NAME for source and hashes[/]");
             context.Console.MarkupLine($"[grey]models folder: {Markup.Escape(context.Paths.Models)}[/]");
             return 0;
         });
