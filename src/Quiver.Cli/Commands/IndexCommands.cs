@@ -133,7 +133,7 @@ internal static class IndexCommands
     /// and fails or is cancelled, the collection is deleted again, so that a failed first index leaves nothing behind.
     /// An existing collection is never deleted.
     /// </summary>
-    internal static async Task<int> RemovedOnFailure(CollectionStore store, string name, Func<Task<int>> index)
+    private static async Task<int> RemovedOnFailure(CollectionStore store, string name, Func<Task<int>> index)
     {
         var created = !store.Exists(name);
         try
