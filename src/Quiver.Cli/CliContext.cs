@@ -17,7 +17,7 @@ internal sealed class CliContext
 
         // An accuracy over zero answered questions is NaN; JSON has no NaN, so it is written as the string "NaN".
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower), new OneLineVectorConverter() },
     };
 
     /// <param name="terminal">Whether the writers are a terminal (colours, live progress); redirected streams get plain text.</param>
@@ -26,8 +26,11 @@ internal sealed class CliContext
     {
     }
 
+    private readonly bool _errorIsTerminal;
+
     private CliContext(QuiverPaths paths, TextWriter output, TextWriter error, bool outputIsTerminal, bool errorIsTerminal)
     {
+        _errorIsTerminal = errorIsTerminal;
         Paths = paths;
         Output = output;
         Error = error;
@@ -55,6 +58,22 @@ internal sealed class CliContext
     {
         Output.WriteLine(JsonSerializer.Serialize(value, Json));
         Output.Flush();
+    }
+
+    /// <summary>
+    /// "error: ..." on standard error: red on a terminal; plain and never wrapped when redirected, so that a script or
+    /// log gets the whole message on one line.
+    /// </summary>
+    public void WriteError(string message)
+    {
+        if (_errorIsTerminal)
+        {
+            ErrorConsole.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+            return;
+        }
+
+        Error.WriteLine($"error: {message}");
+        Error.Flush();
     }
 
     /// <summary>A one-line progress note on standard error.</summary>

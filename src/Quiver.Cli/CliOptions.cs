@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Quiver.Cli.Parsing;
 using Quiver.Models.Catalogue;
 
 namespace Quiver.Cli;
@@ -31,17 +32,17 @@ internal static class CliOptions
         Description = "How tokens become one vector: sif or mean for word vectors; mean, cls, max or last-token for transformers (default: the model's own)",
     };
 
-    public static Option<int> Top(int defaultValue) => new("--top", "-k")
+    public static Option<int> Top(int defaultValue) => new Option<int>("--top", "-k")
     {
         Description = "Number of results",
         DefaultValueFactory = _ => defaultValue,
-    };
+    }.AtLeast(1, "10");
 
-    public static Option<int> Restrict(int defaultValue) => new("--restrict")
+    public static Option<int> Restrict(int defaultValue) => new Option<int>("--restrict")
     {
         Description = "Consider only the N most frequent words as answers (0 = the whole vocabulary)",
         DefaultValueFactory = _ => defaultValue,
-    };
+    }.AtLeast(0, "30000");
 
     public static Option<string> Collection() => new("--collection", "-c")
     {

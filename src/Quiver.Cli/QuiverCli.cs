@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Quiver.Cli.Commands;
+using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Spectre.Console;
 
@@ -10,7 +12,17 @@ internal static class QuiverCli
 {
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {
-        var root = CreateRoot(context);
+        var parsed = CreateRoot(context).Parse(args);
+        if (parsed.Action is ParseErrorAction)
+        {
+            foreach (var line in ParseErrors.Describe(parsed))
+            {
+                context.WriteError(line);
+            }
+
+            return 1;
+        }
+
         var configuration = new InvocationConfiguration
         {
             Output = context.Output,
@@ -19,7 +31,7 @@ internal static class QuiverCli
         };
         try
         {
-            return await root.Parse(args).InvokeAsync(configuration);
+            return await parsed.InvokeAsync(configuration);
         }
         catch (OperationCanceledException)
         {
@@ -28,7 +40,7 @@ internal static class QuiverCli
         }
         catch (Exception e) when (e is QuiverException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
-            context.ErrorConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            context.WriteError(e.Message);
             return 1;
         }
     }

@@ -42,6 +42,12 @@ public static class QuiverServer
 
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
+        // Whoever starts the host says where it listens, once. A failed start (a port in use) throws out of StartAsync
+        // to that caller, so the host's "Hosting failed to start" would print the same exception's stack trace a second
+        // time (its other Error log is for a failed BackgroundService, and this server has none).
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(options.Limits);

@@ -12,6 +12,9 @@ public sealed record ServerOptions
     /// <summary>The environment variable holding read-only API keys (comma-separated).</summary>
     public const string ReadOnlyApiKeyVariable = "QUIVER_READ_ONLY_API_KEY";
 
+    /// <summary>The environment variable <c>quiver serve</c> reads a loopback port from when neither --urls nor --port is given.</summary>
+    public const string PortVariable = "QUIVER_PORT";
+
     /// <summary>Loopback only unless told otherwise; 6333 is Qdrant's port, so Qdrant clients' defaults reach it.</summary>
     public const string DefaultUrl = "http://127.0.0.1:6333";
 

@@ -165,7 +165,8 @@ public static class EvaluationData
     {
         if (!File.Exists(path))
         {
-            throw new QuiverException($"The evaluation file '{path}' does not exist. Pass --data <folder> pointing at the evaluation data (for example ../shared/data).");
+            // The caller knows how its user names the file (an argument, a --data folder), so it words the fix.
+            throw new QuiverException($"The evaluation file '{path}' does not exist.");
         }
     }
 }

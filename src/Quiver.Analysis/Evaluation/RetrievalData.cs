@@ -16,7 +16,7 @@ public static class RetrievalData
     {
         if (!Directory.Exists(folder))
         {
-            throw new QuiverException($"The retrieval collection folder '{folder}' does not exist.");
+            throw new QuiverException($"The retrieval collection folder '{folder}' does not exist. Give the folder of a BEIR, CISI or Cranfield collection.");
         }
 
         var name = Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.AI;
+using Quiver.Cli.Parsing;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
 using Quiver.Store.Hybrid;
@@ -15,10 +16,10 @@ internal static class AskContextCommand
     {
         var question = new Argument<string>("question") { Description = "The question to gather context for" };
         var collection = CliOptions.Collection();
-        var budget = new Option<int>("--budget") { Description = "Tokens the passages may use in all (counted with the collection's encoder tokenizer, or in words)", DefaultValueFactory = _ => 1000 };
-        var candidates = new Option<int>("--candidates") { Description = "Passages considered, best first", DefaultValueFactory = _ => 20 };
+        var budget = new Option<int>("--budget") { Description = "Tokens the passages may use in all (counted with the collection's encoder tokenizer, or in words)", DefaultValueFactory = _ => 1000 }.AtLeast(1, "1000");
+        var candidates = new Option<int>("--candidates") { Description = "Passages considered, best first", DefaultValueFactory = _ => 20 }.AtLeast(1, "20");
         var mode = new Option<SearchMode>("--mode") { Description = "hybrid, dense or keyword", DefaultValueFactory = _ => SearchMode.Hybrid };
-        var mmr = new Option<double?>("--mmr") { Description = "MMR λ against near-duplicate passages (default 0.7; 1 turns it off)", DefaultValueFactory = _ => 0.7 };
+        var mmr = new Option<double?>("--mmr") { Description = "MMR λ against near-duplicate passages (default 0.7; 1 turns it off)", DefaultValueFactory = _ => 0.7 }.Between(0, 1, "0.7");
         var where = new Option<string[]>("--where") { Description = "Payload filter: key=value, key>n, ... (repeatable)" };
         var command = new Command(
             "ask-context",

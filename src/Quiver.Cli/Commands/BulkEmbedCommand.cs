@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
+using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Models.Catalogue;
@@ -50,17 +51,17 @@ internal sealed class BulkEmbedCommand(
 
     private readonly Option<string?> _idField = new("--id-field") { Description = "JSONL or CSV input with .jsonl output: a field or column copied into each output line as \"id\"" };
 
-    private readonly Option<int> _window = new("--window")
+    private readonly Option<int> _window = new Option<int>("--window")
     {
         Description = "With --input: records read, embedded and written at a time (bounds memory; a checkpoint after each)",
         DefaultValueFactory = _ => BulkEmbeddingOptions.DefaultWindow,
-    };
+    }.AtLeast(1, "1024");
 
-    private readonly Option<double> _checkpointSeconds = new("--checkpoint-seconds")
+    private readonly Option<double> _checkpointSeconds = new Option<double>("--checkpoint-seconds")
     {
         Description = "With --input: least seconds between checkpoints (each an fsync of the output); a resumed run redoes at most this much work. 0: after every window",
         DefaultValueFactory = _ => BulkEmbeddingOptions.DefaultCheckpointInterval.TotalSeconds,
-    };
+    }.AtLeast(0, "1");
 
     private readonly Option<bool> _resume = new("--resume") { Description = "With --input: continue an interrupted run from its checkpoint (model, options and input must match)" };
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.AI;
+using Quiver.Cli.Parsing;
 using Quiver.Core.Spaces;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Onnx;
@@ -16,7 +17,7 @@ internal static class EmbedCommand
         var image = new Option<bool>("--image") { Description = $"Embed image files (PNG, JPEG, GIF, BMP, WebP) with an image model (default {ModelCatalogue.DefaultImageModel})" };
         var model = CliOptions.TextModel(context);
         var pooling = CliOptions.Pooling();
-        var dimensions = new Option<int?>("--dimensions") { Description = "Transformers: keep the first N dimensions (Matryoshka), renormalised" };
+        var dimensions = new Option<int?>("--dimensions") { Description = "Transformers: keep the first N dimensions (Matryoshka), renormalised" }.AtLeast(1, "128");
         var truncation = new Option<TruncationPolicy>("--truncation")
         {
             Description = "Transformers, for inputs longer than the model takes: Truncate (reported), Chunk (overlapping windows pooled) or Error",

@@ -144,7 +144,14 @@ internal static class EvalCommands
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var pairs = EvaluationData.ReadSts(result.GetValue(file)!.FullName);
+            var stsFile = result.GetValue(file)!;
+            if (!stsFile.Exists)
+            {
+                throw new QuiverException(
+                    $"The STS file '{stsFile.FullName}' does not exist. Give the path of an STS Benchmark file, e.g. quiver eval sts $DATA/sts/sts-dev.csv.");
+            }
+
+            var pairs = EvaluationData.ReadSts(stsFile.FullName);
             var name = result.GetValue(model)!;
             var manifest = InstalledModels.Manifest(context.Paths, name);
             var chosen = result.GetValue(pooling) is { Length: > 0 } given ? given.ToList() : null;

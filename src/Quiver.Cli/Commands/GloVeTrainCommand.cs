@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Import;
@@ -20,15 +21,15 @@ internal static class GloVeTrainCommand
         var defaults = new GloVeOptions();
         var corpus = new Argument<FileInfo>("corpus") { Description = "A tokenised text file: words separated by spaces, one sentence or paragraph per line" };
         var output = TrainCommands.OutputName();
-        var dimensions = new Option<int>("--dim") { Description = "Vector dimensions", DefaultValueFactory = _ => defaults.Dimensions };
-        var window = new Option<int>("--window") { Description = "Context words counted on each side", DefaultValueFactory = _ => defaults.Window };
+        var dimensions = new Option<int>("--dim") { Description = "Vector dimensions", DefaultValueFactory = _ => defaults.Dimensions }.AtLeast(1, "100");
+        var window = new Option<int>("--window") { Description = "Context words counted on each side", DefaultValueFactory = _ => defaults.Window }.AtLeast(1, "10");
         var xMax = new Option<double>("--x-max") { Description = "Co-occurrence count that gets full weight in the loss", DefaultValueFactory = _ => defaults.XMax };
         var alpha = new Option<double>("--alpha") { Description = "Exponent of the weighting function below x-max", DefaultValueFactory = _ => defaults.Alpha };
         var eta = new Option<double>("--eta") { Description = "AdaGrad's initial learning rate", DefaultValueFactory = _ => defaults.LearningRate };
-        var epochs = new Option<int>("--epochs") { Description = "Training passes over the co-occurrence records", DefaultValueFactory = _ => defaults.Iterations };
+        var epochs = new Option<int>("--epochs") { Description = "Training passes over the co-occurrence records", DefaultValueFactory = _ => defaults.Iterations }.AtLeast(1, "15");
         var minCount = new Option<int>("--min-count") { Description = "Leave out words seen fewer times", DefaultValueFactory = _ => defaults.MinCount };
-        var maxVocabulary = new Option<int>("--max-vocab") { Description = "Keep at most this many of the most frequent words (0: all)", DefaultValueFactory = _ => defaults.MaxVocabulary };
-        var threads = new Option<int>("--threads") { Description = "Counting and training threads (only 1 thread is exactly reproducible)", DefaultValueFactory = _ => defaults.Threads };
+        var maxVocabulary = new Option<int>("--max-vocab") { Description = "Keep at most this many of the most frequent words (0: all)", DefaultValueFactory = _ => defaults.MaxVocabulary }.AtLeast(0, "100000");
+        var threads = new Option<int>("--threads") { Description = "Counting and training threads (only 1 thread is exactly reproducible)", DefaultValueFactory = _ => defaults.Threads }.AtLeast(1, "2");
         var seed = new Option<int>("--seed") { Description = "Seed for the initial vectors and the shuffle", DefaultValueFactory = _ => defaults.Seed };
         var memory = new Option<double>("--memory-mib") { Description = "Memory for counting and shuffling; beyond it counts spill to sorted runs on disk", DefaultValueFactory = _ => defaults.MemoryMiB };
         var temporary = new Option<DirectoryInfo?>("--temp") { Description = "Folder for the scratch files (default: the system temp folder); they are deleted afterwards" };

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Quiver.Analysis.Classification;
 using Quiver.Analysis.Evaluation;
+using Quiver.Cli.Parsing;
+using Quiver.Core;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Images;
 using SkiaSharp;
@@ -18,7 +20,7 @@ internal static class ImageEvalCommand
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "Folder holding images/fashion-mnist and images/sklearn-digits", DefaultValueFactory = _ => new DirectoryInfo("../shared/data") };
         var model = new Option<string>("--model", "-m") { Description = "Installed image model", DefaultValueFactory = _ => ModelCatalogue.DefaultImageModel };
-        var k = new Option<int>("-k") { Description = "Neighbours that vote", DefaultValueFactory = _ => 5 };
+        var k = new Option<int>("-k") { Description = "Neighbours that vote", DefaultValueFactory = _ => 5 }.AtLeast(1, "5");
         var command = new Command(
             "images",
             "Image-embedding quality: leave-one-out k-nearest-neighbour accuracy (cosine) on Fashion-MNIST and the scikit-learn digits, " +
@@ -29,12 +31,20 @@ internal static class ImageEvalCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var root = result.GetValue(data)!.FullName;
+            var fashionFile = Path.Combine(root, "images", "fashion-mnist", "labels.csv");
+            var digitsFile = Path.Combine(root, "images", "sklearn-digits", "digits.csv.gz");
+            if (!File.Exists(fashionFile) || !File.Exists(digitsFile))
+            {
+                throw new QuiverException(
+                    $"The evaluation data is not at {root}: expected images/fashion-mnist/labels.csv and images/sklearn-digits/digits.csv.gz. Pass --data <folder>.");
+            }
+
             var neighbours = result.GetValue(k);
             var imageModel = InstalledModels.OpenImage(context.Paths, result.GetValue(model)!);
             using var encoder = imageModel.CreateEncoder();
             var rows = new List<ImageEvalRow>();
 
-            var fashion = EvaluationData.ReadImageLabels(Path.Combine(root, "images", "fashion-mnist", "labels.csv"));
+            var fashion = EvaluationData.ReadImageLabels(fashionFile);
             context.Note($"embedding {fashion.Count} Fashion-MNIST images with {imageModel.Name}");
             var fashionImages = new List<(ReadOnlyMemory<byte>, string)>();
             foreach (var (path, _) in fashion)
@@ -48,7 +58,7 @@ internal static class ImageEvalCommand
             var fashionLabels = fashion.Select(f => f.Label).ToList();
             rows.Add(Row("fashion-mnist (500, 28x28 grey)", fashionEmbedded, fashionRaw, fashionLabels, neighbours));
 
-            var digits = EvaluationData.ReadDigits(Path.Combine(root, "images", "sklearn-digits", "digits.csv.gz"));
+            var digits = EvaluationData.ReadDigits(digitsFile);
             context.Note($"embedding {digits.Count} digits with {imageModel.Name}");
             var digitImages = digits.Select((d, i) => ((ReadOnlyMemory<byte>)GreyPng(d.Pixels, 8, 8), $"digit {i}")).ToList();
             var digitsEmbedded = encoder.Embed(digitImages, cancellationToken).Select(e => e.Vector).ToList();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
+using Quiver.Cli.Parsing;
 using Quiver.Core.Spaces;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Onnx;
@@ -21,13 +22,13 @@ internal static class IndexCommands
 {
     public static Command CreateIndex(CliContext context)
     {
-        var folder = new Argument<DirectoryInfo>("folder") { Description = "Folder of .txt and .md files (searched recursively)" };
+        var folder = new Argument<DirectoryInfo>("folder") { Description = $"Folder of documents, searched recursively: {Formats(FolderIndexer.Extensions)}; with an image model, images: {Formats(ImageFolderIndexer.MediaTypes.Keys)}" };
         var collection = CliOptions.Collection();
         var model = CliOptions.TextModel(context);
         var pooling = CliOptions.Pooling();
-        var maxChars = new Option<int?>("--max-chars") { Description = "Chunk by characters instead of tokens: paragraphs packed up to this many characters" };
-        var maxTokens = new Option<int?>("--max-tokens") { Description = "Largest chunk in the model's tokens (default and ceiling: the model's limit; 256 words for word vectors)" };
-        var overlap = new Option<int?>("--overlap") { Description = "Tokens of the previous chunk's last sentences repeated at the start of the next (default 32, at most a quarter of the chunk)" };
+        var maxChars = new Option<int?>("--max-chars") { Description = "Chunk by characters instead of tokens: paragraphs packed up to this many characters" }.AtLeast(1, "1000");
+        var maxTokens = new Option<int?>("--max-tokens") { Description = "Largest chunk in the model's tokens (default and ceiling: the model's limit; 256 words for word vectors)" }.AtLeast(1, "256");
+        var overlap = new Option<int?>("--overlap") { Description = "Tokens of the previous chunk's last sentences repeated at the start of the next (default 32, at most a quarter of the chunk)" }.AtLeast(0, "32");
         var quantization = new Option<QuantizationKind>("--quantization")
         {
             Description = "For a new collection: None, Int8 or Binary codes for the candidate search (rescored exactly)",
@@ -40,14 +41,19 @@ internal static class IndexCommands
         };
         var command = new Command(
             "index",
-            "Index a folder: read its .txt, .md, .html, .pdf and .jsonl files, chunk them by the model's tokens on sentence and heading " +
+            $"Index a folder: read its documents ({Formats(FolderIndexer.Extensions)}), chunk them by the model's tokens on sentence and heading " +
             "boundaries, embed the chunks and store them in a collection (created on first use). Re-running it is incremental: " +
-            "unchanged files are skipped, changed ones re-chunked, deleted ones removed.\n\n" +
+            "unchanged files are skipped, changed ones re-chunked, deleted ones removed. A run that fails or is cancelled " +
+            "removes the collection again if it created it.\n\n" +
             "Example: quiver index ../shared/data/corpus --collection corpus")
         {
             folder, collection, model, pooling, maxChars, maxTokens, overlap, quantization, stemming,
         };
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) =>
+            RemovedOnFailure(CollectionStore.FromPaths(context.Paths), result.GetValue(collection)!, () => IndexAsync(result, cancellationToken)));
+        return command;
+
+        async Task<int> IndexAsync(ParseResult result, CancellationToken cancellationToken)
         {
             if (InstalledModels.Manifest(context.Paths, result.GetValue(model)!).Kind == ImageModel.Kind)
             {
@@ -119,9 +125,29 @@ internal static class IndexCommands
             }
 
             return 0;
-        });
-        return command;
+        }
     }
+
+    /// <summary>
+    /// Runs <paramref name="index"/> into the collection <paramref name="name"/>; when this run created the collection
+    /// and fails or is cancelled, the collection is deleted again, so that a failed first index leaves nothing behind.
+    /// An existing collection is never deleted.
+    /// </summary>
+    private static async Task<int> RemovedOnFailure(CollectionStore store, string name, Func<Task<int>> index)
+    {
+        var created = !store.Exists(name);
+        try
+        {
+            return await index();
+        }
+        catch (Exception) when (created && store.Exists(name))
+        {
+            store.Delete(name);
+            throw;
+        }
+    }
+
+    private static string Formats(IEnumerable<string> extensions) => string.Join(", ", extensions.Order(StringComparer.Ordinal));
 
     private static async Task<int> IndexImagesAsync(CliContext context, string folder, string collectionName, string modelName, QuantizationKind quantization, bool json, CancellationToken cancellationToken)
     {
@@ -158,13 +184,13 @@ internal static class IndexCommands
         var collection = CliOptions.Collection();
         var top = CliOptions.Top(5);
         var where = new Option<string[]>("--where") { Description = "Payload filter: key=value, key!=value, key>n, key>=n, key<n, key<=n (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
-        var ef = new Option<int?>("--ef") { Description = "HNSW candidate-list size for this search (higher: better recall, slower)" };
+        var ef = new Option<int?>("--ef") { Description = "HNSW candidate-list size for this search (higher: better recall, slower)" }.AtLeast(1, "200");
         var mode = new Option<SearchMode>("--mode") { Description = "dense (embeddings), keyword (BM25) or hybrid (both, fused)", DefaultValueFactory = _ => SearchMode.Dense };
         var fusion = new Option<string>("--fusion") { Description = "Hybrid fusion: rrf (reciprocal rank) or weighted (min-max normalised scores)", DefaultValueFactory = _ => "rrf" };
-        var weight = new Option<double>("--weight") { Description = "Weighted fusion: the keyword side's share, 0 to 1", DefaultValueFactory = _ => 0.5 };
-        var rrfK = new Option<int>("--rrf-k") { Description = "Reciprocal rank fusion's k", DefaultValueFactory = _ => 60 };
-        var candidates = new Option<int>("--candidates") { Description = "Candidates each side gives to fusion and MMR", DefaultValueFactory = _ => 100 };
-        var mmr = new Option<double?>("--mmr") { Description = "Diversify with maximal marginal relevance, λ from 0 (diverse) to 1 (relevant)" };
+        var weight = new Option<double>("--weight") { Description = "Weighted fusion: the keyword side's share, 0 to 1", DefaultValueFactory = _ => 0.5 }.Between(0, 1, "0.3");
+        var rrfK = new Option<int>("--rrf-k") { Description = "Reciprocal rank fusion's k", DefaultValueFactory = _ => 60 }.AtLeast(0, "60");
+        var candidates = new Option<int>("--candidates") { Description = "Candidates each side gives to fusion and MMR", DefaultValueFactory = _ => 100 }.AtLeast(1, "100");
+        var mmr = new Option<double?>("--mmr") { Description = "Diversify with maximal marginal relevance, λ from 0 (diverse) to 1 (relevant)" }.Between(0, 1, "0.7");
         var threshold = new Option<float?>("--threshold") { Description = "Drop hits scoring below this (above it for Euclidean dense search)" };
         var command = new Command(
             "search",

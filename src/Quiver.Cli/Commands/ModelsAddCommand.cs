@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Remote;
@@ -15,8 +16,8 @@ internal static class ModelsAddCommand
         var baseUrl = new Option<string>("--openai-base-url") { Description = "The API's base URL, to which /embeddings is appended (e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1)", Required = true };
         var remoteModel = new Option<string>("--remote-model") { Description = "The provider's model id (e.g. text-embedding-3-small, nomic-embed-text)", Required = true };
         var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "The NAME of the environment variable that holds the API key (the key is read at run time, never stored)" };
-        var dimensions = new Option<int?>("--dimensions") { Description = "The size you expect; add refuses when the endpoint answers another" };
-        var maxBatch = new Option<int>("--max-batch") { Description = "The most inputs per request", DefaultValueFactory = _ => RemoteEndpoint.DefaultMaxBatch };
+        var dimensions = new Option<int?>("--dimensions") { Description = "The size you expect; add refuses when the endpoint answers another" }.AtLeast(1, "384");
+        var maxBatch = new Option<int>("--max-batch") { Description = "The most inputs per request", DefaultValueFactory = _ => RemoteEndpoint.DefaultMaxBatch }.AtLeast(1, "64");
         var force = new Option<bool>("--force") { Description = "Replace a model of the same name" };
         var command = new Command(
             "add",

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Quiver.Core;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Import;
+using Quiver.Training.Documents;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
@@ -115,23 +116,33 @@ internal static class ModelsCommands
                 return 0;
             }
 
-            var table = new Table().AddColumns("model", "kind", "dims", "words", "source", "installed");
+            // Narrow enough for an 80-column terminal: hashes as a prefix, sources left to --json and models inspect.
+            var table = new Table().AddColumns("model", "kind", "dims", "vocabulary", "revision");
             foreach (var m in installed)
             {
-                table.AddRow(Markup.Escape(m.Name), m.Kind, m.Dimensions.ToString(), m.Words.ToString("N0"), Markup.Escape(m.Source), m.InstalledAt.ToString("yyyy-MM-dd"));
+                table.AddRow(Markup.Escape(m.Name), Markup.Escape(m.Kind), m.Dimensions.ToString(), Vocabulary(m), Markup.Escape(m.Revision[..Math.Min(12, m.Revision.Length)]));
             }
 
             foreach (var e in ModelCatalogue.Entries.Where(e => installed.All(m => m.Name != e.Name)))
             {
-                table.AddRow(Markup.Escape(e.Name), e.Kind, "-", "-", Markup.Escape(e.SourceLabel), "[yellow]no[/] (quiver models install " + Markup.Escape(e.Name) + ")");
+                table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Kind), "-", "-", "[yellow]not installed[/]");
             }
 
             context.Console.Write(table);
+            context.Console.MarkupLine("[grey]quiver models install NAME to install; quiver models inspect NAME for source and hashes[/]");
             context.Console.MarkupLine($"[grey]models folder: {Markup.Escape(context.Paths.Models)}[/]");
             return 0;
         });
         return command;
     }
+
+    /// <summary>What a model reads its input with: a transformer's token vocabulary, word vectors' words; images and remote models have none.</summary>
+    internal static string Vocabulary(ModelManifest model) => model.Kind switch
+    {
+        TransformerModel.Kind => $"{model.Words:N0} tokens",
+        WordVectorModel.Kind or Doc2VecFolder.Kind => $"{model.Words:N0} words",
+        _ => "-",
+    };
 
     private static Command FitSif(CliContext context)
     {

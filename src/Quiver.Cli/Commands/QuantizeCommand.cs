@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Quiver.Analysis.Evaluation;
+using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Models.Catalogue;
@@ -38,8 +39,8 @@ internal static class QuantizeCommand
         };
         var sts = new Option<FileInfo>("--sts") { Description = "STS Benchmark file for the Spearman comparison (skipped with a note when absent)", DefaultValueFactory = _ => new FileInfo("../shared/data/sts/sts-dev.csv") };
         var retrieval = new Option<DirectoryInfo>("--retrieval") { Description = "Test collection for the nDCG@10 comparison (skipped with a note when absent)", DefaultValueFactory = _ => new DirectoryInfo("../shared/data/retrieval/cisi") };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads for the speed comparison, the same for both models (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var rounds = new Option<int>("--rounds") { Description = "Timed passes over the inputs (both models on each slice of 200 sentences in turn)", DefaultValueFactory = _ => 3 };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads for the speed comparison, the same for both models (default: the number of cores)", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1, "2");
+        var rounds = new Option<int>("--rounds") { Description = "Timed passes over the inputs (both models on each slice of 200 sentences in turn)", DefaultValueFactory = _ => 3 }.AtLeast(1, "3");
         var noEval = new Option<bool>("--no-eval") { Description = "Only quantise and install; measure neither quality nor speed" };
         var command = new Command(
             "quantize",

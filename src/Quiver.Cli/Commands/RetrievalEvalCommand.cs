@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Quiver.Analysis.Evaluation;
 using Quiver.Analysis.Metrics;
+using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
@@ -29,13 +30,13 @@ internal static class RetrievalEvalCommand
         var pooling = CliOptions.Pooling();
         var modes = new Option<SearchMode[]>("--modes") { Description = "Modes to evaluate: keyword dense hybrid (default all three)", AllowMultipleArgumentsPerToken = true };
         var stemming = new Option<KeywordStemming>("--stemming") { Description = "Keyword index stemming: None or English", DefaultValueFactory = _ => KeywordStemming.English };
-        var rrfK = new Option<int>("--rrf-k") { Description = "Reciprocal rank fusion's k for the hybrid rrf row", DefaultValueFactory = _ => 60 };
+        var rrfK = new Option<int>("--rrf-k") { Description = "Reciprocal rank fusion's k for the hybrid rrf row", DefaultValueFactory = _ => 60 }.AtLeast(0, "60");
         var weights = new Option<double[]>("--weight")
         {
             Description = "Keyword weights for hybrid weighted-sum rows (one row each; default 0.5)",
             AllowMultipleArgumentsPerToken = true,
-        };
-        var candidates = new Option<int>("--candidates") { Description = "Candidates per side for fusion", DefaultValueFactory = _ => Depth };
+        }.Between(0, 1, "0.3");
+        var candidates = new Option<int>("--candidates") { Description = "Candidates per side for fusion", DefaultValueFactory = _ => Depth }.AtLeast(1, "100");
         var command = new Command(
             "retrieval",
             "Retrieval quality on a test collection: nDCG@10 (graded gains), MAP, Recall@100 and MRR over the judged queries, for BM25 " +

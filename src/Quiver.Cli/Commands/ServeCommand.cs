@@ -1,5 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
+using Quiver.Cli.Parsing;
+using Quiver.Core;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Server;
@@ -9,60 +14,77 @@ namespace Quiver.Cli.Commands;
 /// <summary><c>quiver serve</c>: the HTTP server (OpenAI-compatible embeddings, Qdrant-compatible collections).</summary>
 internal static class ServeCommand
 {
+    /// <summary>The exit code when the address to listen on is taken, so that scripts can tell it from other failures.</summary>
+    public const int AddressInUseExitCode = 3;
+
     public static Command Create(CliContext context)
     {
-        var urls = new Option<string>("--urls") { Description = "Where to listen (';'-separated URLs); loopback only by default", DefaultValueFactory = _ => ServerOptions.DefaultUrl };
+        var urls = new Option<string?>("--urls") { Description = $"Where to listen (';'-separated URLs; default {ServerOptions.DefaultUrl}, loopback only)" };
+        var port = new Option<int?>("--port") { Description = $"Listen on http://127.0.0.1:N (short for --urls; else {ServerOptions.PortVariable}, else 6333; 0 picks a free port)" }.Between(0, 65535, "6334");
         var apiKeys = new Option<string[]>("--api-key") { Description = $"An admin key (repeatable); also read from {ServerOptions.ApiKeyVariable}. With none, no key is asked for", AllowMultipleArgumentsPerToken = false };
         var readOnlyKeys = new Option<string[]>("--read-only-key") { Description = $"A read-only key (repeatable); also read from {ServerOptions.ReadOnlyApiKeyVariable}" };
         var model = new Option<string?>("--model") { Description = $"The model for /v1/embeddings requests that name none (default: {ModelCatalogue.DefaultTextModelRule})" };
         var truncation = new Option<TruncationPolicy>("--truncation") { Description = "Inputs longer than the model reads, when a request does not say: Truncate (reported), Chunk or Error", DefaultValueFactory = _ => TruncationPolicy.Truncate };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per model call (0: one per core)", DefaultValueFactory = _ => 1 };
-        var workers = new Option<int>("--workers") { Description = "Model calls at once per model, each on its own batch of waiting requests (0: cores ÷ threads)" };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime threads per model call (0: one per core)", DefaultValueFactory = _ => 1 }.AtLeast(0, "1");
+        var workers = new Option<int>("--workers") { Description = "Model calls at once per model, each on its own batch of waiting requests (0: cores ÷ threads)" }.AtLeast(0, "2");
         var spinning = new Option<bool>("--spinning") { Description = "Let ONNX Runtime's threads spin between batches (off by default, so idle model threads leave the cores to HTTP)" };
-        var modelBatch = new Option<int>("--model-batch") { Description = "Most sequences per ONNX Runtime run (merged requests are sorted by length and cut into runs of at most this many where padding costs more than a run)", DefaultValueFactory = _ => new ServerLimits().ModelBatchSize };
-        var linger = new Option<double>("--batch-linger-ms") { Description = "Under concurrent load, how long a model call waits for more requests to merge (0: never waits)", DefaultValueFactory = _ => new ServerLimits().BatchLingerMilliseconds };
-        var cacheEntries = new Option<int>("--cache-entries") { Description = "Embeddings each model keeps in memory for texts that come again (0: no cache)", DefaultValueFactory = _ => new ServerLimits().EmbeddingCacheEntries };
-        var maxConcurrent = new Option<int>("--max-concurrent") { Description = "Requests served at once", DefaultValueFactory = _ => new ServerLimits().MaxConcurrentRequests };
-        var queue = new Option<int>("--queue") { Description = "Requests that may wait; beyond it 429 with Retry-After", DefaultValueFactory = _ => new ServerLimits().QueueLimit };
-        var maxBody = new Option<long>("--max-body-mib") { Description = "Largest request body in MiB", DefaultValueFactory = _ => new ServerLimits().MaxBodyBytes >> 20 };
+        var modelBatch = new Option<int>("--model-batch") { Description = "Most sequences per ONNX Runtime run (merged requests are sorted by length and cut into runs of at most this many where padding costs more than a run)", DefaultValueFactory = _ => new ServerLimits().ModelBatchSize }.AtLeast(1, "32");
+        var linger = new Option<double>("--batch-linger-ms") { Description = "Under concurrent load, how long a model call waits for more requests to merge (0: never waits)", DefaultValueFactory = _ => new ServerLimits().BatchLingerMilliseconds }.Between(0, 1000, "2");
+        var cacheEntries = new Option<int>("--cache-entries") { Description = "Embeddings each model keeps in memory for texts that come again (0: no cache)", DefaultValueFactory = _ => new ServerLimits().EmbeddingCacheEntries }.AtLeast(0, "10000");
+        var maxConcurrent = new Option<int>("--max-concurrent") { Description = "Requests served at once", DefaultValueFactory = _ => new ServerLimits().MaxConcurrentRequests }.AtLeast(1, "64");
+        var queue = new Option<int>("--queue") { Description = "Requests that may wait; beyond it 429 with Retry-After", DefaultValueFactory = _ => new ServerLimits().QueueLimit }.AtLeast(0, "256");
+        var maxBody = new Option<long>("--max-body-mib") { Description = "Largest request body in MiB", DefaultValueFactory = _ => new ServerLimits().MaxBodyBytes >> 20 }.Between(1, 1 << 20, "16");
         var jsonLogs = new Option<bool>("--json-logs") { Description = "Structured (JSON) logs" };
         var command = new Command(
             "serve",
             "Serve embeddings to OpenAI clients (POST /v1/embeddings, GET /v1/models) and collections to Qdrant clients " +
             "(/collections/...), with API keys, limits, /metrics (Prometheus), /healthz, /readyz, /docs and /openapi/v1.json. " +
-            "Ctrl+C (SIGTERM) finishes the requests in flight and flushes the store.\n\n" +
+            "Ctrl+C (SIGTERM) finishes the requests in flight and flushes the store. " +
+            $"When the address is taken it says so in one line and exits with {AddressInUseExitCode}.\n\n" +
             "Examples:\n  quiver serve\n  QUIVER_API_KEY=secret quiver serve --urls http://0.0.0.0:6333 --read-only-key reader\n" +
+            "  QUIVER_PORT=6334 quiver serve    (or: quiver serve --port 6334)\n" +
             "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"all-minilm-l6-v2\"}'")
         {
-            urls, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, jsonLogs,
+            urls, port, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, jsonLogs,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var limits = new ServerLimits
             {
-                MaxConcurrentRequests = Positive(result.GetValue(maxConcurrent), "--max-concurrent"),
-                ModelBatchSize = Positive(result.GetValue(modelBatch), "--model-batch"),
-                BatchLingerMilliseconds = result.GetValue(linger) is var ms and >= 0 and <= 1000 ? ms : throw new Core.QuiverException($"--batch-linger-ms must be from 0 to 1000; it is {result.GetValue(linger)}."),
-                QueueLimit = Math.Max(0, result.GetValue(queue)),
-                EmbeddingCacheEntries = Math.Max(0, result.GetValue(cacheEntries)),
-                MaxBodyBytes = Positive((int)Math.Min(int.MaxValue, result.GetValue(maxBody)), "--max-body-mib") * (1L << 20),
+                MaxConcurrentRequests = result.GetValue(maxConcurrent),
+                ModelBatchSize = result.GetValue(modelBatch),
+                BatchLingerMilliseconds = result.GetValue(linger),
+                QueueLimit = result.GetValue(queue),
+                EmbeddingCacheEntries = result.GetValue(cacheEntries),
+                MaxBodyBytes = result.GetValue(maxBody) << 20,
             };
             var options = new ServerOptions
             {
                 Paths = context.Paths,
-                Urls = result.GetValue(urls)!,
+                Urls = ListenUrls(result.GetValue(urls), result.GetValue(port), Environment.GetEnvironmentVariable(ServerOptions.PortVariable)),
                 AdminKeys = result.GetValue(apiKeys) ?? [],
                 ReadOnlyKeys = result.GetValue(readOnlyKeys) ?? [],
                 DefaultModel = result.GetValue(model),
                 Truncation = result.GetValue(truncation),
-                Threads = Math.Max(0, result.GetValue(threads)),
-                Workers = Math.Max(0, result.GetValue(workers)),
+                Threads = result.GetValue(threads),
+                Workers = result.GetValue(workers),
                 Spinning = result.GetValue(spinning),
                 Limits = limits,
                 JsonLogs = result.GetValue(jsonLogs),
             }.WithEnvironmentKeys();
             await using var app = QuiverServer.Build(options);
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException e) when (IsAddressInUse(e))
+            {
+                context.WriteError(
+                    $"cannot listen on {options.Urls}: the address is in use by another program (6333 is also Qdrant's port). " +
+                    $"Pick a free port with --port N or {ServerOptions.PortVariable}=N (e.g. quiver serve --port 6334).");
+                return AddressInUseExitCode;
+            }
+
             context.Error.WriteLine($"quiver serve: listening on {string.Join(", ", app.Urls)} (collections in {context.Paths.Collections}); Ctrl+C stops.");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
@@ -70,6 +92,51 @@ internal static class ServeCommand
         return command;
     }
 
-    private static int Positive(int value, string option) =>
-        value > 0 ? value : throw new Core.QuiverException($"{option} must be at least 1; it is {value}.");
+    /// <summary>
+    /// Where to listen: --urls, or --port on loopback, or QUIVER_PORT on loopback, or the default. --urls and --port
+    /// together are refused rather than one silently winning.
+    /// </summary>
+    internal static string ListenUrls(string? urls, int? port, string? environmentPort)
+    {
+        if (urls is not null && port is not null)
+        {
+            throw new QuiverException($"Pass --port or --urls, not both: --port {port} is short for --urls http://127.0.0.1:{port}.");
+        }
+
+        if (urls is not null)
+        {
+            return urls;
+        }
+
+        if (port is not null)
+        {
+            return Loopback(port.Value);
+        }
+
+        if (string.IsNullOrWhiteSpace(environmentPort))
+        {
+            return ServerOptions.DefaultUrl;
+        }
+
+        return int.TryParse(environmentPort, NumberStyles.None, CultureInfo.InvariantCulture, out var fromEnvironment) && fromEnvironment <= 65535
+            ? Loopback(fromEnvironment)
+            : throw new QuiverException(
+                $"{ServerOptions.PortVariable} is '{environmentPort}', which is not a port: set it to a number from 1 to 65535 (0 picks a free port), or unset it for {ServerOptions.DefaultUrl}.");
+    }
+
+    private static string Loopback(int port) => $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Kestrel reports a taken address as an IOException wrapping AddressInUseException (a SocketException below it).</summary>
+    private static bool IsAddressInUse(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

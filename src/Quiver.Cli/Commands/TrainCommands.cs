@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Import;
@@ -34,13 +35,13 @@ internal static class TrainCommands
     {
         public readonly Option<bool> Cbow = new("--cbow") { Description = "Continuous bag of words instead of skip-gram" };
         public readonly Option<bool> Hs = new("--hs") { Description = "Hierarchical softmax (combine with --negative 0 to use it alone)" };
-        public readonly Option<int> Dimensions = new("--dim") { Description = "Vector size", DefaultValueFactory = _ => dimensions };
-        public readonly Option<int> Window = new("--window") { Description = "Largest distance to a context word", DefaultValueFactory = _ => window };
-        public readonly Option<int> Negative = new("--negative") { Description = "Negative samples per word (0 = none)", DefaultValueFactory = _ => 5 };
-        public readonly Option<double> Sample = new("--sample") { Description = "Subsampling threshold for frequent words (0 = off)", DefaultValueFactory = _ => sample };
+        public readonly Option<int> Dimensions = new Option<int>("--dim") { Description = "Vector size", DefaultValueFactory = _ => dimensions }.AtLeast(1, "100");
+        public readonly Option<int> Window = new Option<int>("--window") { Description = "Largest distance to a context word", DefaultValueFactory = _ => window }.AtLeast(1, "5");
+        public readonly Option<int> Negative = new Option<int>("--negative") { Description = "Negative samples per word (0 = none)", DefaultValueFactory = _ => 5 }.AtLeast(0, "5");
+        public readonly Option<double> Sample = new Option<double>("--sample") { Description = "Subsampling threshold for frequent words (0 = off)", DefaultValueFactory = _ => sample }.AtLeast(0, "0.001");
         public readonly Option<int> MinCount = new("--min-count") { Description = "Leave out words seen fewer times", DefaultValueFactory = _ => minCount };
-        public readonly Option<int> Epochs = new("--epochs", "--iter") { Description = "Passes over the corpus", DefaultValueFactory = _ => epochs };
-        public readonly Option<int> Threads = new("--threads") { Description = "Training threads", DefaultValueFactory = _ => Environment.ProcessorCount };
+        public readonly Option<int> Epochs = new Option<int>("--epochs", "--iter") { Description = "Passes over the corpus", DefaultValueFactory = _ => epochs }.AtLeast(1, "5");
+        public readonly Option<int> Threads = new Option<int>("--threads") { Description = "Training threads", DefaultValueFactory = _ => Environment.ProcessorCount }.AtLeast(1, "2");
         public readonly Option<float?> Alpha = new("--alpha") { Description = $"Starting learning rate (default {alphaDefault})" };
         public readonly Option<ulong> Seed = new("--seed") { Description = "Random seed; with --threads 1 the same seed gives the same vectors", DefaultValueFactory = _ => 1UL };
 
@@ -120,8 +121,8 @@ internal static class TrainCommands
         var input = new Argument<FileInfo>("corpus") { Description = "A tokenised text file: words separated by spaces, one sentence per line" };
         var output = OutputName();
         var force = Force();
-        var minN = new Option<int>("--minn") { Description = "Shortest character n-gram", DefaultValueFactory = _ => 3 };
-        var maxN = new Option<int>("--maxn") { Description = "Longest character n-gram", DefaultValueFactory = _ => 6 };
+        var minN = new Option<int>("--minn") { Description = "Shortest character n-gram", DefaultValueFactory = _ => 3 }.AtLeast(1, "3");
+        var maxN = new Option<int>("--maxn") { Description = "Longest character n-gram", DefaultValueFactory = _ => 6 }.AtLeast(1, "6");
         var buckets = new Option<int>("--buckets") { Description = "Hash buckets for n-grams (fastText's 2,000,000 take 800 MB at 100 dimensions)", DefaultValueFactory = _ => 2_000_000 };
         var settings = new Word2VecSettings(sample: 1e-4, alphaDefault: "0.05, fastText's");
         var command = new Command(
@@ -168,8 +169,8 @@ internal static class TrainCommands
         var directed = new Option<bool>("--directed") { Description = "Edges go one way (default: each edge both ways)" };
         var p = new Option<double>("--p") { Description = "Return parameter (stepping back is weighted 1/p)", DefaultValueFactory = _ => 1 };
         var q = new Option<double>("--q") { Description = "In-out parameter (stepping away is weighted 1/q); p = q = 1 is DeepWalk", DefaultValueFactory = _ => 1 };
-        var walkLength = new Option<int>("--walk-length") { Description = "Nodes per walk", DefaultValueFactory = _ => 80 };
-        var walks = new Option<int>("--walks") { Description = "Walks started from every node", DefaultValueFactory = _ => 10 };
+        var walkLength = new Option<int>("--walk-length") { Description = "Nodes per walk", DefaultValueFactory = _ => 80 }.AtLeast(1, "80");
+        var walks = new Option<int>("--walks") { Description = "Walks started from every node", DefaultValueFactory = _ => 10 }.AtLeast(1, "10");
         var saveText = new Option<FileInfo?>("--save-text") { Description = "Also write the node vectors in word2vec's text format" };
         var settings = new Word2VecSettings(dimensions: 128, window: 10, sample: 0, minCount: 1, epochs: 1);
         var command = new Command(

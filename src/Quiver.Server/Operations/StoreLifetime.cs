@@ -13,7 +13,8 @@ internal sealed class StoreLifetime(ServedCollections collections, ServedModels 
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        logger.LogInformation("Serving collections from {Root}", collections.Store.Root);
+        // Debug: the host's own start line names the folder; at Information it would print even when the start fails.
+        logger.LogDebug("Serving collections from {Root}", collections.Store.Root);
         return Task.CompletedTask;
     }
 
