@@ -20,7 +20,7 @@ public sealed class IndexProgressReportTests
         }
 
         Assert.Equal(2, lines.Count);
-        Assert.Equal("5.0/20.0 MB · 0/3 files · 50 chunks · 10.0 chunks/s · 1.00 MB/s · 00:15 left", lines[0]);
-        Assert.EndsWith("10.0 chunks/s · 1.00 MB/s · 00:10 left", lines[1], StringComparison.Ordinal);
+        Assert.Equal("5.0/20.0 MB · 0/3 files · 50 chunks · 10.0 chunks/s · 1000.0 kB/s · 00:15 left", lines[0]);
+        Assert.EndsWith("10.0 chunks/s · 1000.0 kB/s · 00:10 left", lines[1], StringComparison.Ordinal);
     }
 }

@@ -24,7 +24,7 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
     public int BatchSize { get; init; } = 256;
 
     /// <summary>Chunks per embedding call within a batch; progress is reported after each, so it moves every few seconds.</summary>
-    public int EmbedSlice { get; init; } = 64;
+    public int EmbedSlice { get; init; } = 32;
 
     /// <summary>The field of a JSONL record that holds its text; the record's other fields become payload.</summary>
     public string JsonTextField { get; init; } = "text";
@@ -49,7 +49,8 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
         var skipped = new List<SkippedFile>();
         var batch = new List<(Point Point, long Bytes)>(BatchSize);
 
-        // Files whose chunks are all in the batch or written: their stale chunks go once their new ones are written.
+        // Files whose chunks are all in the batch or written: their stale chunks go once their new ones are written, and
+        // only then do they count as done.
         var chunked = new List<(IReadOnlyList<string>? Stale, long Bytes, bool Readable)>();
         int done = 0, indexed = 0, unchanged = 0, chunks = 0, removed = 0;
         long bytes = 0, progressBytes = 0;
@@ -86,6 +87,7 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
                 removed += stale is null ? 0 : collection.Delete(stale);
                 bytes += readable ? size : 0;
                 indexed += readable ? 1 : 0;
+                done++;
             }
 
             chunked.Clear();
@@ -128,17 +130,18 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
 
                 chunked.Add((before.Ids?.Where(id => !ids.Contains(id)).ToList(), content.Length, readable));
             }
-            else if (content is not null)
+            else
             {
-                unchanged++;
+                unchanged += content is null ? 0 : 1;
+                done++;
             }
 
-            done++;
             progressBytes += file.Length - credited;
             Report();
         }
 
         await Flush();
+        Report();
 
         // Files indexed before that are gone now.
         var gone = existing.Where(e => !seen.Contains(e.Key)).ToList();

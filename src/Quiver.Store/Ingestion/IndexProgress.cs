@@ -1,7 +1,8 @@
 namespace Quiver.Store.Ingestion;
 
 /// <summary>
-/// How far a folder index has got. <see cref="Bytes"/> counts the files finished (indexed, unchanged or skipped) and
+/// How far a folder index has got. <see cref="FilesDone"/> counts files finished: written, unchanged or skipped.
+/// <see cref="Bytes"/> counts the files finished (indexed, unchanged or skipped) and
 /// the share of the current file whose chunks are embedded, out of <see cref="BytesTotal"/> for all files found
 /// (0 when not known), so progress moves within a large file, not only between files.
 /// </summary>

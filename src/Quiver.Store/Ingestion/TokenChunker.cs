@@ -110,9 +110,10 @@ public sealed class TokenChunker : IDocumentChunker
         return sections;
     }
 
-    private List<(int Start, int End)> Pack(string text, List<(int Start, int End, int Tokens)> sentences)
+    // Chunks with their token counts, kept so that settling them does not tokenize the text again.
+    private List<(int Start, int End, int Tokens)> Pack(string text, List<(int Start, int End, int Tokens)> sentences)
     {
-        var chunks = new List<(int Start, int End)>();
+        var chunks = new List<(int Start, int End, int Tokens)>();
         var first = 0;
         while (first < sentences.Count)
         {
@@ -125,12 +126,15 @@ public sealed class TokenChunker : IDocumentChunker
                 estimate += sentences[last].Tokens;
             }
 
-            while (last > first && _counter.Count(text[sentences[first].Start..sentences[last].End]) > MaxTokens)
+            int Whole() => last > first ? _counter.Count(text[sentences[first].Start..sentences[last].End]) : sentences[first].Tokens;
+            var tokens = Whole();
+            while (tokens > MaxTokens && last > first)
             {
                 last--;
+                tokens = Whole();
             }
 
-            chunks.Add((sentences[first].Start, sentences[last].End));
+            chunks.Add((sentences[first].Start, sentences[last].End, tokens));
             if (last + 1 >= sentences.Count)
             {
                 break;
@@ -154,20 +158,20 @@ public sealed class TokenChunker : IDocumentChunker
     // A chunk under the minimum exists only because its neighbours are too full to take it (packing is greedy), so it
     // is widened instead: by whole words into the text before it (after it, for a section's first chunk), up to twice
     // the minimum, which repeats some of the neighbour as overlap but gives the fragment context to be found by.
-    private void Settle(string text, List<(int Start, int End)> chunks, DocumentSection section)
+    private void Settle(string text, List<(int Start, int End, int Tokens)> chunks, DocumentSection section)
     {
         for (var i = 0; i < chunks.Count && chunks.Count > 1; i++)
         {
-            var (start, end) = chunks[i];
-            if (_counter.Count(text[start..end]) >= MinTokens)
+            var (start, end, tokens) = chunks[i];
+            if (tokens >= MinTokens)
             {
                 continue;
             }
 
             var width = Math.Min(MaxTokens, 2 * MinTokens);
             chunks[i] = i > 0
-                ? (WidenBackwards(text, section.Start, start, end, width), end)
-                : (start, WidenForwards(text, start, end, section.End, width));
+                ? (WidenBackwards(text, section.Start, start, end, width), end, width)
+                : (start, WidenForwards(text, start, end, section.End, width), width);
         }
     }
 
