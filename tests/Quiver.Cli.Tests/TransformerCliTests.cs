@@ -79,10 +79,12 @@ public sealed class TransformerCliTests : IDisposable
         var (code, _, error) = _cli.Run("index", docs, "--collection", "notes", "--model", "bert");
         Assert.True(code == 0, error);
         string output;
-        (code, output, error) = _cli.Run("search", "a frog jumps in the pond.", "--collection", "notes", "-k", "1", "--json");
+        (code, output, error) = _cli.Run("search", "a frog jumps in the pond.", "--collection", "notes", "-k", "1", "--mode", "dense", "--json");
         Assert.True(code == 0, error);
         var hit = Json(output).GetProperty("hits")[0];
         Assert.Equal("pond.txt", hit.GetProperty("payload").GetProperty("path").GetString());
+
+        // Dense scores are cosines: the document's own text scores 1 (the default, hybrid, scores by fused rank).
         Assert.Equal(1.0, hit.GetProperty("score").GetDouble(), 4);
     }
 

@@ -166,4 +166,68 @@ public sealed class DocumentIngestionTests : IDisposable
             Assert.Equal(2, collection.Count());
         }
     }
+
+    [Fact]
+    public async Task Text_and_markdown_chunks_carry_the_lines_they_span_and_html_has_none()
+    {
+        var text = string.Join('\n', Enumerable.Range(1, 10).Select(i => $"Line {i} tells of whales and ships at sea."));
+        Write("ocean.txt", text);
+        Write("ocean.md", "# Ocean\n\n" + text);
+        Write("page.html", "<html><body><p>Whales sing.</p><p>Ships sail.</p></body></html>");
+        var (_, collection, _) = await IndexAsync(maxTokens: 20);
+        using (collection)
+        {
+            var points = All(collection);
+            foreach (var point in points.Where(p => !p.Id.StartsWith("page.html", StringComparison.Ordinal)))
+            {
+                var file = File.ReadAllText(Path.Combine(Docs, point.Payload!["path"]!.GetValue<string>()));
+                var start = point.Payload["start"]!.GetValue<int>();
+                var end = point.Payload["end"]!.GetValue<int>();
+                Assert.Equal(1 + file[..start].Count(c => c == '\n'), point.Payload["first_line"]!.GetValue<int>());
+                Assert.Equal(1 + file[..(end - 1)].Count(c => c == '\n'), point.Payload["last_line"]!.GetValue<int>());
+            }
+
+            // 20-word chunks of 9-word lines span two or three lines each, and the last one ends on line 10.
+            Assert.Contains(points, p => p.Id.StartsWith("ocean.txt", StringComparison.Ordinal) && p.Payload!["last_line"]!.GetValue<int>() == 10);
+            Assert.All(points.Where(p => p.Id.StartsWith("ocean.txt", StringComparison.Ordinal)), p => Assert.True(p.Payload!["last_line"]!.GetValue<int>() > p.Payload["first_line"]!.GetValue<int>()));
+            Assert.All(points.Where(p => p.Id.StartsWith("page.html", StringComparison.Ordinal)), p => Assert.Null(p.Payload!["first_line"]));
+        }
+    }
+
+    [Fact]
+    public async Task Progress_moves_within_a_large_file_and_ends_at_the_folder_size()
+    {
+        var text = string.Join(' ', Enumerable.Range(1, 200).Select(i => $"Sentence {i} is about whales."));
+        var path = Write("long.txt", text);
+        Write("short.txt", "Ships sail.");
+        var reports = new List<IndexProgress>();
+        using var collection = new CollectionStore(Path.Combine(_temp.Path, "store")).OpenOrCreate("docs", new CollectionOptions(BagOfWordsGenerator.Space));
+        await new FolderIndexer(new BagOfWordsGenerator(), new TokenChunker(new WhitespaceTokenCounter(12), overlapTokens: 0)) { BatchSize = 16, EmbedSlice = 4 }
+            .IndexAsync(Docs, collection, new Core.SynchronousProgress<IndexProgress>(reports.Add), CancellationToken.None);
+
+        var total = new FileInfo(path).Length + new FileInfo(Path.Combine(Docs, "short.txt")).Length;
+        Assert.All(reports, r => Assert.Equal(total, r.BytesTotal));
+        var withinLong = reports.Where(r => r.FilesDone == 0 && r.CurrentFile == "long.txt").Select(r => r.Bytes).Distinct().ToList();
+        Assert.True(withinLong.Count > 10, $"progress moved {withinLong.Count} times within the large file");
+        Assert.Equal(withinLong.Order(), withinLong);
+        Assert.Equal((2, total, (int)collection.Count()), (reports[^1].FilesDone, reports[^1].Bytes, reports[^1].Chunks));
+    }
+
+    [Fact]
+    public async Task Small_files_share_embedding_calls()
+    {
+        foreach (var name in new[] { "a", "b", "c", "d", "e" })
+        {
+            Write($"{name}.txt", $"Note {name} about whales.");
+        }
+
+        var (summary, collection, generator) = await IndexAsync();
+        using (collection)
+        {
+            // Five one-chunk files in batches of four: two calls, where a call per file made five.
+            Assert.Equal((5, 5), (summary.Files, summary.Chunks));
+            Assert.Equal(2, generator.Calls);
+            Assert.Equal(5, collection.Count());
+        }
+    }
 }

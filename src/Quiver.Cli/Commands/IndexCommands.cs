@@ -13,6 +13,7 @@ using Quiver.Store.Index;
 using Quiver.Store.Index.Quantization;
 using Quiver.Store.Ingestion;
 using Quiver.Store.Keyword;
+using Quiver.Store.Retrieval;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
@@ -70,29 +71,10 @@ internal static class IndexCommands
                 : new TokenChunker(TokenCounterFor(generator), result.GetValue(maxTokens), result.GetValue(overlap));
             var indexer = new FolderIndexer(generator, chunker);
             var path = result.GetValue(folder)!.FullName;
-            var summary = await context.ErrorConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-                .StartAsync(async progressContext =>
-                {
-                    var task = progressContext.AddTask("indexing", maxValue: 1);
-                    var clock = Stopwatch.StartNew();
-                    var progress = new Core.SynchronousProgress<IndexProgress>(p =>
-                    {
-                        var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
-                        task.MaxValue = Math.Max(p.FilesTotal, 1);
-                        task.Value = p.FilesDone;
-                        task.Description = Markup.Escape(
-                            $"{p.FilesDone}/{p.FilesTotal} files · {p.Chunks:N0} chunks · {p.FilesDone / seconds:F1} files/s · {p.Chunks / seconds:N0} chunks/s");
-                    });
-                    var s = await indexer.IndexAsync(path, target, progress, cancellationToken);
-                    task.Value = task.MaxValue;
-
-                    // Link the new vectors into the search graph now and save it, so searches start warm.
-                    var linking = progressContext.AddTask("building the search index", maxValue: 1).IsIndeterminate();
-                    target.Flush();
-                    linking.Value = 1;
-                    return s;
-                });
+            var (summary, linked) = context.ErrorConsole.Profile.Capabilities.Interactive
+                ? await IndexWithBarAsync(context, indexer, path, target, cancellationToken)
+                : await IndexWithLinesAsync(context, indexer, path, target, cancellationToken);
+            var other = summary.Elapsed - summary.EmbeddingTime - summary.StorageTime;
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
             if (result.GetValue(CliOptions.Json))
             {
@@ -106,6 +88,10 @@ internal static class IndexCommands
                     ElapsedSeconds = summary.Elapsed.TotalSeconds,
                     summary.ChunksPerSecond,
                     summary.FilesPerSecond,
+                    EmbeddingSeconds = summary.EmbeddingTime.TotalSeconds,
+                    StorageSeconds = summary.StorageTime.TotalSeconds,
+                    ReadingAndChunkingSeconds = other.TotalSeconds,
+                    SearchIndexSeconds = linked.TotalSeconds,
                     PeakWorkingSetBytes = peak,
                     summary.Skipped,
                 });
@@ -116,6 +102,8 @@ internal static class IndexCommands
                     $"[green]indexed[/] {summary.Files} files ({summary.Bytes / 1e6:F1} MB) into {summary.Chunks:N0} chunks of collection " +
                     $"[bold]{Markup.Escape(target.Name)}[/] in {summary.Elapsed.TotalSeconds:F1} s: {summary.ChunksPerSecond:N0} chunks/s, " +
                     $"{summary.FilesPerSecond:F1} files/s, peak memory {peak / 1048576.0:N0} MiB" +
+                    $" (embedding {summary.EmbeddingTime.TotalSeconds:F1} s, reading and chunking {other.TotalSeconds:F1} s, " +
+                    $"storing {summary.StorageTime.TotalSeconds:F1} s, search index {linked.TotalSeconds:F1} s)" +
                     (summary.RemovedChunks > 0 ? $", {summary.RemovedChunks} stale chunks removed" : string.Empty));
                 foreach (var skipped in summary.Skipped)
                 {
@@ -148,6 +136,43 @@ internal static class IndexCommands
     }
 
     private static string Formats(IEnumerable<string> extensions) => string.Join(", ", extensions.Order(StringComparer.Ordinal));
+
+    // A terminal gets a live bar that moves with every embedded slice of chunks, by bytes of the folder.
+    private static Task<(IndexSummary Summary, TimeSpan Linking)> IndexWithBarAsync(CliContext context, FolderIndexer indexer, string path, Collection target, CancellationToken cancellationToken) =>
+        context.ErrorConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async progressContext =>
+            {
+                var task = progressContext.AddTask("indexing", maxValue: 1);
+                var clock = Stopwatch.StartNew();
+                var progress = new Core.SynchronousProgress<IndexProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(p.BytesTotal, 1);
+                    task.Value = p.Bytes;
+                    task.Description = Markup.Escape(IndexProgressReport.Describe(p, clock.Elapsed));
+                });
+                var summary = await indexer.IndexAsync(path, target, progress, cancellationToken);
+                task.Value = task.MaxValue;
+
+                // Link the new vectors into the search graph now and save it, so searches start warm.
+                var linking = progressContext.AddTask("building the search index", maxValue: 1).IsIndeterminate();
+                var linkClock = Stopwatch.StartNew();
+                target.Flush();
+                linking.Value = 1;
+                return (summary, linkClock.Elapsed);
+            });
+
+    // Redirected standard error (a log, CI): a progress line every 5 seconds.
+    private static async Task<(IndexSummary Summary, TimeSpan Linking)> IndexWithLinesAsync(CliContext context, FolderIndexer indexer, string path, Collection target, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var report = new IndexProgressReport(TimeSpan.FromSeconds(5), () => clock.Elapsed, context.Note);
+        var summary = await indexer.IndexAsync(path, target, new Core.SynchronousProgress<IndexProgress>(report.Report), cancellationToken);
+        context.Note("building the search index");
+        var linkClock = Stopwatch.StartNew();
+        target.Flush();
+        return (summary, linkClock.Elapsed);
+    }
 
     private static async Task<int> IndexImagesAsync(CliContext context, string folder, string collectionName, string modelName, QuantizationKind quantization, bool json, CancellationToken cancellationToken)
     {
@@ -185,7 +210,10 @@ internal static class IndexCommands
         var top = CliOptions.Top(5);
         var where = new Option<string[]>("--where") { Description = "Payload filter: key=value, key!=value, key>n, key>=n, key<n, key<=n (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
         var ef = new Option<int?>("--ef") { Description = "HNSW candidate-list size for this search (higher: better recall, slower)" }.AtLeast(1, "200");
-        var mode = new Option<SearchMode>("--mode") { Description = "dense (embeddings), keyword (BM25) or hybrid (both, fused)", DefaultValueFactory = _ => SearchMode.Dense };
+        var mode = new Option<SearchMode?>("--mode")
+        {
+            Description = "hybrid (embeddings and BM25, fused), dense (embeddings) or keyword (BM25). Default: hybrid when the collection has text, else dense",
+        };
         var fusion = new Option<string>("--fusion") { Description = "Hybrid fusion: rrf (reciprocal rank) or weighted (min-max normalised scores)", DefaultValueFactory = _ => "rrf" };
         var weight = new Option<double>("--weight") { Description = "Weighted fusion: the keyword side's share, 0 to 1", DefaultValueFactory = _ => 0.5 }.Between(0, 1, "0.3");
         var rrfK = new Option<int>("--rrf-k") { Description = "Reciprocal rank fusion's k", DefaultValueFactory = _ => 60 }.AtLeast(0, "60");
@@ -194,7 +222,9 @@ internal static class IndexCommands
         var threshold = new Option<float?>("--threshold") { Description = "Drop hits scoring below this (above it for Euclidean dense search)" };
         var command = new Command(
             "search",
-            "Search a collection with a text query: dense (embedded by the collection's own model), keyword (BM25) or hybrid.\n\n" +
+            "Search a collection with a text query: hybrid by default (the query's embedding and its words by BM25, fused by " +
+            "reciprocal rank, which beat either alone with both pretrained text models on CISI and Cranfield), dense or keyword. Each hit shows where it is " +
+            "(file:lines, page, heading) and a snippet around the query's words.\n\n" +
             "Examples:\n  quiver search \"whale hunting at sea\" --collection corpus -k 5 --where path=moby-dick.part00.txt\n" +
             "  quiver search \"harpoon\" --collection corpus --mode hybrid --fusion weighted --weight 0.3 --mmr 0.7\n" +
             "  quiver search --image shoe.png --collection photos -k 5")
@@ -205,7 +235,7 @@ internal static class IndexCommands
         {
             var store = CollectionStore.FromPaths(context.Paths);
             using var target = store.Open(result.GetValue(collection)!);
-            var searchMode = result.GetValue(mode);
+            var searchMode = result.GetValue(mode) ?? DefaultMode(context, target, result.GetValue(image));
             var (text, vector, space, unknown) = searchMode == SearchMode.Keyword
                 ? (result.GetValue(query) ?? string.Empty, null, null, [])
                 : await QueryVectorAsync(context, target, result.GetValue(query), result.GetValue(image), cancellationToken);
@@ -226,30 +256,46 @@ internal static class IndexCommands
                 MmrLambda = result.GetValue(mmr),
                 ScoreThreshold = result.GetValue(threshold),
             });
+
+            // Snippets centre on the query's words when words took part in the ranking; a dense hit shows its start.
+            var shown = hits.Select(h => (Hit: h, Location: SourceLocation.Of(h.Id, h.Payload), Snippet: h.Text is null ? null : Snippet.Of(h.Text, searchMode == SearchMode.Dense ? null : text))).ToList();
             if (result.GetValue(CliOptions.Json))
             {
                 context.WriteJson(new
                 {
                     Query = text,
                     Collection = target.Name,
+                    Mode = searchMode,
                     UnknownWords = unknown,
-                    Hits = hits.Select(h => new { h.Id, h.Score, h.Payload, h.Text }),
+                    Hits = shown.Select(s => new
+                    {
+                        s.Hit.Id,
+                        s.Hit.Score,
+                        Location = s.Location.Label,
+                        s.Location.Path,
+                        s.Location.FirstLine,
+                        s.Location.LastLine,
+                        s.Location.Page,
+                        s.Location.Heading,
+                        Snippet = s.Snippet?.Text,
+                        s.Hit.Payload,
+                        s.Hit.Text,
+                    }),
                 });
                 return 0;
             }
 
-            var table = new Table().AddColumns("#", "score", "file", "snippet");
-            for (var i = 0; i < hits.Count; i++)
+            var table = new Table().AddColumns("#", "score", "where", "snippet");
+            for (var i = 0; i < shown.Count; i++)
             {
-                var path = hits[i].Payload?["path"]?.GetValue<string>() ?? hits[i].Id;
-                var start = hits[i].Payload?["start"]?.GetValue<int>();
+                var (hit, location, snippet) = shown[i];
                 table.AddRow(
                     (i + 1).ToString(),
-                    hits[i].Score.ToString("F3"),
-                    Markup.Escape(start is null ? path : $"{path}:{start}"),
-                    Markup.Escape(hits[i].Text is null && hits[i].Payload?["width"] is { } width
-                        ? $"{width}x{hits[i].Payload!["height"]} {hits[i].Payload!["format"]} image"
-                        : Snippet(hits[i].Text)));
+                    hit.Score.ToString("F3"),
+                    Markup.Escape(location.Label),
+                    hit.Text is null && hit.Payload?["width"] is { } width
+                        ? Markup.Escape($"{width}x{hit.Payload!["height"]} {hit.Payload!["format"]} image")
+                        : Highlighted(snippet));
             }
 
             context.Console.Write(table);
@@ -261,6 +307,42 @@ internal static class IndexCommands
             return 0;
         });
         return command;
+    }
+
+    // Hybrid when the collection has text to match words against; dense, with a note, for one that has none.
+    private static SearchMode DefaultMode(CliContext context, Collection target, FileInfo? image)
+    {
+        if (image is not null)
+        {
+            return SearchMode.Dense;
+        }
+
+        if (target.HasKeywordText())
+        {
+            return SearchMode.Hybrid;
+        }
+
+        context.Note($"collection '{target.Name}' has no text for keyword search; searching by embeddings only (dense)");
+        return SearchMode.Dense;
+    }
+
+    // The snippet as markup, the query's words in bold.
+    private static string Highlighted(Snippet? snippet)
+    {
+        if (snippet is null)
+        {
+            return string.Empty;
+        }
+
+        var markup = new System.Text.StringBuilder();
+        var at = 0;
+        foreach (var (start, length) in snippet.Highlights)
+        {
+            markup.Append(Markup.Escape(snippet.Text[at..start])).Append("[bold]").Append(Markup.Escape(snippet.Text.Substring(start, length))).Append("[/]");
+            at = start + length;
+        }
+
+        return markup.Append(Markup.Escape(snippet.Text[at..])).ToString();
     }
 
     public static Command CreateCollections(CliContext context)
@@ -489,15 +571,4 @@ internal static class IndexCommands
     };
 
     private static string Quote(string? prompt) => prompt is null ? "none" : $"\"{prompt}\"";
-
-    private static string Snippet(string? text)
-    {
-        if (text is null)
-        {
-            return string.Empty;
-        }
-
-        var flat = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return flat.Length <= 140 ? flat : flat[..137] + "...";
-    }
 }

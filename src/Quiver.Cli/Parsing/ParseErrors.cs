@@ -87,7 +87,7 @@ internal static class ParseErrors
         }
 
         var range = ValueRange.Of(option);
-        var example = range?.Example ?? DefaultOf(option);
+        var example = range?.Example ?? DefaultOf(option) ?? FirstNameOf(option.ValueType);
         var hint = (range, example) switch
         {
             (not null, _) => $" (expected {range}, e.g. {OptionNames.Shortest(option)} {example})",
@@ -109,6 +109,10 @@ internal static class ParseErrors
         option.HasDefaultValue && option.GetDefaultValue() is { } value and not bool
             ? Convert.ToString(value, CultureInfo.InvariantCulture)
             : null;
+
+    // An enum option without a default (its default depends on the input) still gets an example: its first value.
+    private static string? FirstNameOf(Type type) =>
+        ElementType(type) is { IsEnum: true } element ? Enum.GetNames(element)[0] : null;
 
     /// <summary>The type one token is read as: an array's element, a nullable's underlying type.</summary>
     private static Type ElementType(Type type)

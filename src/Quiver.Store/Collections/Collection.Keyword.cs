@@ -51,6 +51,17 @@ public sealed partial class Collection
         return hits;
     }
 
+    /// <summary>
+    /// Whether any point has text for keyword search (an image collection, or one upserted with vectors only, has
+    /// none). Reads one row of the keyword index's own table of documents, so it costs the same on any size.
+    /// </summary>
+    public bool HasKeywordText()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = CollectionDatabase.Open(_connectionString);
+        return CollectionDatabase.Scalar(connection, $"SELECT 1 FROM {KeywordSchema.Table}_docsize LIMIT 1", null) is not null;
+    }
+
     /// <summary>Keyword rows against points with text, for tests and <c>quiver inspect</c>: in step when both counts match and no row is orphaned.</summary>
     internal (long KeywordRows, long PointsWithText, long Orphans) KeywordCensus()
     {

@@ -31,8 +31,8 @@ internal static partial class DocumentReader
     {
         ".pdf" => Pdf(bytes),
         ".html" or ".htm" => Html(Text(bytes)),
-        ".md" or ".markdown" => Markdown(Text(bytes)),
-        _ => ExtractedDocument.Plain(Text(bytes)),
+        ".md" or ".markdown" => Markdown(Text(bytes)) with { TextIsFile = true },
+        _ => ExtractedDocument.Plain(Text(bytes)) with { TextIsFile = true },
     };
 
     /// <summary>Strict UTF-8 (a BOM is dropped); NUL bytes mean a binary file.</summary>

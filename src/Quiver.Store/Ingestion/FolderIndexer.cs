@@ -11,8 +11,8 @@ namespace Quiver.Store.Ingestion;
 
 /// <summary>
 /// Indexes the documents under a folder into a collection: text, Markdown, HTML, PDF and JSONL records, chunked,
-/// embedded in batches and stored with their source path (relative to the folder), title, heading, page and
-/// character offsets. Re-indexing is incremental by content hash: unchanged files are skipped, a changed file's
+/// embedded in batches and stored with their source path (relative to the folder), title, heading, page, character
+/// offsets and, for text and Markdown, the file's first and last line (first_line, last_line). Re-indexing is incremental by content hash: unchanged files are skipped, a changed file's
 /// chunks are replaced (its old ones deleted), and the chunks of files no longer in the folder are removed. Unreadable
 /// or malformed files are skipped and reported by name (a bad JSONL line by its number).
 /// </summary>
@@ -20,8 +20,11 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
 {
     public static IReadOnlySet<string> Extensions => DocumentReader.Extensions;
 
-    /// <summary>Chunks embedded and written per transaction.</summary>
+    /// <summary>Chunks embedded and written per transaction; chunks of several small files share one.</summary>
     public int BatchSize { get; init; } = 256;
+
+    /// <summary>Chunks per embedding call within a batch; progress is reported after each, so it moves every few seconds.</summary>
+    public int EmbedSlice { get; init; } = 32;
 
     /// <summary>The field of a JSONL record that holds its text; the record's other fields become payload.</summary>
     public string JsonTextField { get; init; } = "text";
@@ -39,94 +42,125 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
         var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = FileAttributes.Hidden })
             .Where(f => Extensions.Contains(Path.GetExtension(f)))
             .Order(StringComparer.Ordinal)
+            .Select(f => new FileInfo(f))
             .ToList();
+        var totalBytes = files.Sum(f => f.Length);
         var existing = collection.Sources();
         var skipped = new List<SkippedFile>();
-        var batch = new List<Point>(BatchSize);
+        var batch = new List<(Point Point, long Bytes)>(BatchSize);
+
+        // Files whose chunks are all in the batch or written: their stale chunks go once their new ones are written, and
+        // only then do they count as done.
+        var chunked = new List<(IReadOnlyList<string>? Stale, long Bytes, bool Readable)>();
         int done = 0, indexed = 0, unchanged = 0, chunks = 0, removed = 0;
-        long bytes = 0;
+        long bytes = 0, progressBytes = 0;
+        string? current = null;
+        var embedding = new Stopwatch();
+        var storage = new Stopwatch();
+
+        void Report() => progress?.Report(new IndexProgress(done, files.Count, chunks, progressBytes, current, totalBytes));
 
         async Task Flush()
         {
-            if (batch.Count == 0)
+            var written = new List<Point>(batch.Count);
+            for (var from = 0; from < batch.Count; from += EmbedSlice)
             {
-                return;
+                var slice = batch.GetRange(from, Math.Min(EmbedSlice, batch.Count - from));
+                embedding.Start();
+                var embedded = await EmbedAsync(slice.Select(p => p.Point).ToList(), skipped, cancellationToken);
+                embedding.Stop();
+                written.AddRange(embedded);
+                chunks += embedded.Count;
+                progressBytes += slice.Sum(p => p.Bytes);
+                Report();
             }
 
-            var embedded = await EmbedAsync(batch, skipped, cancellationToken);
-            collection.Upsert(embedded, space);
-            chunks += embedded.Count;
+            storage.Start();
+            if (written.Count > 0)
+            {
+                collection.Upsert(written, space);
+            }
+
             batch.Clear();
+            foreach (var (stale, size, readable) in chunked)
+            {
+                removed += stale is null ? 0 : collection.Delete(stale);
+                bytes += readable ? size : 0;
+                indexed += readable ? 1 : 0;
+                done++;
+            }
+
+            chunked.Clear();
+            storage.Stop();
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+            var relative = Path.GetRelativePath(root, file.FullName).Replace('\\', '/');
             seen.Add(relative);
-            progress?.Report(new IndexProgress(done, files.Count, chunks, bytes, relative));
-            var content = TryReadBytes(file, relative, skipped);
-            done++;
-            if (content is null)
+            current = relative;
+            Report();
+            var content = TryReadBytes(file.FullName, relative, skipped);
+            var credited = 0L;
+            if (content is not null && Convert.ToHexStringLower(XxHash128.Hash(content)) is var hash && existing.GetValueOrDefault(relative) is var before && before.Hash != hash)
             {
-                continue;
-            }
-
-            var hash = Convert.ToHexStringLower(XxHash128.Hash(content));
-            var before = existing.GetValueOrDefault(relative);
-            if (before.Hash == hash)
-            {
-                unchanged++;
-                continue;
-            }
-
-            var ids = new HashSet<string>(StringComparer.Ordinal);
-            var readable = true;
-            try
-            {
-                foreach (var point in Points(relative, Path.GetExtension(file), content, hash, skipped))
+                var ids = new HashSet<string>(StringComparer.Ordinal);
+                var readable = true;
+                try
                 {
-                    ids.Add(point.Id);
-                    batch.Add(point);
-                    if (batch.Count >= BatchSize)
+                    foreach (var (point, share) in Points(relative, file.Extension, content, hash, skipped))
                     {
-                        await Flush();
+                        ids.Add(point.Id);
+                        var pointBytes = (long)(share * content.Length) - credited;
+                        credited += pointBytes;
+                        batch.Add((point, pointBytes));
+                        if (batch.Count >= BatchSize)
+                        {
+                            await Flush();
+                        }
                     }
                 }
+                catch (DocumentFormatException e)
+                {
+                    skipped.Add(new SkippedFile(relative, e.Message));
+                    readable = false;
+                }
+
+                chunked.Add((before.Ids?.Where(id => !ids.Contains(id)).ToList(), content.Length, readable));
             }
-            catch (DocumentFormatException e)
+            else
             {
-                skipped.Add(new SkippedFile(relative, e.Message));
-                readable = false;
+                unchanged += content is null ? 0 : 1;
+                done++;
             }
 
-            await Flush();
-            if (before.Ids is not null)
-            {
-                removed += collection.Delete(before.Ids.Where(id => !ids.Contains(id)).ToList());
-            }
-
-            if (readable)
-            {
-                bytes += content.Length;
-                indexed++;
-            }
-
-            progress?.Report(new IndexProgress(done, files.Count, chunks, bytes, relative));
+            progressBytes += file.Length - credited;
+            Report();
         }
+
+        await Flush();
+        Report();
 
         // Files indexed before that are gone now.
         var gone = existing.Where(e => !seen.Contains(e.Key)).ToList();
+        storage.Start();
         foreach (var (_, (_, ids)) in gone)
         {
             removed += collection.Delete(ids);
         }
 
-        return new IndexSummary(indexed, chunks, bytes, removed, skipped, clock.Elapsed, unchanged, gone.Count);
+        storage.Stop();
+        return new IndexSummary(indexed, chunks, bytes, removed, skipped, clock.Elapsed, unchanged, gone.Count)
+        {
+            EmbeddingTime = embedding.Elapsed,
+            StorageTime = storage.Elapsed,
+        };
     }
 
-    private IEnumerable<Point> Points(string relative, string extension, byte[] content, string hash, List<SkippedFile> skipped)
+    // Each chunk with how far through the file's text it ends (0 to 1), for progress within a file.
+    private IEnumerable<(Point Point, double Share)> Points(string relative, string extension, byte[] content, string hash, List<SkippedFile> skipped)
     {
         if (extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
@@ -139,20 +173,30 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
         }
 
         var document = DocumentReader.Read(extension, content);
+        var lines = document.TextIsFile ? new LineIndex(document.Text) : null;
         var pieces = chunker.Chunk(document);
         for (var i = 0; i < pieces.Count; i++)
         {
-            yield return new Point($"{relative}#{i}", [], Payload(relative, hash, i, document.Title, pieces[i]), pieces[i].Text);
+            var payload = Payload(relative, hash, i, document.Title, pieces[i]);
+            if (lines is not null)
+            {
+                payload["first_line"] = lines.LineOf(pieces[i].Start);
+                payload["last_line"] = lines.LineOf(Math.Max(pieces[i].Start, pieces[i].End - 1));
+            }
+
+            yield return (new Point($"{relative}#{i}", [], payload, pieces[i].Text), (double)pieces[i].End / Math.Max(document.Text.Length, 1));
         }
     }
 
     // One record per line: its text field is chunked, its other fields are copied into each chunk's payload.
-    private IEnumerable<Point> Records(string relative, string text, string hash, List<SkippedFile> skipped)
+    private IEnumerable<(Point Point, double Share)> Records(string relative, string text, string hash, List<SkippedFile> skipped)
     {
         var lineNumber = 0;
+        var position = 0;
         foreach (var line in text.Split('\n'))
         {
             lineNumber++;
+            position += line.Length + 1;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -185,7 +229,7 @@ public sealed class FolderIndexer(IEmbeddingGenerator<string, Embedding<float>> 
                 }
 
                 payload["line"] = lineNumber;
-                yield return new Point($"{relative}:{lineNumber}#{i}", [], payload, pieces[i].Text);
+                yield return (new Point($"{relative}:{lineNumber}#{i}", [], payload, pieces[i].Text), (double)Math.Min(position, text.Length) / Math.Max(text.Length, 1));
             }
         }
     }

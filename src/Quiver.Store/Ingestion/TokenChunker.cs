@@ -7,7 +7,10 @@ namespace Quiver.Store.Ingestion;
 /// the encoder's own tokenizer counts them (every chunk is counted whole, not estimated), with about
 /// <see cref="OverlapTokens"/> tokens of the previous chunk's last sentences repeated at the start of the next, so a
 /// passage cut at a boundary is still found whole. Chunks never cross a section (a heading or a page). A sentence
-/// longer than the limit is cut between words, and a word longer than it between characters.
+/// longer than the limit is cut between words into pieces of about equal size (a greedy cut leaves a tail of one or
+/// two words), and a word longer than it between characters. No chunk is smaller than <see cref="MinTokens"/> unless
+/// its whole section is: a small chunk takes words from its neighbour's side as overlap. A heading with nothing under
+/// it joins the next section on the same page.
 /// </summary>
 public sealed class TokenChunker : IDocumentChunker
 {
@@ -31,16 +34,23 @@ public sealed class TokenChunker : IDocumentChunker
         }
 
         OverlapTokens = overlap;
+
+        // An eighth of the limit (32 of MiniLM's 256 tokens, about 25 words): below that a chunk is a fragment whose
+        // vector says little and which, being short, ranks high on any of its few words.
+        MinTokens = Math.Max(1, MaxTokens / 8);
     }
 
     public int MaxTokens { get; }
 
     public int OverlapTokens { get; }
 
+    /// <summary>The smallest chunk made, unless a whole section (after small ones are joined) is smaller.</summary>
+    public int MinTokens { get; }
+
     public IReadOnlyList<DocumentChunk> Chunk(ExtractedDocument document)
     {
         var chunks = new List<DocumentChunk>();
-        foreach (var section in document.Sections)
+        foreach (var section in JoinBareHeadings(document))
         {
             var sentences = new List<(int Start, int End, int Tokens)>();
             foreach (var (start, end) in Sentences(document.Text, section.Start, section.End))
@@ -56,14 +66,54 @@ public sealed class TokenChunker : IDocumentChunker
                 }
             }
 
-            Pack(document.Text, sentences, section, chunks);
+            var ranges = Pack(document.Text, sentences);
+            Settle(document.Text, ranges, section);
+            chunks.AddRange(ranges.Select(r => new DocumentChunk(document.Text[r.Start..r.End], r.Start, r.End, section.Heading, section.Page)));
         }
 
         return chunks;
     }
 
-    private void Pack(string text, List<(int Start, int End, int Tokens)> sentences, DocumentSection section, List<DocumentChunk> chunks)
+    // A heading with nothing under it (a section of one line, as when a subheading follows at once) joins the next
+    // section on the same page, under that section's heading; any section with text of its own keeps its heading.
+    private static List<DocumentSection> JoinBareHeadings(ExtractedDocument document)
     {
+        var sections = new List<DocumentSection>();
+        DocumentSection? pending = null;
+        foreach (var next in document.Sections)
+        {
+            var section = next;
+            if (pending is not null && pending.Page == section.Page)
+            {
+                section = section with { Start = pending.Start };
+            }
+            else if (pending is not null)
+            {
+                sections.Add(pending);
+            }
+
+            pending = null;
+            if (!document.Text.AsSpan(section.Start, section.End - section.Start).Trim().Contains('\n'))
+            {
+                pending = section;
+                continue;
+            }
+
+            sections.Add(section);
+        }
+
+        if (pending is not null)
+        {
+            sections.Add(pending);
+        }
+
+        return sections;
+    }
+
+    // Chunks with their token counts, kept so that settling them does not tokenize the text again.
+    private List<(int Start, int End, int Tokens)> Pack(string text, List<(int Start, int End, int Tokens)> sentences)
+    {
+        var chunks = new List<(int Start, int End, int Tokens)>();
         var first = 0;
         while (first < sentences.Count)
         {
@@ -76,14 +126,15 @@ public sealed class TokenChunker : IDocumentChunker
                 estimate += sentences[last].Tokens;
             }
 
-            while (last > first && _counter.Count(text[sentences[first].Start..sentences[last].End]) > MaxTokens)
+            int Whole() => last > first ? _counter.Count(text[sentences[first].Start..sentences[last].End]) : sentences[first].Tokens;
+            var tokens = Whole();
+            while (tokens > MaxTokens && last > first)
             {
                 last--;
+                tokens = Whole();
             }
 
-            var start = sentences[first].Start;
-            var end = sentences[last].End;
-            chunks.Add(new DocumentChunk(text[start..end], start, end, section.Heading, section.Page));
+            chunks.Add((sentences[first].Start, sentences[last].End, tokens));
             if (last + 1 >= sentences.Count)
             {
                 break;
@@ -100,12 +151,88 @@ public sealed class TokenChunker : IDocumentChunker
 
             first = next;
         }
+
+        return chunks;
     }
 
-    // Pieces of an over-long sentence: runs of words that fit; a word that alone does not fit is cut by characters.
+    // A chunk under the minimum exists only because its neighbours are too full to take it (packing is greedy), so it
+    // is widened instead: by whole words into the text before it (after it, for a section's first chunk), up to twice
+    // the minimum, which repeats some of the neighbour as overlap but gives the fragment context to be found by.
+    private void Settle(string text, List<(int Start, int End, int Tokens)> chunks, DocumentSection section)
+    {
+        for (var i = 0; i < chunks.Count && chunks.Count > 1; i++)
+        {
+            var (start, end, tokens) = chunks[i];
+            if (tokens >= MinTokens)
+            {
+                continue;
+            }
+
+            var width = Math.Min(MaxTokens, 2 * MinTokens);
+            chunks[i] = i > 0
+                ? (WidenBackwards(text, section.Start, start, end, width), end, width)
+                : (start, WidenForwards(text, start, end, section.End, width), width);
+        }
+    }
+
+    // The earliest word start before start from which text up to end still fits in width tokens.
+    private int WidenBackwards(string text, int limit, int start, int end, int width)
+    {
+        var candidates = new List<int>();
+        for (var i = start - 1; i >= limit; i--)
+        {
+            if (!char.IsWhiteSpace(text[i]) && (i == limit || char.IsWhiteSpace(text[i - 1])))
+            {
+                candidates.Add(i);
+            }
+        }
+
+        return Furthest(candidates, start, c => _counter.Count(text[c..end]), width);
+    }
+
+    // The latest word end after end up to which text from start still fits in width tokens.
+    private int WidenForwards(string text, int start, int end, int limit, int width)
+    {
+        var candidates = new List<int>();
+        for (var i = end + 1; i <= limit; i++)
+        {
+            if (!char.IsWhiteSpace(text[i - 1]) && (i == limit || char.IsWhiteSpace(text[i])))
+            {
+                candidates.Add(i);
+            }
+        }
+
+        return Furthest(candidates, end, c => _counter.Count(text[start..c]), width);
+    }
+
+    // Binary search over candidates ordered by growing size for the last one whose count fits; fallback when none does.
+    private static int Furthest(List<int> candidates, int fallback, Func<int, int> count, int width)
+    {
+        int low = 0, high = candidates.Count - 1, best = fallback;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            if (count(candidates[middle]) <= width)
+            {
+                best = candidates[middle];
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return best;
+    }
+
+    // Pieces of an over-long sentence: runs of words of about equal size (the sentence's tokens shared out over as few
+    // pieces as fit); a word that alone does not fit is cut by characters.
     private List<(int Start, int End, int Tokens)> SplitLong(string text, int start, int end)
     {
         var pieces = new List<(int, int, int)>();
+        var total = _counter.Count(text[start..end]);
+        var share = (int)Math.Ceiling(total / Math.Ceiling(total / (double)MaxTokens));
         var position = start;
         while (position < end)
         {
@@ -119,7 +246,8 @@ public sealed class TokenChunker : IDocumentChunker
                 break;
             }
 
-            var cut = LongestFit(text, position, end);
+            // The last piece takes whatever is left when it fits, so tokenizer rounding cannot leave a sliver.
+            var cut = _counter.Count(text[position..end]) <= MaxTokens ? end : LongestFit(text, position, end, share);
             pieces.Add((position, cut, _counter.Count(text[position..cut])));
             position = cut;
         }
@@ -127,8 +255,8 @@ public sealed class TokenChunker : IDocumentChunker
         return pieces;
     }
 
-    // The furthest word boundary (else character) after start whose prefix fits, found by binary search on counts.
-    private int LongestFit(string text, int start, int end)
+    // The furthest word boundary (else character) after start whose prefix fits in limit tokens, by binary search on counts.
+    private int LongestFit(string text, int start, int end, int limit)
     {
         var boundaries = new List<int>();
         for (var i = start + 1; i < end; i++)
@@ -140,7 +268,12 @@ public sealed class TokenChunker : IDocumentChunker
         }
 
         boundaries.Add(end);
-        var best = Search(boundaries, start, text);
+        var best = Furthest(boundaries, start, b => _counter.Count(text[start..b]), limit);
+        if (best == start && limit < MaxTokens)
+        {
+            best = Furthest(boundaries, start, b => _counter.Count(text[start..b]), MaxTokens);
+        }
+
         if (best > start)
         {
             return best;
@@ -148,28 +281,8 @@ public sealed class TokenChunker : IDocumentChunker
 
         // Not even one word fits: cut inside it, keeping surrogate pairs together.
         var characters = Enumerable.Range(start + 1, Math.Max(boundaries[0] - start, 1)).Where(i => i == end || !char.IsLowSurrogate(text[i])).ToList();
-        best = Search(characters, start, text);
+        best = Furthest(characters, start, c => _counter.Count(text[start..c]), MaxTokens);
         return best > start ? best : characters[0];
-    }
-
-    private int Search(List<int> candidates, int start, string text)
-    {
-        int low = 0, high = candidates.Count - 1, best = start;
-        while (low <= high)
-        {
-            var middle = (low + high) / 2;
-            if (_counter.Count(text[start..candidates[middle]]) <= MaxTokens)
-            {
-                best = candidates[middle];
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return best;
     }
 
     // Sentences: ends after . ! ? followed by whitespace, and at every line break (lists, headings, paragraphs). Trimmed, never empty.

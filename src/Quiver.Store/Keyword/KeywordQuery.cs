@@ -16,35 +16,42 @@ internal static class KeywordQuery
     {
         var words = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var current = new StringBuilder();
-        void End()
+        foreach (var (start, length) in WordRanges(text))
         {
-            if (current.Length > 0)
+            var word = text.Substring(start, length).ToLowerInvariant();
+            if (seen.Add(word))
             {
-                var word = current.ToString().ToLowerInvariant();
-                if (seen.Add(word))
-                {
-                    words.Add(word);
-                }
-
-                current.Clear();
+                words.Add(word);
             }
         }
 
+        return words;
+    }
+
+    /// <summary>Where each word of <paramref name="text"/> is, as FTS5's tokenizer would split it, in order.</summary>
+    public static IEnumerable<(int Start, int Length)> WordRanges(string text)
+    {
+        var start = -1;
+        var position = 0;
         foreach (var rune in text.EnumerateRunes())
         {
             if (IsTokenCharacter(Rune.GetUnicodeCategory(rune)))
             {
-                current.Append(rune.ToString());
+                start = start < 0 ? position : start;
             }
-            else
+            else if (start >= 0)
             {
-                End();
+                yield return (start, position - start);
+                start = -1;
             }
+
+            position += rune.Utf16SequenceLength;
         }
 
-        End();
-        return words;
+        if (start >= 0)
+        {
+            yield return (start, position - start);
+        }
     }
 
     /// <summary>The MATCH expression for <paramref name="text"/>: its words quoted and joined by OR.</summary>
