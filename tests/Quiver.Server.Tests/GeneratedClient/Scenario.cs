@@ -27,7 +27,7 @@ public static class Scenario
         result["float"] = new Nodes.JsonArray([.. floats.Data.OrderBy(d => d.Index).Select(d => Nodes.JsonNode.Parse(((JToken)d.Embedding).ToString()))]);
         result["prompt_tokens"] = floats.Usage.Prompt_tokens;
         var packed = await client.CreateEmbeddingAsync(new EmbeddingsRequest { Model = "bert", Input = "the whale swims", Encoding_format = EncodingFormat.Base64 });
-        result["base64"] = ((JToken)packed.Data.Single().Embedding).Value<string>();
+        result["base64"] = (string)packed.Data.Single().Embedding;
         result["models"] = new Nodes.JsonArray([.. (await client.ListModelsAsync()).Data.Select(m => (Nodes.JsonNode)m.Id)]);
 
         // Qdrant's collections: raw vectors, integer and UUID ids, payloads.
