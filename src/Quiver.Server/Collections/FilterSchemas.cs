@@ -6,7 +6,7 @@ namespace Quiver.Server.Collections;
 
 // Qdrant's filter JSON as QdrantFilters reads it, for the OpenAPI document.
 
-[Description("Qdrant's filter: every must condition, at least one should condition, and no must_not condition. Each clause also takes a single condition instead of an array.")]
+[Description("Qdrant's filter: every must condition, at least one should condition, and no must_not condition.")]
 internal sealed class Filter
 {
     [JsonPropertyName("must")]

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
+using Quiver.Server.Collections;
 
 namespace Quiver.Server.Operations;
 
@@ -27,5 +28,6 @@ internal static class OpenApiDocumentSetup
             options.AddSchemaTransformer<StringEnumSchemas>();
             options.AddSchemaTransformer<FreeFormObjectSchemas>();
             options.AddOperationTransformer<ErrorResponsesInDocument>();
+            options.AddDocumentTransformer<QdrantSchemaDetails>();
         });
 }

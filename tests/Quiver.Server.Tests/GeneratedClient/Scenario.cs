@@ -47,7 +47,7 @@ public static class Scenario
         result["upserted"] = upserted.Result.Status;
         result["points"] = (await client.Get_collectionAsync("generated")).Result.Points_count;
 
-        var red = new Filter { Must = [new FilterCondition { Key = "colour", Match = new Match { Value = "red" } }] };
+        var red = new Filter { Must = new[] { new FilterCondition { Key = "colour", Match = new Match { Value = "red" } } } };
         var search = await client.Search_pointsAsync("generated", new SearchPointsRequest { Vector = [1f, 0f, 0f, 0f], Filter = red, Limit = 5, With_payload = true });
         result["search_red"] = Ids(search.Result.Select(p => p.Id));
         result["search_red_colour"] = string.Join(",", search.Result.Select(p => p.Payload["colour"]).Distinct());
