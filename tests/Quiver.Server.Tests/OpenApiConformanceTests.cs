@@ -70,6 +70,8 @@ public sealed class OpenApiConformanceTests : IAsyncLifetime
 
         // Errors, in each API's own shape.
         await Check("GET", "/collections/nowhere", "/collections/{name}", status: 404);
+        await Check("GET", "/collections/nowhere/exists", "/collections/{name}/exists");
+        await Check("DELETE", "/collections/nowhere", "/collections/{name}");
         await Check("PUT", "/collections/raw/points", points, """{"points": [{"id": 9, "vector": [1, 0]}]}""", status: 400);
         await Check("POST", "/v1/embeddings", "/v1/embeddings", """{"input": ["a"], "model": "missing"}""", status: 404);
         await Check("GET", "/v1/models/missing", "/v1/models/{model}", status: 404);

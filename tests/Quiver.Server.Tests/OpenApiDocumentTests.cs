@@ -99,6 +99,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         var search = _document["paths"]!["/collections/{name}/points/search"]!["post"]!["responses"]!.AsObject();
         Assert.False(search.ContainsKey("403"), "a read route documents the read-only key's 403");
         Assert.False(_document["paths"]!["/healthz"]!["get"]!["responses"]!.AsObject().ContainsKey("401"), "the health probe needs no key");
+        Assert.False(_document["paths"]!["/collections/{name}/exists"]!["get"]!["responses"]!.AsObject().ContainsKey("404"), "exists answers false, not 404");
     }
 
     [Fact]

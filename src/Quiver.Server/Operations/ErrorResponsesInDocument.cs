@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.OpenApi;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
@@ -17,6 +18,9 @@ internal sealed class ErrorResponsesInDocument : IOpenApiOperationTransformer
 {
     // The requests that may carry text for a model, whose failure at a remote endpoint is a 502.
     private static readonly HashSet<Type> Embedding = [typeof(EmbeddingsRequest), typeof(UpsertPointsRequest), typeof(SearchPointsRequest), typeof(QueryPointsRequest), typeof(ContextQuestion)];
+
+    // The routes that answer for a missing collection (false) rather than 404.
+    private static readonly HashSet<string> AnswerForMissing = ["delete_collection", "collection_exists"];
 
     public async Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -40,7 +44,10 @@ internal sealed class ErrorResponsesInDocument : IOpenApiOperationTransformer
         if (body is not null || routeParameters)
         {
             errors[400] = "The request is not valid: the message names the field at fault and the fix.";
-            errors[404] = "No such collection, model or point.";
+            if (!AnswerForMissing.Contains(metadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName ?? string.Empty))
+            {
+                errors[404] = "No such collection, model or point.";
+            }
         }
 
         if (body is not null)
