@@ -64,7 +64,7 @@ public static class QuiverServer
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         }));
         services.AddHostedService<StoreLifetime>();
-        services.AddOpenApi();
+        services.AddQuiverOpenApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -22,12 +22,18 @@ internal static class CollectionsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/collections", List).WithSummary("List collections").WithTags("collections");
-        routes.MapPut("/collections/{name}", Create).RequiresWrite().WithSummary("Create a collection (vectors: size, distance; or model)").WithTags("collections");
-        routes.MapGet("/collections/{name}", Get).WithSummary("Collection info").WithTags("collections");
-        routes.MapGet("/collections/{name}/exists", Exists).WithSummary("Whether a collection exists").WithTags("collections");
-        routes.MapDelete("/collections/{name}", Delete).RequiresWrite().WithSummary("Delete a collection").WithTags("collections");
-        routes.MapPut("/collections/{name}/index", CreateIndex).RequiresWrite().WithSummary("Create a payload index (keyword, integer, float)").WithTags("collections");
+        routes.MapGet("/collections", List).WithName("get_collections").WithSummary("List collections").WithTags("collections")
+            .Produces<QdrantResponse<CollectionList>>();
+        routes.MapPut("/collections/{name}", Create).RequiresWrite().WithName("create_collection").WithSummary("Create a collection (vectors: size, distance; or model)").WithTags("collections")
+            .Accepts<CreateCollectionRequest>("application/json").Produces<QdrantResponse<bool>>();
+        routes.MapGet("/collections/{name}", Get).WithName("get_collection").WithSummary("Collection info").WithTags("collections")
+            .Produces<QdrantResponse<CollectionDescription>>();
+        routes.MapGet("/collections/{name}/exists", Exists).WithName("collection_exists").WithSummary("Whether a collection exists").WithTags("collections")
+            .Produces<QdrantResponse<CollectionExistence>>();
+        routes.MapDelete("/collections/{name}", Delete).RequiresWrite().WithName("delete_collection").WithSummary("Delete a collection (true if it existed)").WithTags("collections")
+            .Produces<QdrantResponse<bool>>();
+        routes.MapPut("/collections/{name}/index", CreateIndex).RequiresWrite().WithName("create_field_index").WithSummary("Create a payload index (keyword, integer, float)").WithTags("collections")
+            .Accepts<CreateFieldIndexRequest>("application/json").Produces<QdrantResponse<UpdateResult>>();
     }
 
     private static IResult List(HttpContext context, ServedCollections collections) =>

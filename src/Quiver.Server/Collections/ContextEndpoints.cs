@@ -20,7 +20,8 @@ internal static class ContextEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes) =>
         routes.MapPost("/collections/{name}/context", Context)
-            .WithSummary("Passages with citations for a question, within a token budget (Quiver's RAG context)").WithTags("retrieval");
+            .WithName("retrieve_context").WithSummary("Passages with citations for a question, within a token budget (Quiver's RAG context)").WithTags("retrieval")
+            .Accepts<ContextQuestion>("application/json").Produces<QdrantResponse<ContextAnswer>>();
 
     private static async Task<IResult> Context(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {

@@ -23,18 +23,30 @@ internal static class PointsEndpoints
     public static void Map(IEndpointRouteBuilder routes)
     {
         var points = routes.MapGroup("/collections/{name}/points").WithTags("points");
-        points.MapPut("", Upsert).RequiresWrite().WithSummary("Upsert points (vectors, or text embedded by the collection's model)");
-        points.MapPost("", GetMany).WithSummary("Get points by id");
-        points.MapGet("/{id}", GetOne).WithSummary("Get one point");
-        points.MapPost("/delete", Delete).RequiresWrite().WithSummary("Delete points by id or filter");
-        points.MapPost("/scroll", Scroll).WithSummary("Page through points in id order");
-        points.MapPost("/count", Count).WithSummary("Count points matching a filter");
-        points.MapPost("/search", Search).WithSummary("Nearest points to a vector (or text)");
-        points.MapPost("/query", Query).WithSummary("Universal query: nearest to a vector, a point id or text");
-        points.MapPost("/payload", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Merge)).RequiresWrite().WithSummary("Set payload keys");
-        points.MapPut("/payload", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Overwrite)).RequiresWrite().WithSummary("Replace the payload");
-        points.MapPost("/payload/delete", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.DeleteKeys)).RequiresWrite().WithSummary("Delete payload keys");
-        points.MapPost("/payload/clear", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Clear)).RequiresWrite().WithSummary("Clear the payload");
+        points.MapPut("", Upsert).RequiresWrite().WithName("upsert_points").WithSummary("Upsert points (vectors, or text embedded by the collection's model)")
+            .Accepts<UpsertPointsRequest>("application/json").Produces<QdrantResponse<UpdateResult>>();
+        points.MapPost("", GetMany).WithName("get_points").WithSummary("Get points by id")
+            .Accepts<GetPointsRequest>("application/json").Produces<QdrantResponse<PointRecord[]>>();
+        points.MapGet("/{id}", GetOne).WithName("get_point").WithSummary("Get one point")
+            .Produces<QdrantResponse<PointRecord>>();
+        points.MapPost("/delete", Delete).RequiresWrite().WithName("delete_points").WithSummary("Delete points by id or filter")
+            .Accepts<PointsSelection>("application/json").Produces<QdrantResponse<UpdateResult>>();
+        points.MapPost("/scroll", Scroll).WithName("scroll_points").WithSummary("Page through points in id order")
+            .Accepts<ScrollRequest>(isOptional: true, "application/json").Produces<QdrantResponse<ScrollResult>>();
+        points.MapPost("/count", Count).WithName("count_points").WithSummary("Count points matching a filter")
+            .Accepts<CountRequest>(isOptional: true, "application/json").Produces<QdrantResponse<CountResult>>();
+        points.MapPost("/search", Search).WithName("search_points").WithSummary("Nearest points to a vector (or text)")
+            .Accepts<SearchPointsRequest>("application/json").Produces<QdrantResponse<ScoredPoint[]>>();
+        points.MapPost("/query", Query).WithName("query_points").WithSummary("Universal query: nearest to a vector, a point id or text")
+            .Accepts<QueryPointsRequest>(isOptional: true, "application/json").Produces<QdrantResponse<QueryResult>>();
+        points.MapPost("/payload", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Merge)).RequiresWrite().WithName("set_payload").WithSummary("Set payload keys")
+            .Accepts<SetPayloadRequest>("application/json").Produces<QdrantResponse<UpdateResult>>();
+        points.MapPut("/payload", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Overwrite)).RequiresWrite().WithName("overwrite_payload").WithSummary("Replace the payload")
+            .Accepts<SetPayloadRequest>("application/json").Produces<QdrantResponse<UpdateResult>>();
+        points.MapPost("/payload/delete", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.DeleteKeys)).RequiresWrite().WithName("delete_payload").WithSummary("Delete payload keys")
+            .Accepts<DeletePayloadRequest>("application/json").Produces<QdrantResponse<UpdateResult>>();
+        points.MapPost("/payload/clear", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Clear)).RequiresWrite().WithName("clear_payload").WithSummary("Clear the payload")
+            .Accepts<PointsSelection>("application/json").Produces<QdrantResponse<UpdateResult>>();
     }
 
     private enum PayloadEdit

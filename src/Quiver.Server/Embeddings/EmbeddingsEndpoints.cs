@@ -19,9 +19,12 @@ internal static class EmbeddingsEndpoints
 {
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/embeddings", Embed).WithSummary("Embed texts or token ids (OpenAI embeddings API)").WithTags("embeddings");
-        routes.MapGet("/v1/models", ListModels).WithSummary("List the installed text models (OpenAI models API)").WithTags("embeddings");
-        routes.MapGet("/v1/models/{model}", GetModel).WithSummary("One installed text model").WithTags("embeddings");
+        routes.MapPost("/v1/embeddings", Embed).WithName("createEmbedding").WithSummary("Embed texts or token ids (OpenAI embeddings API)").WithTags("embeddings")
+            .Accepts<EmbeddingsRequest>("application/json").Produces<EmbeddingsResponse>();
+        routes.MapGet("/v1/models", ListModels).WithName("listModels").WithSummary("List the installed text models (OpenAI models API)").WithTags("embeddings")
+            .Produces<ModelList>();
+        routes.MapGet("/v1/models/{model}", GetModel).WithName("retrieveModel").WithSummary("One installed text model").WithTags("embeddings")
+            .Produces<ModelDescription>();
     }
 
     private static async Task Embed(HttpContext context, ServedModels models, EmbeddingBatcher batcher, ServerOptions options)
@@ -119,11 +122,8 @@ internal static class EmbeddingsEndpoints
         await writer.FlushAsync(context.RequestAborted);
     }
 
-    private static IResult ListModels(ServedModels models) => Results.Json(new JsonObject
-    {
-        ["object"] = "list",
-        ["data"] = new JsonArray([.. models.Installed().Select(m => (JsonNode)Describe(m))]),
-    });
+    private static IResult ListModels(ServedModels models) =>
+        Results.Json(new ModelList { Object = "list", Data = [.. models.Installed().Select(Describe)] });
 
     private static IResult GetModel(string model, ServedModels models)
     {
@@ -132,15 +132,15 @@ internal static class EmbeddingsEndpoints
         return Results.Json(Describe(manifest));
     }
 
-    private static JsonObject Describe(Models.Catalogue.ModelManifest manifest) => new()
+    private static ModelDescription Describe(Models.Catalogue.ModelManifest manifest) => new()
     {
-        ["id"] = manifest.Name,
-        ["object"] = "model",
-        ["created"] = manifest.InstalledAt.ToUnixTimeSeconds(),
-        ["owned_by"] = "quiver",
-        ["dimensions"] = manifest.Dimensions,
-        ["kind"] = manifest.Kind,
-        ["revision"] = manifest.Revision,
+        Id = manifest.Name,
+        Object = "model",
+        Created = manifest.InstalledAt.ToUnixTimeSeconds(),
+        OwnedBy = "quiver",
+        Dimensions = manifest.Dimensions,
+        Kind = manifest.Kind,
+        Revision = manifest.Revision,
     };
 
     private static List<EmbeddingInput> ReadInputs(JsonObject body, ServerLimits limits)

@@ -15,18 +15,22 @@ internal static class OperationsEndpoints
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/", () => Results.Json(new
+        routes.MapGet("/", () => Results.Json(new ServerDescription
         {
-            title = "quiver - embeddings and vector search (OpenAI- and Qdrant-compatible)",
-            version = QdrantApiVersion,
-            quiver = typeof(OperationsEndpoints).Assembly.GetName().Version?.ToString(),
-        })).WithSummary("Server name and the Qdrant API version it follows").WithTags("operations");
-        routes.MapGet("/healthz", () => Results.Text("healthz check passed")).WithSummary("Liveness probe (no key needed)").WithTags("operations");
-        routes.MapGet("/livez", () => Results.Text("livez check passed")).WithSummary("Liveness probe (no key needed)").WithTags("operations");
-        routes.MapGet("/readyz", Ready).WithSummary("Readiness: the store can be read and written (no key needed)").WithTags("operations");
+            Title = "quiver - embeddings and vector search (OpenAI- and Qdrant-compatible)",
+            Version = QdrantApiVersion,
+            Quiver = typeof(OperationsEndpoints).Assembly.GetName().Version?.ToString(),
+        })).WithName("root").WithSummary("Server name and the Qdrant API version it follows").WithTags("operations").Produces<ServerDescription>();
+        routes.MapGet("/healthz", () => Results.Text("healthz check passed")).WithName("healthz").WithSummary("Liveness probe (no key needed)").WithTags("operations")
+            .Produces<string>(200, "text/plain");
+        routes.MapGet("/livez", () => Results.Text("livez check passed")).WithName("livez").WithSummary("Liveness probe (no key needed)").WithTags("operations")
+            .Produces<string>(200, "text/plain");
+        routes.MapGet("/readyz", Ready).WithName("readyz").WithSummary("Readiness: the store can be read and written (no key needed)").WithTags("operations")
+            .Produces<string>(200, "text/plain").Produces<string>(503, "text/plain");
         routes.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithSummary("Prometheus metrics").WithTags("operations");
-        routes.MapGet("/docs", Docs).WithSummary("This page: every route, and the OpenAPI document").WithTags("operations");
+            .WithName("metrics").WithSummary("Prometheus metrics").WithTags("operations").Produces<string>(200, "text/plain");
+        routes.MapGet("/docs", Docs).WithName("docs").WithSummary("This page: every route, and the OpenAPI document").WithTags("operations")
+            .Produces<string>(200, "text/html");
     }
 
     private static IResult Ready(ServedCollections collections)

@@ -1,0 +1,345 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Quiver.Server.Operations;
+
+namespace Quiver.Server.Collections;
+
+// The wire shapes of the Qdrant-compatible point routes, as the OpenAPI document shows them. The handlers read and
+// write these fields by hand (PointsEndpoints, QdrantJson) to keep Qdrant's exact answers; the tests hold them together.
+
+[Union(typeof(ulong), typeof(Guid))]
+[Description("A point id: an unsigned integer or a UUID string.")]
+internal sealed class PointId;
+
+[Description("Qdrant's upsert request: points, or the column form batch. Each point has a vector, or Quiver's text embedded by the collection's model. All points are written in one transaction, or none.")]
+internal sealed class UpsertPointsRequest
+{
+    [JsonPropertyName("points")]
+    public PointInput[]? Points { get; init; }
+
+    [JsonPropertyName("batch")]
+    public PointsBatch? Batch { get; init; }
+}
+
+internal sealed class PointInput
+{
+    [JsonPropertyName("id")]
+    public required PointId Id { get; init; }
+
+    [JsonPropertyName("vector")]
+    public PointVector? Vector { get; init; }
+
+    [JsonPropertyName("text")]
+    [Description("Quiver's extension: the point's text, embedded by the collection's model when there is no vector, and kept for keyword search.")]
+    public string? Text { get; init; }
+
+    [JsonPropertyName("payload")]
+    [Description("Any JSON object, filterable by its fields.")]
+    public Dictionary<string, JsonNode?>? Payload { get; init; }
+}
+
+[Union(typeof(float[]), typeof(TextDocument))]
+[Description("The vector, or Qdrant's inference form {\"text\": ...} embedded by the collection's model.")]
+internal sealed class PointVector;
+
+[Description("Text embedded by the collection's model (Qdrant's Document).")]
+internal sealed class TextDocument
+{
+    [JsonPropertyName("text")]
+    public required string Text { get; init; }
+
+    [JsonPropertyName("model")]
+    [Description("Ignored: the collection's own model embeds the text.")]
+    public string? Model { get; init; }
+}
+
+[Description("Points as columns: one entry per id in each list given. Give vectors or Quiver's texts.")]
+internal sealed class PointsBatch
+{
+    [JsonPropertyName("ids")]
+    public required PointId[] Ids { get; init; }
+
+    [JsonPropertyName("vectors")]
+    public float[][]? Vectors { get; init; }
+
+    [JsonPropertyName("texts")]
+    [Description("Quiver's extension: texts embedded by the collection's model, instead of vectors.")]
+    public string[]? Texts { get; init; }
+
+    [JsonPropertyName("payloads")]
+    public Dictionary<string, JsonNode?>?[]? Payloads { get; init; }
+}
+
+[Description("Qdrant's retrieve request: points by id.")]
+internal sealed class GetPointsRequest
+{
+    [JsonPropertyName("ids")]
+    public required PointId[] Ids { get; init; }
+
+    [JsonPropertyName("with_payload")]
+    [Description("Which payload to return; all of it when absent.")]
+    public PayloadSelection? WithPayload { get; init; }
+
+    [JsonPropertyName("with_vector")]
+    [Description("Whether to return vectors (also read as with_vectors); false when absent.")]
+    public bool? WithVector { get; init; }
+}
+
+[Union(typeof(bool), typeof(string[]), typeof(PayloadKeys))]
+[Description("true, false, the keys to return, or {\"include\": [...]} / {\"exclude\": [...]}.")]
+internal sealed class PayloadSelection;
+
+internal sealed class PayloadKeys
+{
+    [JsonPropertyName("include")]
+    public string[]? Include { get; init; }
+
+    [JsonPropertyName("exclude")]
+    public string[]? Exclude { get; init; }
+}
+
+[Description("A point as Qdrant's Record, with Quiver's text.")]
+internal sealed class PointRecord
+{
+    [JsonPropertyName("id")]
+    public required PointId Id { get; init; }
+
+    [JsonPropertyName("payload")]
+    [Description("The payload selected by with_payload, or null when none was asked for.")]
+    public required Dictionary<string, JsonNode?>? Payload { get; init; }
+
+    [JsonPropertyName("vector")]
+    [Description("The vector when with_vector asked for it, else null.")]
+    public required float[]? Vector { get; init; }
+
+    [JsonPropertyName("text")]
+    [Description("Quiver's extension: the point's text, when it has one and a payload was asked for.")]
+    public string? Text { get; init; }
+}
+
+[Description("A search hit as Qdrant's ScoredPoint, with Quiver's text. A query with no query gives points in id order, without score and version.")]
+internal sealed class ScoredPoint
+{
+    [JsonPropertyName("id")]
+    public required PointId Id { get; init; }
+
+    [JsonPropertyName("version")]
+    [Description("Always 0.")]
+    public int? Version { get; init; }
+
+    [JsonPropertyName("score")]
+    [Description("Similarity for Cosine and Dot (higher is nearer), distance for Euclid (lower is nearer).")]
+    public float? Score { get; init; }
+
+    [JsonPropertyName("payload")]
+    [Description("The payload selected by with_payload, or null when none was asked for.")]
+    public required Dictionary<string, JsonNode?>? Payload { get; init; }
+
+    [JsonPropertyName("vector")]
+    [Description("The vector when with_vector asked for it, else null.")]
+    public required float[]? Vector { get; init; }
+
+    [JsonPropertyName("text")]
+    [Description("Quiver's extension: the point's text, when it has one and a payload was asked for.")]
+    public string? Text { get; init; }
+}
+
+[Description("Which points a delete or payload edit applies to: points (ids) or filter, not both.")]
+internal sealed class PointsSelection
+{
+    [JsonPropertyName("points")]
+    [Description("The point ids (a filter object is also read here, in Qdrant's older form).")]
+    public PointId[]? Points { get; init; }
+
+    [JsonPropertyName("filter")]
+    public Filter? Filter { get; init; }
+}
+
+[Description("Qdrant's set-payload (POST merges keys) and overwrite-payload (PUT replaces) request.")]
+internal sealed class SetPayloadRequest
+{
+    [JsonPropertyName("payload")]
+    public required Dictionary<string, JsonNode?> Payload { get; init; }
+
+    [JsonPropertyName("points")]
+    [Description("The point ids (a filter object is also read here, in Qdrant's older form).")]
+    public PointId[]? Points { get; init; }
+
+    [JsonPropertyName("filter")]
+    public Filter? Filter { get; init; }
+}
+
+[Description("Qdrant's delete-payload-keys request.")]
+internal sealed class DeletePayloadRequest
+{
+    [JsonPropertyName("keys")]
+    [Description("The top-level payload keys to remove.")]
+    public required string[] Keys { get; init; }
+
+    [JsonPropertyName("points")]
+    [Description("The point ids (a filter object is also read here, in Qdrant's older form).")]
+    public PointId[]? Points { get; init; }
+
+    [JsonPropertyName("filter")]
+    public Filter? Filter { get; init; }
+}
+
+[Description("Qdrant's scroll request: a page of points in id order.")]
+internal sealed class ScrollRequest
+{
+    [JsonPropertyName("limit")]
+    [Range(1, int.MaxValue)]
+    [Description("Points per page (10 when absent; at most the server's points per request).")]
+    public int? Limit { get; init; }
+
+    [JsonPropertyName("offset")]
+    [Description("The first id of the page: the previous page's next_page_offset.")]
+    public PointId? Offset { get; init; }
+
+    [JsonPropertyName("filter")]
+    public Filter? Filter { get; init; }
+
+    [JsonPropertyName("with_payload")]
+    [Description("Which payload to return; all of it when absent.")]
+    public PayloadSelection? WithPayload { get; init; }
+
+    [JsonPropertyName("with_vector")]
+    [Description("Whether to return vectors (also read as with_vectors); false when absent.")]
+    public bool? WithVector { get; init; }
+}
+
+internal sealed class ScrollResult
+{
+    [JsonPropertyName("points")]
+    public required PointRecord[] Points { get; init; }
+
+    [JsonPropertyName("next_page_offset")]
+    [Description("The offset of the next page, or null after the last.")]
+    public required PointId? NextPageOffset { get; init; }
+}
+
+[Description("Qdrant's count request.")]
+internal sealed class CountRequest
+{
+    [JsonPropertyName("filter")]
+    public Filter? Filter { get; init; }
+
+    [JsonPropertyName("exact")]
+    [Description("Accepted for Qdrant's clients; counts are always exact.")]
+    public bool? Exact { get; init; }
+}
+
+internal sealed class CountResult
+{
+    [JsonPropertyName("count")]
+    public required long Count { get; init; }
+}
+
+[Description("Qdrant's search request: the nearest points to a vector, or to Quiver's text embedded by the collection's model.")]
+internal sealed class SearchPointsRequest
+{
+    [JsonPropertyName("vector")]
+    [Description("The query vector. Required unless text is given.")]
+    public float[]? Vector { get; init; }
+
+    [JsonPropertyName("text")]
+    [Description("Quiver's extension: a query text, embedded with the model's query prompt.")]
+    public string? Text { get; init; }
+
+    [JsonPropertyName("limit")]
+    [Range(1, int.MaxValue)]
+    [Description("Hits to return (10 when absent; at most the server's points per request).")]
+    public int? Limit { get; init; }
+
+    [JsonPropertyName("offset")]
+    [Range(0, int.MaxValue)]
+    [Description("Hits to skip first.")]
+    public int? Offset { get; init; }
+
+    [JsonPropertyName("score_threshold")]
+    [Description("Keep hits scoring at least this (at most this for Euclid).")]
+    public double? ScoreThreshold { get; init; }
+
+    [JsonPropertyName("filter")]
+    public Filter? Filter { get; init; }
+
+    [JsonPropertyName("with_payload")]
+    [Description("Which payload to return; none when absent.")]
+    public PayloadSelection? WithPayload { get; init; }
+
+    [JsonPropertyName("with_vector")]
+    [Description("Whether to return vectors (also read as with_vectors); false when absent.")]
+    public bool? WithVector { get; init; }
+
+    [JsonPropertyName("params")]
+    public SearchParams? Params { get; init; }
+}
+
+internal sealed class SearchParams
+{
+    [JsonPropertyName("hnsw_ef")]
+    [Range(1, 100_000)]
+    [Description("Candidates the HNSW search keeps (more is slower and finds more of the true nearest).")]
+    public int? HnswEf { get; init; }
+
+    [JsonPropertyName("exact")]
+    [Description("true searches every point.")]
+    public bool? Exact { get; init; }
+}
+
+[Description("Qdrant's universal query: the nearest points to a vector, to a stored point (by id, which is left out of the hits) or to a text; with no query, the first points in id order.")]
+internal sealed class QueryPointsRequest
+{
+    [JsonPropertyName("query")]
+    public QueryInput? Query { get; init; }
+
+    [JsonPropertyName("limit")]
+    [Range(1, int.MaxValue)]
+    [Description("Points to return (10 when absent; at most the server's points per request).")]
+    public int? Limit { get; init; }
+
+    [JsonPropertyName("offset")]
+    [Range(0, int.MaxValue)]
+    [Description("Hits to skip first.")]
+    public int? Offset { get; init; }
+
+    [JsonPropertyName("score_threshold")]
+    [Description("Keep hits scoring at least this (at most this for Euclid).")]
+    public double? ScoreThreshold { get; init; }
+
+    [JsonPropertyName("filter")]
+    public Filter? Filter { get; init; }
+
+    [JsonPropertyName("with_payload")]
+    [Description("Which payload to return; none when absent.")]
+    public PayloadSelection? WithPayload { get; init; }
+
+    [JsonPropertyName("with_vector")]
+    [Description("Whether to return vectors (also read as with_vectors); false when absent.")]
+    public bool? WithVector { get; init; }
+
+    [JsonPropertyName("params")]
+    public SearchParams? Params { get; init; }
+}
+
+[Union(typeof(float[]), typeof(ulong), typeof(Guid), typeof(string), typeof(TextDocument), typeof(NearestQuery), Overlapping = true)]
+[Description("A vector, a point id (an unsigned integer or a UUID), a text (a string that is not a UUID, or {\"text\": ...}), or any of these as {\"nearest\": ...}.")]
+internal sealed class QueryInput;
+
+internal sealed class NearestQuery
+{
+    [JsonPropertyName("nearest")]
+    public required NearestTarget Nearest { get; init; }
+}
+
+[Union(typeof(float[]), typeof(ulong), typeof(Guid), typeof(string), typeof(TextDocument), Overlapping = true)]
+[Description("A vector, a point id (an unsigned integer or a UUID), or a text (a string that is not a UUID, or {\"text\": ...}).")]
+internal sealed class NearestTarget;
+
+internal sealed class QueryResult
+{
+    [JsonPropertyName("points")]
+    public required ScoredPoint[] Points { get; init; }
+}
