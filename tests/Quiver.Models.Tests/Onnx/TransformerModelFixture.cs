@@ -1,21 +1,27 @@
 using Quiver.Models.Pooling;
 using Quiver.Models.Synthetic;
 using Quiver.Models.Tests.Tokenization;
+using Quiver.Models.Tokenization;
 
 namespace Quiver.Models.Tests.Onnx;
 
 /// <summary>A small random-weight BERT (weights large enough that attention matters) with a BERT-layout test vocabulary.</summary>
-public sealed class TransformerModelFixture : IDisposable
+public class TransformerModelFixture : IDisposable
 {
     private readonly TemporaryFolder _root = new();
 
     public TransformerModelFixture()
+        : this(TestVocabulary.Standard)
+    {
+    }
+
+    internal TransformerModelFixture(WordPieceVocabulary vocabulary)
     {
         Options = new SyntheticBertOptions { Layers = 2, Hidden = 32, Heads = 4, Intermediate = 64, InitStd = 0.2, Seed = 11, MaxPositions = 512 };
         Weights = SyntheticBertWeights.Generate(Options);
         Folder = Path.Combine(_root.Path, "tiny-bert");
         SyntheticBert.WriteFolder(Folder, Weights);
-        SyntheticBert.WriteTokenizer(Folder, TestVocabulary.Standard);
+        SyntheticBert.WriteTokenizer(Folder, vocabulary);
     }
 
     public SyntheticBertOptions Options { get; }
@@ -58,5 +64,12 @@ public sealed class TransformerModelFixture : IDisposable
         return result;
     }
 
-    public void Dispose() => _root.Dispose();
+    public void Dispose()
+    {
+        _root.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
+
+/// <summary>The same model with the real bert-base-uncased vocabulary (npm), for the comparisons with transformers.js.</summary>
+public sealed class RealVocabularyModelFixture() : TransformerModelFixture(BertVocabulary.Vocabulary);

@@ -13,7 +13,7 @@ namespace Quiver.Models.Tests.Reference;
 /// very different lengths.
 /// </summary>
 [Trait("Needs", "npm")]
-public sealed class EncoderParityTests(TransformerModelFixture tiny) : IClassFixture<TransformerModelFixture>
+public sealed class EncoderParityTests(RealVocabularyModelFixture tiny) : IClassFixture<RealVocabularyModelFixture>
 {
     private const double Tolerance = 1e-5;
 
