@@ -238,7 +238,7 @@ internal sealed class CountResult
 }
 
 [Description("Qdrant's search request: the nearest points to a vector, or to Quiver's text embedded by the collection's model.")]
-internal sealed class SearchPointsRequest
+internal sealed class SearchPointsRequest : NearestRequest
 {
     [JsonPropertyName("vector")]
     [Description("The query vector. Required unless text is given.")]
@@ -247,10 +247,14 @@ internal sealed class SearchPointsRequest
     [JsonPropertyName("text")]
     [Description("Quiver's extension: a query text, embedded with the model's query prompt.")]
     public string? Text { get; init; }
+}
 
+/// <summary>What a search and a query share: how many hits, which, and what each carries.</summary>
+internal abstract class NearestRequest
+{
     [JsonPropertyName("limit")]
     [Range(1, int.MaxValue)]
-    [Description("Hits to return (10 when absent; at most the server's points per request).")]
+    [Description("Hits or points to return (10 when absent; at most the server's points per request).")]
     public int? Limit { get; init; }
 
     [JsonPropertyName("offset")]
@@ -290,38 +294,10 @@ internal sealed class SearchParams
 }
 
 [Description("Qdrant's universal query: the nearest points to a vector, to a stored point (by id, which is left out of the hits) or to a text; with no query, the first points in id order.")]
-internal sealed class QueryPointsRequest
+internal sealed class QueryPointsRequest : NearestRequest
 {
     [JsonPropertyName("query")]
     public QueryInput? Query { get; init; }
-
-    [JsonPropertyName("limit")]
-    [Range(1, int.MaxValue)]
-    [Description("Points to return (10 when absent; at most the server's points per request).")]
-    public int? Limit { get; init; }
-
-    [JsonPropertyName("offset")]
-    [Range(0, int.MaxValue)]
-    [Description("Hits to skip first.")]
-    public int? Offset { get; init; }
-
-    [JsonPropertyName("score_threshold")]
-    [Description("Keep hits scoring at least this (at most this for Euclid).")]
-    public double? ScoreThreshold { get; init; }
-
-    [JsonPropertyName("filter")]
-    public Filter? Filter { get; init; }
-
-    [JsonPropertyName("with_payload")]
-    [Description("Which payload to return; none when absent.")]
-    public PayloadSelection? WithPayload { get; init; }
-
-    [JsonPropertyName("with_vector")]
-    [Description("Whether to return vectors (also read as with_vectors); false when absent.")]
-    public bool? WithVector { get; init; }
-
-    [JsonPropertyName("params")]
-    public SearchParams? Params { get; init; }
 }
 
 [Union(typeof(float[]), typeof(ulong), typeof(Guid), typeof(string), typeof(TextDocument), typeof(NearestQuery), Overlapping = true)]
