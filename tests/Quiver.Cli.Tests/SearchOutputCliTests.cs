@@ -40,6 +40,14 @@ public sealed class SearchOutputCliTests(CliFixture fixture) : IClassFixture<Cli
         Assert.True(code == 0, error);
         Assert.Contains($"ocean-life.md:{first}-{last}", output, StringComparison.Ordinal);
         Assert.Contains("harpoon struck the whale", output, StringComparison.Ordinal);
+        Assert.Contains("│ rrf ", output, StringComparison.Ordinal);   // a fused score is not mistaken for a cosine
+
+        (code, output, _) = fixture.Run("search", "harpoon whale", "--collection", "lines", "-k", "1", "--mode", "keyword");
+        Assert.Equal(0, code);
+        Assert.Contains("│ bm25 ", output, StringComparison.Ordinal);
+        (code, output, _) = fixture.Run("search", "harpoon whale", "--collection", "lines", "-k", "1", "--mode", "dense");
+        Assert.Equal(0, code);
+        Assert.Contains("│ cosine ", output, StringComparison.Ordinal);
 
         // --mode dense still works, and its snippet is the chunk's start.
         (code, output, error) = fixture.Run("search", "harpoon whale", "--collection", "lines", "-k", "1", "--mode", "dense", "--json");

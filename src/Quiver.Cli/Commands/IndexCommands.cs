@@ -285,7 +285,14 @@ internal static class IndexCommands
                 return 0;
             }
 
-            var table = new Table().AddColumns("#", "score", "where", "snippet");
+            // A fused score (about 1/60 under RRF) is not a cosine: the column says which one it is.
+            var scoreName = searchMode switch
+            {
+                SearchMode.Dense => target.Space.Metric.ToString().ToLowerInvariant(),
+                SearchMode.Keyword => "bm25",
+                _ => ParseFusion(result.GetValue(fusion)!) == FusionMethod.ReciprocalRank ? "rrf" : "fused",
+            };
+            var table = new Table().AddColumns("#", scoreName, "where", "snippet");
             for (var i = 0; i < shown.Count; i++)
             {
                 var (hit, location, snippet) = shown[i];
