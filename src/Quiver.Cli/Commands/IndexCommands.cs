@@ -99,9 +99,9 @@ internal static class IndexCommands
             else
             {
                 context.Console.MarkupLine(
-                    $"[green]indexed[/] {summary.Files} files ({summary.Bytes / 1e6:F1} MB) into {summary.Chunks:N0} chunks of collection " +
+                    $"[green]indexed[/] {summary.Files:N0} {(summary.Files == 1 ? "file" : "files")} ({summary.Bytes / 1e6:F1} MB) into {summary.Chunks:N0} chunks of collection " +
                     $"[bold]{Markup.Escape(target.Name)}[/] in {summary.Elapsed.TotalSeconds:F1} s: {summary.ChunksPerSecond:N0} chunks/s, " +
-                    $"{summary.FilesPerSecond:F1} files/s, peak memory {peak / 1048576.0:N0} MiB" +
+                    $"{summary.Bytes / 1e3 / Math.Max(summary.Elapsed.TotalSeconds, 1e-9):N1} kB/s, peak memory {peak / 1048576.0:N0} MiB" +
                     $" (embedding {summary.EmbeddingTime.TotalSeconds:F1} s, reading and chunking {other.TotalSeconds:F1} s, " +
                     $"storing {summary.StorageTime.TotalSeconds:F1} s, search index {linked.TotalSeconds:F1} s)" +
                     (summary.RemovedChunks > 0 ? $", {summary.RemovedChunks} stale chunks removed" : string.Empty));
