@@ -23,11 +23,20 @@ public static class QuiverServer
         ArgumentNullException.ThrowIfNull(options);
         var keys = new ApiKeys(options.AdminKeys, options.ReadOnlyKeys);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(QuiverServer).Assembly.GetName().Name });
+        ListenAddresses.Check(options, builder.Configuration);
+        var certificate = options.TlsCertificatePath is null ? null : TlsCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath);
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+        // The slim builder leaves out Kestrel's https support (https:// URLs and the Kestrel:Certificates settings) until asked.
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.Limits.MaxBodyBytes;
             kestrel.AddServerHeader = false;
+            if (certificate is not null)
+            {
+                kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
         });
         builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Logging.ClearProviders();
@@ -53,6 +62,7 @@ public static class QuiverServer
         services.AddSingleton(options.Limits);
         services.AddSingleton(keys);
         services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<StoreReadiness>();
         services.AddSingleton(_ => new PrometheusExporter([ServerMetrics.MeterName, "Quiver.Models", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"]));
         services.AddSingleton(_ => new ServedModels(options));
         services.AddSingleton(s => new ServedCollections(options.Paths, s.GetRequiredService<ServedModels>()));

@@ -1,5 +1,6 @@
 using Quiver.Core;
 using Quiver.Models.Onnx;
+using Quiver.Server.Operations;
 
 namespace Quiver.Server;
 
@@ -19,6 +20,15 @@ public sealed record ServerOptions
     public const string DefaultUrl = "http://127.0.0.1:6333";
 
     public required QuiverPaths Paths { get; init; }
+
+    /// <summary>The certificate for https:// URLs: a PEM file (with <see cref="TlsKeyPath"/>, or its key inside) or a PFX file without a password.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertificatePath"/>, when that file holds only the certificate.</summary>
+    public string? TlsKeyPath { get; init; }
+
+    /// <summary>Lets the server listen beyond loopback with no API key at all (anyone who reaches it may read, write and delete).</summary>
+    public bool AllowAnonymous { get; init; }
 
     /// <summary>The addresses to listen on (Kestrel URLs separated by ';').</summary>
     public string Urls { get; init; } = DefaultUrl;
@@ -56,6 +66,9 @@ public sealed record ServerOptions
 
     /// <summary>Structured (JSON) console logs instead of plain text.</summary>
     public bool JsonLogs { get; init; }
+
+    /// <summary>Whether no key is asked for and some URL listens beyond loopback: the server refuses that unless <see cref="AllowAnonymous"/>.</summary>
+    public bool IsOpenToNetwork => AdminKeys.Count == 0 && ReadOnlyKeys.Count == 0 && ListenAddresses.BeyondLoopback(Urls).Count > 0;
 
     /// <summary>Adds the keys in <see cref="ApiKeyVariable"/> and <see cref="ReadOnlyApiKeyVariable"/>.</summary>
     public ServerOptions WithEnvironmentKeys() => this with

@@ -35,17 +35,23 @@ internal static class ServeCommand
         var queue = new Option<int>("--queue") { Description = "Requests that may wait; beyond it 429 with Retry-After", DefaultValueFactory = _ => new ServerLimits().QueueLimit }.AtLeast(0, "256");
         var maxBody = new Option<long>("--max-body-mib") { Description = "Largest request body in MiB", DefaultValueFactory = _ => new ServerLimits().MaxBodyBytes >> 20 }.Between(1, 1 << 20, "16");
         var jsonLogs = new Option<bool>("--json-logs") { Description = "Structured (JSON) logs" };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "The certificate for https:// URLs: PEM (with --tls-key, or its key inside) or PFX without a password; or set ASPNETCORE_Kestrel__Certificates__Default__Path" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "The PEM private key of --tls-cert" };
+        var allowAnonymous = new Option<bool>("--allow-anonymous") { Description = $"Listen beyond loopback with no API key (refused otherwise: give --api-key or {ServerOptions.ApiKeyVariable})" };
         var command = new Command(
             "serve",
             "Serve embeddings to OpenAI clients (POST /v1/embeddings, GET /v1/models) and collections to Qdrant clients " +
             "(/collections/...), with API keys, limits, /metrics (Prometheus), /healthz, /readyz, /docs and /openapi/v1.json. " +
             "Ctrl+C (SIGTERM) finishes the requests in flight and flushes the store. " +
             $"When the address is taken it says so in one line and exits with {AddressInUseExitCode}.\n\n" +
+            "Beyond loopback it needs an API key or --allow-anonymous; https:// URLs need --tls-cert (or Kestrel's certificate settings).\n\n" +
             "Examples:\n  quiver serve\n  QUIVER_API_KEY=secret quiver serve --urls http://0.0.0.0:6333 --read-only-key reader\n" +
+            "  QUIVER_API_KEY=secret quiver serve --urls https://0.0.0.0:6333 --tls-cert cert.pem --tls-key key.pem\n" +
             "  QUIVER_PORT=6334 quiver serve    (or: quiver serve --port 6334)\n" +
             "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"all-minilm-l6-v2\"}'")
         {
             urls, port, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, jsonLogs,
+            tlsCert, tlsKey, allowAnonymous,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -71,6 +77,9 @@ internal static class ServeCommand
                 Spinning = result.GetValue(spinning),
                 Limits = limits,
                 JsonLogs = result.GetValue(jsonLogs),
+                TlsCertificatePath = result.GetValue(tlsCert),
+                TlsKeyPath = result.GetValue(tlsKey),
+                AllowAnonymous = result.GetValue(allowAnonymous),
             }.WithEnvironmentKeys();
             await using var app = QuiverServer.Build(options);
             try
@@ -83,6 +92,12 @@ internal static class ServeCommand
                     $"cannot listen on {options.Urls}: the address is in use by another program (6333 is also Qdrant's port). " +
                     $"Pick a free port with --port N or {ServerOptions.PortVariable}=N (e.g. quiver serve --port 6334).");
                 return AddressInUseExitCode;
+            }
+
+            if (options.IsOpenToNetwork)
+            {
+                context.Error.WriteLine(
+                    $"quiver serve: warning: no API key, and {string.Join(", ", app.Urls)} is reachable beyond this machine (--allow-anonymous): anyone who reaches it may read, write and delete collections.");
             }
 
             context.Error.WriteLine($"quiver serve: listening on {string.Join(", ", app.Urls)} (collections in {context.Paths.Collections}); Ctrl+C stops.");

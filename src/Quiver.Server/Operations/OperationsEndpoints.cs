@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Quiver.Server.Collections;
 
 namespace Quiver.Server.Operations;
@@ -25,7 +26,7 @@ internal static class OperationsEndpoints
             .Produces<string>(200, "text/plain");
         routes.MapGet("/livez", () => Results.Text("livez check passed")).WithName("livez").WithSummary("Liveness probe (no key needed)").WithTags("operations")
             .Produces<string>(200, "text/plain");
-        routes.MapGet("/readyz", Ready).WithName("readyz").WithSummary("Readiness: the store can be read and written (no key needed)").WithTags("operations")
+        routes.MapGet("/readyz", Ready).WithName("readyz").WithSummary("Readiness: collection indexes are loaded and the store can be written (no key needed)").WithTags("operations")
             .Produces<string>(200, "text/plain").Produces<string>(503, "text/plain");
         routes.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"))
             .WithName("metrics").WithSummary("Prometheus metrics").WithTags("operations").Produces<string>(200, "text/plain");
@@ -33,8 +34,13 @@ internal static class OperationsEndpoints
             .Produces<string>(200, "text/html");
     }
 
-    private static IResult Ready(ServedCollections collections)
+    private static IResult Ready(ServedCollections collections, StoreReadiness readiness, ILogger<StoreReadiness> logger)
     {
+        if (!readiness.Loaded)
+        {
+            return Results.Text($"not ready: {readiness.Pending}", statusCode: 503);
+        }
+
         try
         {
             Directory.CreateDirectory(collections.Store.Root);
@@ -46,7 +52,10 @@ internal static class OperationsEndpoints
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Results.Text($"not ready: the store at {collections.Store.Root} cannot be written ({e.Message})", statusCode: 503);
+            // The probe needs no key, so its answer names no path; the log has the whole story.
+            logger.LogWarning(e, "Not ready: the store at {Root} cannot be written", collections.Store.Root);
+            var why = e is UnauthorizedAccessException ? "permission denied" : "input/output error";
+            return Results.Text($"not ready: the store's collections folder cannot be written ({why}; the server log names the folder)", statusCode: 503);
         }
     }
 
