@@ -57,6 +57,57 @@ public sealed class StartupTests : IDisposable
         Assert.True(said == 1, output + error);
     }
 
+    [Fact]
+    public async Task Quiver_serve_https_without_a_certificate_prints_one_line_and_fails()
+    {
+        var (code, _, error) = await RunServe(TimeSpan.FromSeconds(1), "--urls", "https://127.0.0.1:0");
+
+        Assert.NotEqual(0, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("error: https://127.0.0.1:0 needs a certificate: pass --tls-cert FILE", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quiver_serve_https_takes_its_certificate_from_the_standard_Kestrel_setting()
+    {
+        using var certificate = new TestCertificate(_root);
+        var environment = new Dictionary<string, string> { ["ASPNETCORE_Kestrel__Certificates__Default__Path"] = certificate.Pfx };
+        var (_, _, error) = await RunServe(TimeSpan.FromSeconds(1), environment, "--urls", "https://127.0.0.1:0");
+
+        Assert.Contains("listening on https://127.0.0.1:", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quiver_serve_beyond_loopback_with_no_key_prints_one_line_and_fails()
+    {
+        var (code, _, error) = await RunServe(TimeSpan.FromSeconds(1), "--urls", "http://0.0.0.0:0");
+
+        Assert.NotEqual(0, code);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("error: refusing to listen on http://0.0.0.0:0 with no API key", line, StringComparison.Ordinal);
+        Assert.Contains("--api-key KEY or QUIVER_API_KEY, or pass --allow-anonymous", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quiver_serve_beyond_loopback_with_allow_anonymous_starts_with_a_warning()
+    {
+        var (_, _, error) = await RunServe(TimeSpan.FromSeconds(1), "--urls", "http://0.0.0.0:0", "--allow-anonymous");
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        Assert.Contains(lines, l => l.StartsWith("quiver serve: warning: no API key, and http://0.0.0.0:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("quiver serve: listening on http://0.0.0.0:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Quiver_serve_beyond_loopback_with_a_key_starts_without_a_warning()
+    {
+        var environment = new Dictionary<string, string> { [ServerOptions.ApiKeyVariable] = "secret" };
+        var (_, _, error) = await RunServe(TimeSpan.FromSeconds(1), environment, "--urls", "http://0.0.0.0:0");
+
+        Assert.Contains("listening on http://0.0.0.0:", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning", error, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try
@@ -78,7 +129,11 @@ public sealed class StartupTests : IDisposable
     }
 
     /// <summary>Runs <c>quiver serve</c> until it exits or, once it has said where it listens, <paramref name="limit"/> passes.</summary>
-    private async Task<(int Code, string Output, string Error)> RunServe(TimeSpan limit, params string[] arguments)
+    private Task<(int Code, string Output, string Error)> RunServe(TimeSpan limit, params string[] arguments) =>
+        RunServe(limit, new Dictionary<string, string>(), arguments);
+
+    /// <summary>As above, with <paramref name="environment"/> set over an environment cleared of keys and certificate settings.</summary>
+    private async Task<(int Code, string Output, string Error)> RunServe(TimeSpan limit, Dictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(ServerProcess.CliPath());
@@ -90,6 +145,14 @@ public sealed class StartupTests : IDisposable
 
         start.Environment["QUIVER_HOME"] = Paths.Home;
         start.Environment.Remove("QUIVER_PORT");
+        start.Environment.Remove(ServerOptions.ApiKeyVariable);
+        start.Environment.Remove(ServerOptions.ReadOnlyApiKeyVariable);
+        start.Environment.Remove("ASPNETCORE_Kestrel__Certificates__Default__Path");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = new System.Text.StringBuilder();

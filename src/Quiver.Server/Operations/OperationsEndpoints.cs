@@ -34,7 +34,7 @@ internal static class OperationsEndpoints
             .Produces<string>(200, "text/html");
     }
 
-    private static IResult Ready(ServedCollections collections, StoreReadiness readiness, ILogger<StoreReadiness> logger)
+    private static IResult Ready(ServedCollections collections, StoreReadiness readiness, ServerOptions options, ILogger<StoreReadiness> logger)
     {
         if (!readiness.Loaded)
         {
@@ -54,8 +54,7 @@ internal static class OperationsEndpoints
         {
             // The probe needs no key, so its answer names no path; the log has the whole story.
             logger.LogWarning(e, "Not ready: the store at {Root} cannot be written", collections.Store.Root);
-            var why = e is UnauthorizedAccessException ? "permission denied" : "input/output error";
-            return Results.Text($"not ready: the store's collections folder cannot be written ({why}; the server log names the folder)", statusCode: 503);
+            return Results.Text($"not ready: the store cannot be written: {StoreFaults.WithoutPaths(e.Message, options.Paths)}", statusCode: 503);
         }
     }
 
