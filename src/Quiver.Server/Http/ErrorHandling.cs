@@ -7,16 +7,17 @@ using Quiver.Core.Spaces;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Models.Remote;
+using Quiver.Server.Operations;
 using Quiver.Store.Collections;
 
 namespace Quiver.Server.Http;
 
 /// <summary>
 /// Turns every failure into a JSON error in the route's API style: refused requests (<see cref="ApiException"/>),
-/// Quiver's own errors about the input (400 or 404), bodies too large (413), a remote model's endpoint failing (502);
-/// anything else is a 500 that is logged.
+/// Quiver's own errors about the input (400 or 404), bodies too large (413), a remote model's endpoint failing (502),
+/// faults of the store's disk (503, or 507 when full); anything else is a 500. Every 5xx is logged.
 /// </summary>
-internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> logger)
+internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options, ILogger<ErrorHandling> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -49,7 +50,7 @@ internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling>
         }
     }
 
-    private static (int Status, string Message, string? Param, string? Code) Classify(Exception e) => e switch
+    private (int Status, string Message, string? Param, string? Code) Classify(Exception e) => e switch
     {
         ApiException api => (api.Status, api.Message, api.Param, api.Code),
         BadHttpRequestException bad when bad.StatusCode == 413 => (413, "The request body is larger than the server accepts. Send fewer or smaller inputs per request.", null, "request_too_large"),
@@ -61,6 +62,7 @@ internal sealed class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling>
         EmbeddingSpaceMismatchException mismatch => (400, mismatch.Message, null, "space_mismatch"),
         RemoteEmbeddingException remote => (502, remote.Message, "model", "upstream_error"),
         QuiverException quiver => (400, quiver.Message, null, "invalid_request"),
+        _ when StoreFaults.Classify(e, options.Paths) is { } fault => (fault.Status, fault.Message, null, fault.Code),
         _ => (500, "The server failed to answer this request; the error is in its log.", null, "internal_error"),
     };
 }
