@@ -456,10 +456,15 @@ public sealed partial class Collection : IDisposable
 
         if (loaded is null)
         {
-            // An empty database needs no snapshot; a snapshot file that cannot be used is damage (or someone else's) all the same.
-            if (databaseSequence > 0 || File.Exists(SnapshotPath))
+            // A snapshot file that cannot be used is damage (or someone else's file); no snapshot yet is the normal state
+            // of a collection that has not been flushed or grown much since it was created.
+            if (File.Exists(SnapshotPath))
             {
                 _logger.LogWarning("Collection {Collection}: {Problem}; rebuilding the index from {Database}.", Name, problem, DatabasePath);
+            }
+            else if (databaseSequence > 0)
+            {
+                _logger.LogInformation("Collection {Collection}: {Problem} yet; building the index from {Database}.", Name, problem, DatabasePath);
             }
 
             _index = new CollectionIndex(Dimensions, Space.Metric, IndexOptions);
