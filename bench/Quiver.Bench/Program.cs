@@ -58,7 +58,10 @@ HnswGraph graph;
 // --graph-cache FILE reuses a graph saved by an earlier run (for iterating on search speed; build time is then 0).
 var graphCache = options.Get("graph-cache", string.Empty);
 var indexOptions = new IndexOptions { Hnsw = parameters };
-if (graphCache.Length > 0 && IndexSnapshot.TryRead(graphCache, dataset.Dimensions, dataset.Metric, indexOptions) is ({ } cached, _))
+
+// The cache belongs to no collection's database, so it is written and read with the empty binding.
+var unbound = default(SnapshotBinding);
+if (graphCache.Length > 0 && IndexSnapshot.TryRead(graphCache, unbound, dataset.Dimensions, dataset.Metric, indexOptions) is ({ } cached, _))
 {
     graph = cached.Graph;
 }
@@ -70,7 +73,7 @@ else
     {
         var index = new CollectionIndex(dataset.Dimensions, dataset.Metric, indexOptions);
         index.Restore(graph, Enumerable.Range(0, dataset.BaseCount).Select(i => (string?)i.ToString(CultureInfo.InvariantCulture)).ToList(), 0);
-        IndexSnapshot.Write(graphCache, index);
+        IndexSnapshot.Write(graphCache, index, unbound);
     }
 }
 

@@ -8,6 +8,7 @@ using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
 using Quiver.Server.Operations;
 using Quiver.Server.Security;
+using Quiver.Store.Collections;
 
 namespace Quiver.Server;
 
@@ -65,7 +66,8 @@ public static class QuiverServer
         services.AddSingleton<StoreReadiness>();
         services.AddSingleton(_ => new PrometheusExporter([ServerMetrics.MeterName, "Quiver.Models", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"]));
         services.AddSingleton(_ => new ServedModels(options));
-        services.AddSingleton(s => new ServedCollections(options.Paths, s.GetRequiredService<ServedModels>()));
+        services.AddSingleton(s => new ServedCollections(
+            options.Paths, s.GetRequiredService<ServedModels>(), s.GetRequiredService<ILogger<CollectionStore>>()));
         services.AddSingleton<EmbeddingBatcher>();
         services.AddSingleton(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {

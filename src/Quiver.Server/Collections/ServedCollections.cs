@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Quiver.Core;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
@@ -7,9 +8,10 @@ using Quiver.Store.VectorData;
 namespace Quiver.Server.Collections;
 
 /// <summary>The collections this server has open (one <see cref="Collection"/> per name), and the model that embeds text for each.</summary>
-internal sealed class ServedCollections(QuiverPaths paths, ServedModels models) : IDisposable
+/// <param name="logger">Where the store reports damage it repaired (a snapshot rebuilt, leftover files moved aside).</param>
+internal sealed class ServedCollections(QuiverPaths paths, ServedModels models, ILogger<CollectionStore> logger) : IDisposable
 {
-    private readonly OpenCollections _open = new(CollectionStore.FromPaths(paths));
+    private readonly OpenCollections _open = new(CollectionStore.FromPaths(paths, logger));
 
     public CollectionStore Store => _open.Store;
 

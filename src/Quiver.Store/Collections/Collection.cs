@@ -35,14 +35,20 @@ public sealed partial class Collection : IDisposable
     private bool _disposed;
 
     internal Collection(
-        string name, string folder, EmbeddingSpace space, IndexOptions indexOptions, IReadOnlyDictionary<string, PayloadIndexKind> payloadIndexes, DateTimeOffset createdAt, ILogger? logger)
+        string name,
+        string folder,
+        EmbeddingSpace space,
+        IndexOptions indexOptions,
+        IReadOnlyDictionary<string, PayloadIndexKind> payloadIndexes,
+        SnapshotBinding binding,
+        ILogger? logger)
     {
         _payloadIndexes = new Dictionary<string, PayloadIndexKind>(payloadIndexes, StringComparer.Ordinal);
         Name = name;
         Folder = folder;
         Space = space;
         IndexOptions = indexOptions;
-        CreatedAt = createdAt;
+        Binding = binding;
         DatabasePath = Path.Combine(folder, CollectionDatabase.FileName);
         SnapshotPath = Path.Combine(folder, IndexSnapshot.FileName);
         _connectionString = CollectionDatabase.ConnectionString(DatabasePath, create: false);
@@ -67,7 +73,10 @@ public sealed partial class Collection : IDisposable
 
     public EmbeddingSpace Space { get; }
 
-    public DateTimeOffset CreatedAt { get; }
+    public DateTimeOffset CreatedAt => Binding.CreatedAt;
+
+    /// <summary>Ties index snapshots to this collection's database.</summary>
+    internal SnapshotBinding Binding { get; }
 
     public int Dimensions => Space.Dimensions;
 
@@ -345,7 +354,7 @@ public sealed partial class Collection : IDisposable
         {
             if (_index!.Sequence != _snapshotSequence)
             {
-                IndexSnapshot.Write(SnapshotPath, _index);
+                IndexSnapshot.Write(SnapshotPath, _index, Binding);
                 _snapshotSequence = _index.Sequence;
             }
         }
@@ -426,7 +435,7 @@ public sealed partial class Collection : IDisposable
             _index!.Settle();
             if (applied >= SnapshotAfterChanges && _index.GraphReady)
             {
-                IndexSnapshot.Write(SnapshotPath, _index);
+                IndexSnapshot.Write(SnapshotPath, _index, Binding);
                 _snapshotSequence = _index.Sequence;
             }
         }
@@ -438,7 +447,7 @@ public sealed partial class Collection : IDisposable
 
     private void Load(long databaseSequence)
     {
-        var (loaded, problem) = IndexSnapshot.TryRead(SnapshotPath, Dimensions, Space.Metric, IndexOptions);
+        var (loaded, problem) = IndexSnapshot.TryRead(SnapshotPath, Binding, Dimensions, Space.Metric, IndexOptions);
         if (loaded is not null && loaded.Sequence > databaseSequence)
         {
             problem = $"the index snapshot covers sequence {loaded.Sequence}, beyond the database's {databaseSequence} (it belongs to another copy)";
@@ -447,9 +456,15 @@ public sealed partial class Collection : IDisposable
 
         if (loaded is null)
         {
-            if (databaseSequence > 0)
+            // A snapshot file that cannot be used is damage (or someone else's file); no snapshot yet is the normal state
+            // of a collection that has not been flushed or grown much since it was created.
+            if (File.Exists(SnapshotPath))
             {
                 _logger.LogWarning("Collection {Collection}: {Problem}; rebuilding the index from {Database}.", Name, problem, DatabasePath);
+            }
+            else if (databaseSequence > 0)
+            {
+                _logger.LogInformation("Collection {Collection}: {Problem} yet; building the index from {Database}.", Name, problem, DatabasePath);
             }
 
             _index = new CollectionIndex(Dimensions, Space.Metric, IndexOptions);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Quiver.Core;
@@ -37,7 +36,10 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
         return File.Exists(DatabasePath(name));
     }
 
-    /// <summary>Creates a collection; fails if one of that name exists.</summary>
+    /// <summary>
+    /// Creates a collection; fails if one of that name exists. Files left where it goes by a collection whose database
+    /// is gone (its -wal, -shm, index snapshot) are moved aside to <c>.leftover</c> in the root, never adopted.
+    /// </summary>
     public Collection Create(string name, CollectionOptions options)
     {
         ValidateName(name);
@@ -46,38 +48,62 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
             throw new QuiverException($"A collection needs at least one dimension; got {options.Space.Dimensions}.");
         }
 
-        var folder = Path.Combine(Root, name);
+        var index = options.Index ?? IndexOptions.Default;
+        index.Hnsw.Validate();
         if (File.Exists(DatabasePath(name)))
         {
-            throw new QuiverException($"A collection named '{name}' already exists in {Root}. Open it, delete it first, or choose another name.");
+            throw AlreadyExists(name);
         }
 
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, CollectionDatabase.FileName + ".creating");
-        File.Delete(temp);
-        using (var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(temp, create: true)))
+        // Built whole in a staging folder, then renamed into place: the collection's folder never holds a half-made database.
+        var staging = CollectionFolders.NewStagingFolder(Root);
+        try
         {
-            var index = options.Index ?? IndexOptions.Default;
-            index.Hnsw.Validate();
-            CollectionDatabase.Create(connection, name, options.Space, index);
-            using (var transaction = connection.BeginTransaction())
+            var path = Path.Combine(staging, CollectionDatabase.FileName);
+            using (var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(path, create: true, pooled: false)))
             {
+                CollectionDatabase.Create(connection, name, options.Space, index);
+                using var transaction = connection.BeginTransaction();
                 KeywordSchema.Create(connection, transaction, (options.Keyword ?? KeywordOptions.Default).Stemming);
                 transaction.Commit();
             }
 
-            CollectionDatabase.Execute(connection, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode=DELETE;");
+            Publish(name, staging);
         }
-
-        // Publish the file only once its schema is complete; then switch it to WAL for good.
-        SqliteConnection.ClearAllPools();
-        File.Move(temp, DatabasePath(name));
-        using (var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(DatabasePath(name), create: false)))
+        finally
         {
-            CollectionDatabase.Execute(connection, "PRAGMA journal_mode=WAL;");
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
         }
 
         return Open(name);
+    }
+
+    private void Publish(string name, string staging)
+    {
+        var folder = Path.Combine(Root, name);
+
+        // Pooled connections to a deleted database at this path must not serve the new one.
+        SqliteConnection.ClearAllPools();
+        var moved = CollectionFolders.MoveAsideLeftovers(Root, folder, CollectionDatabase.FileName);
+        if (moved is not null)
+        {
+            logger?.LogWarning(
+                "Collection {Collection}: its folder held files but no database (left by a deleted collection); moved them to {Leftovers} and created the collection afresh.",
+                name,
+                moved);
+        }
+
+        try
+        {
+            Directory.Move(staging, folder);
+        }
+        catch (IOException) when (File.Exists(DatabasePath(name)))
+        {
+            throw AlreadyExists(name);
+        }
     }
 
     /// <summary>Opens a collection, or creates it when absent. An existing one must be bound to the same space.</summary>
@@ -111,10 +137,17 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
         using var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(path, create: false));
         var meta = CollectionDatabase.ReadMeta(connection);
         var space = CollectionDatabase.SpaceOf(meta, path);
-        var created = DateTimeOffset.Parse(meta["created_at"], CultureInfo.InvariantCulture);
+        if (CollectionDatabase.EnsureCollectionId(connection, meta))
+        {
+            logger?.LogInformation(
+                "Collection {Collection} was made before index snapshots were bound to their database; gave it collection id {Id} (its index is rebuilt once).",
+                name,
+                meta[CollectionDatabase.CollectionIdKey]);
+        }
+
         var stemming = KeywordSchema.EnsureCreated(connection, meta, path);
         return new Collection(
-            name, Path.Combine(Root, name), space, CollectionDatabase.IndexOptionsOf(meta), CollectionDatabase.PayloadIndexesOf(meta), created, logger)
+            name, Path.Combine(Root, name), space, CollectionDatabase.IndexOptionsOf(meta), CollectionDatabase.PayloadIndexesOf(meta), CollectionDatabase.BindingOf(meta, path), logger)
         {
             KeywordStemming = stemming,
         };
@@ -134,6 +167,9 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
         Directory.Delete(folder, recursive: true);
         return true;
     }
+
+    private QuiverException AlreadyExists(string name) =>
+        new($"A collection named '{name}' already exists in {Root}. Open it, delete it first, or choose another name.");
 
     private string DatabasePath(string name) => Path.Combine(Root, name, CollectionDatabase.FileName);
 

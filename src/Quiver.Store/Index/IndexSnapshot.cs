@@ -11,9 +11,11 @@ namespace Quiver.Store.Index;
 /// The index snapshot file: a cache of what SQLite holds (node ids, vectors, graph links) up to a recorded sequence
 /// number, so opening a collection replays only later changes instead of rebuilding. Written to a temporary file
 /// and renamed; an XxHash64 of the content closes the file, so a torn or damaged snapshot is detected and ignored.
+/// Its header carries the <see cref="SnapshotBinding"/> of its database, so a snapshot from another collection is ignored too.
 /// </summary>
 /// <remarks>
-/// Layout (little-endian): "QHNS", u32 version, i64 sequence, i32 dimensions, i32 metric, i32 M, i32 efConstruction,
+/// Layout (little-endian): "QHNS", u32 version, the binding (16-byte collection id, i64 creation time in UTC ticks,
+/// i32 database format version), i64 sequence, i32 dimensions, i32 metric, i32 M, i32 efConstruction,
 /// i32 nodes, i32 linked nodes, i32 entry, i32 max level; per node: u16 id length (0xFFFF for a tombstone), the id's
 /// UTF-8 bytes, u8 level, then per level 0..level a u16 link count and the links; then the vectors
 /// (nodes × dimensions float32); then u64 XxHash64 of everything before it.
@@ -21,11 +23,13 @@ namespace Quiver.Store.Index;
 internal static class IndexSnapshot
 {
     public const string FileName = "index.qhns";
-    private const uint Version = 1;
+    // Version 1 had no binding: such a snapshot cannot show which database it belongs to, so it is rebuilt once.
+    private const uint Version = 2;
+    private const int HeaderBytes = 4 + 4 + 16 + 8 + 4 + 8 + (8 * 4);
     private const ushort Tombstone = ushort.MaxValue;
     private static ReadOnlySpan<byte> Magic => "QHNS"u8;
 
-    public static void Write(string path, CollectionIndex index)
+    public static void Write(string path, CollectionIndex index, SnapshotBinding binding)
     {
         var graph = index.Graph;
         var temp = path + ".tmp";
@@ -35,6 +39,9 @@ internal static class IndexSnapshot
             var writer = new HashingWriter(file, hash);
             writer.Bytes(Magic);
             writer.UInt32(Version);
+            writer.Bytes(binding.CollectionId.ToByteArray());
+            writer.Int64(binding.CreatedAt.UtcTicks);
+            writer.Int32(binding.FormatVersion);
             writer.Int64(index.Sequence);
             writer.Int32(graph.Dimensions);
             writer.Int32((int)graph.Metric);
@@ -83,8 +90,9 @@ internal static class IndexSnapshot
         File.Move(temp, path, overwrite: true);
     }
 
-    /// <summary>Reads a snapshot, or says why it cannot be used (missing, damaged, or for other settings).</summary>
-    public static (CollectionIndex? Index, string? Problem) TryRead(string path, int dimensions, DistanceMetric metric, IndexOptions options)
+    /// <summary>Reads a snapshot, or says why it cannot be used (missing, damaged, from another database, or for other settings).</summary>
+    public static (CollectionIndex? Index, string? Problem) TryRead(
+        string path, SnapshotBinding binding, int dimensions, DistanceMetric metric, IndexOptions options)
     {
         if (!File.Exists(path))
         {
@@ -101,7 +109,7 @@ internal static class IndexSnapshot
             return (null, $"the index snapshot could not be read ({e.Message})");
         }
 
-        if (bytes.Length < 52 || !bytes.AsSpan(0, 4).SequenceEqual(Magic))
+        if (bytes.Length < HeaderBytes + sizeof(ulong) || !bytes.AsSpan(0, 4).SequenceEqual(Magic))
         {
             return (null, "the index snapshot is truncated or not a Quiver snapshot");
         }
@@ -119,6 +127,13 @@ internal static class IndexSnapshot
             if (reader.UInt32() != Version)
             {
                 return (null, "the index snapshot has another format version");
+            }
+
+            var written = new SnapshotBinding(
+                new Guid(reader.Bytes(16)), new DateTimeOffset(reader.Int64(), TimeSpan.Zero), reader.Int32());
+            if (written != binding)
+            {
+                return (null, $"the index snapshot belongs to another database ({written}), not this one ({binding})");
             }
 
             var sequence = reader.Int64();

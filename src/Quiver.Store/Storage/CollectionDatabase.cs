@@ -20,6 +20,9 @@ internal static class CollectionDatabase
     public const string FileName = "collection.db";
     public const int FormatVersion = 1;
 
+    /// <summary>The meta key of the collection's random id, which binds index snapshots to this database.</summary>
+    public const string CollectionIdKey = "collection_id";
+
     /// <summary>Meta keys "payload_index:FIELD" record the payload indexes and their kinds.</summary>
     public const string PayloadIndexPrefix = "payload_index:";
 
@@ -27,11 +30,12 @@ internal static class CollectionDatabase
         meta.Where(p => p.Key.StartsWith(PayloadIndexPrefix, StringComparison.Ordinal))
             .ToDictionary(p => p.Key[PayloadIndexPrefix.Length..], p => Enum.Parse<PayloadIndexKind>(p.Value), StringComparer.Ordinal);
 
-    public static string ConnectionString(string path, bool create) => new SqliteConnectionStringBuilder
+    /// <param name="pooled">False for a file being built: closing its one connection then really closes the file.</param>
+    public static string ConnectionString(string path, bool create, bool pooled = true) => new SqliteConnectionStringBuilder
     {
         DataSource = path,
         Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
-        Pooling = true,
+        Pooling = pooled,
         DefaultTimeout = 30,
     }.ToString();
 
@@ -62,6 +66,7 @@ internal static class CollectionDatabase
         {
             ["format_version"] = FormatVersion.ToString(CultureInfo.InvariantCulture),
             ["name"] = name,
+            [CollectionIdKey] = NewCollectionId(),
             ["model_id"] = space.ModelId,
             ["revision"] = space.Revision,
             ["dimensions"] = space.Dimensions.ToString(CultureInfo.InvariantCulture),
@@ -136,6 +141,43 @@ internal static class CollectionDatabase
         }
     }
 
+    /// <summary>What binds this database's index snapshots to it (see <see cref="SnapshotBinding"/>).</summary>
+    public static SnapshotBinding BindingOf(Dictionary<string, string> meta, string path)
+    {
+        try
+        {
+            return new SnapshotBinding(
+                Guid.ParseExact(meta[CollectionIdKey], "N"),
+                DateTimeOffset.Parse(meta["created_at"], CultureInfo.InvariantCulture),
+                int.Parse(meta["format_version"], CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is KeyNotFoundException or FormatException)
+        {
+            throw new QuiverException($"{path} is not a Quiver collection or its metadata is damaged ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>
+    /// Gives a collection made before collection ids existed its id (a migration, once); returns whether this call
+    /// added it. Another process may add one at the same moment: the first id written wins and both read it back.
+    /// </summary>
+    public static bool EnsureCollectionId(SqliteConnection connection, Dictionary<string, string> meta)
+    {
+        if (meta.ContainsKey(CollectionIdKey))
+        {
+            return false;
+        }
+
+        var added = Convert.ToInt64(Scalar(
+            connection,
+            "INSERT INTO meta(key, value) VALUES ($k, $v) ON CONFLICT(key) DO NOTHING RETURNING 1",
+            null,
+            ("$k", CollectionIdKey),
+            ("$v", NewCollectionId())) ?? 0L, CultureInfo.InvariantCulture) > 0;
+        meta[CollectionIdKey] = (string)Scalar(connection, "SELECT value FROM meta WHERE key = $k", null, ("$k", CollectionIdKey))!;
+        return added;
+    }
+
     /// <summary>The index settings recorded at creation (defaults for keys a collection does not have).</summary>
     public static IndexOptions IndexOptionsOf(Dictionary<string, string> meta)
     {
@@ -153,6 +195,8 @@ internal static class CollectionDatabase
             Oversampling = Int("oversampling", defaults.Oversampling),
         };
     }
+
+    private static string NewCollectionId() => Guid.NewGuid().ToString("N");
 
     public static long ReadSequence(SqliteConnection connection, SqliteTransaction? transaction) =>
         Convert.ToInt64(Scalar(connection, "SELECT value FROM meta WHERE key = 'seq'", transaction), CultureInfo.InvariantCulture);
