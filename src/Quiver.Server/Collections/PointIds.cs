@@ -32,9 +32,13 @@ internal static class PointIds
     public static string ParsePath(string id, string path) =>
         IsCanonicalInteger(id, out var number) ? number.ToString(CultureInfo.InvariantCulture) : Parse(JsonValue.Create(id), path);
 
-    // The forms Qdrant's UUID parser reads (hyphenated, simple, braced), without the whitespace Guid.TryParse trims.
-    public static bool TryParseUuid(string text, out Guid uuid) =>
-        Guid.TryParseExact(text, "D", out uuid) || Guid.TryParseExact(text, "N", out uuid) || Guid.TryParseExact(text, "B", out uuid);
+    // The forms Qdrant's UUID parser reads (hyphenated, simple, braced), without the whitespace Guid's parsers trim.
+    public static bool TryParseUuid(string text, out Guid uuid)
+    {
+        uuid = Guid.Empty;
+        return text.Length > 0 && !char.IsWhiteSpace(text[0]) && !char.IsWhiteSpace(text[^1])
+            && (Guid.TryParseExact(text, "D", out uuid) || Guid.TryParseExact(text, "N", out uuid) || Guid.TryParseExact(text, "B", out uuid));
+    }
 
     public static List<string> ParseMany(JsonArray array, string path, int limit)
     {

@@ -44,7 +44,7 @@ internal static class JsonBody
         var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         if (InvalidUtf8At(bytes) is { } offset)
         {
-            throw new ApiException(400, $"The body is not valid UTF-8 at byte {offset}. Send JSON encoded as UTF-8.", code: "invalid_json");
+            throw new ApiException(400, $"The body is not valid UTF-8 at byte offset {offset}. Send JSON encoded as UTF-8.", code: "invalid_json");
         }
 
         JsonNode? node;
