@@ -1,9 +1,13 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Quiver.Core;
 
 namespace Quiver.Server.Tests;
 
@@ -80,6 +84,36 @@ public sealed class StrictInputTests : IAsyncLifetime
         // Nothing was written by any of them.
         var count = await _server.Ok(_server.Post("/collections/strict/points/count", new { }));
         Assert.Equal(1, count["result"]!["count"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_malformed_body_is_logged_in_one_line_without_a_stack_trace()
+    {
+        var logs = new CapturedLogs();
+        var home = Directory.CreateTempSubdirectory("quiver-strict-logs-").FullName;
+        try
+        {
+            await using var app = QuiverServer.Build(new ServerOptions { Paths = new QuiverPaths(home) }, b =>
+            {
+                b.WebHost.UseTestServer();
+                b.Logging.AddProvider(logs);
+            });
+            await app.StartAsync();
+            using var content = new StringContent("""{"input": ["ok", "\ud800"]}""", Encoding.UTF8, "application/json");
+            using var response = await app.GetTestClient().PostAsync("/v1/embeddings", content);
+            Assert.Equal(400, (int)response.StatusCode);
+            await app.StopAsync();
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+
+        var entry = Assert.Single(logs.Entries, e => e.Message.Contains("/v1/embeddings", StringComparison.Ordinal));
+        Assert.Equal(LogLevel.Warning, entry.Level);
+        Assert.Null(entry.Exception);
+        Assert.Contains("input[1]", entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', entry.Message);
     }
 
     [Theory]
