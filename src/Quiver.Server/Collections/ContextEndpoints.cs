@@ -47,7 +47,7 @@ internal static class ContextEndpoints
             BudgetTokens = JsonFields.Int(body, "budget_tokens", 1, 1_000_000) ?? 1000,
             Candidates = JsonFields.Int(body, "candidates", 1, options.Limits.MaxPointsPerRequest) ?? 20,
             Mode = collection.Space.IsRaw ? (mode is null or SearchMode.Keyword ? SearchMode.Keyword : throw ApiException.BadRequest($"collection `{name}` holds raw vectors and has no model; only keyword context works.", "mode")) : mode,
-            MmrLambda = JsonFields.Number(body, "mmr") ?? 0.7,
+            MmrLambda = JsonFields.Fraction(body, "mmr") ?? 0.7,
             Filter = QdrantFilters.Parse(body["filter"], "filter"),
         };
 

@@ -28,7 +28,7 @@ internal sealed class ContextQuestion
     public int? Candidates { get; init; }
 
     [JsonPropertyName("mmr")]
-    [Description("Maximal marginal relevance lambda: 1 is relevance only, lower prefers passages unlike those already chosen (0.7 when absent).")]
+    [Description("Maximal marginal relevance lambda: 1 is relevance only, lower prefers passages unlike those already chosen; from 0 to 1 (0.7 when absent).")]
     public double? Mmr { get; init; }
 
     [JsonPropertyName("filter")]

@@ -17,12 +17,27 @@ internal static class PointIds
         {
             case JsonValueKind.Number when node.AsValue().TryGetValue<ulong>(out var number):
                 return number.ToString(CultureInfo.InvariantCulture);
-            case JsonValueKind.String when Guid.TryParse(node.GetValue<string>(), out var uuid):
+            case JsonValueKind.String when TryParseUuid(node.GetValue<string>(), out var uuid):
                 return uuid.ToString("D");
             default:
                 throw ApiException.BadRequest(
                     $"Unable to parse point id {node?.ToJsonString() ?? "null"}: a point id is an unsigned integer or a UUID string.", path);
         }
+    }
+
+    /// <summary>
+    /// An id written in a URL path: the decimal digits of an unsigned integer exactly ("+1", " 1" and "01" are
+    /// refused, so one point has one address), or a UUID.
+    /// </summary>
+    public static string ParsePath(string id, string path) =>
+        IsCanonicalInteger(id, out var number) ? number.ToString(CultureInfo.InvariantCulture) : Parse(JsonValue.Create(id), path);
+
+    // The forms Qdrant's UUID parser reads (hyphenated, simple, braced), without the whitespace Guid's parsers trim.
+    public static bool TryParseUuid(string text, out Guid uuid)
+    {
+        uuid = Guid.Empty;
+        return text.Length > 0 && !char.IsWhiteSpace(text[0]) && !char.IsWhiteSpace(text[^1])
+            && (Guid.TryParseExact(text, "D", out uuid) || Guid.TryParseExact(text, "N", out uuid) || Guid.TryParseExact(text, "B", out uuid));
     }
 
     public static List<string> ParseMany(JsonArray array, string path, int limit)

@@ -70,7 +70,7 @@ internal static class PointsEndpoints
                 var path = $"points[{i}]";
                 var point = points[i] as JsonObject ?? throw JsonFields.Wrong(path, "a point object with id and vector", points[i]);
                 var id = PointIds.Parse(point["id"], $"{path}.id");
-                var (vector, text) = VectorOrText(point, path);
+                var (vector, text) = VectorOrText(point, path, options.Limits);
                 parsed.Add((id, vector, text, JsonFields.Object(point, "payload", $"{path}.payload")));
             }
         }
@@ -100,7 +100,7 @@ internal static class PointsEndpoints
                 parsed.Add((
                     PointIds.Parse(ids[i], $"batch.ids[{i}]"),
                     vectors is null ? null : JsonFields.Vector(vectors[i], $"batch.vectors[{i}]"),
-                    texts is null ? null : texts[i]?.GetValueKind() == JsonValueKind.String ? texts[i]!.GetValue<string>() : throw JsonFields.Wrong($"batch.texts[{i}]", "a string", texts[i]),
+                    texts is null ? null : JsonFields.Text(texts[i], $"batch.texts[{i}]", options.Limits),
                     payload is null ? null : payload as JsonObject ?? throw JsonFields.Wrong($"batch.payloads[{i}]", "an object", payload)));
             }
         }
@@ -135,16 +135,16 @@ internal static class PointsEndpoints
         return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }
 
-    private static (float[]? Vector, string? Text) VectorOrText(JsonObject point, string path)
+    private static (float[]? Vector, string? Text) VectorOrText(JsonObject point, string path, ServerLimits limits)
     {
         var vector = point["vector"];
-        var text = JsonFields.String(point, "text", $"{path}.text");
+        var text = point["text"] is { } given ? JsonFields.Text(given, $"{path}.text", limits) : null;
         if (vector is JsonObject document)
         {
             // Qdrant's inference form: "vector": {"text": "...", "model": "..."}.
             if (document["text"] is { } inner)
             {
-                return (null, inner.GetValueKind() == JsonValueKind.String ? inner.GetValue<string>() : throw JsonFields.Wrong($"{path}.vector.text", "a string", inner));
+                return (null, JsonFields.Text(inner, $"{path}.vector.text", limits));
             }
 
             throw ApiException.BadRequest("named vectors are not supported: Quiver collections hold one unnamed vector. Give an array of numbers.", $"{path}.vector");
@@ -174,7 +174,7 @@ internal static class PointsEndpoints
     private static IResult GetOne(string name, string id, HttpContext context, ServedCollections collections)
     {
         var collection = collections.Get(name);
-        var key = PointIds.Parse(ulong.TryParse(id, out var number) ? JsonValue.Create(number) : JsonValue.Create(id), "id");
+        var key = PointIds.ParsePath(id, "id");
         var point = collection.Get(key) ?? throw ApiException.NotFound($"Not found: No point with id {id} found");
         return QdrantJson.Ok(context, QdrantJson.Record(point, PayloadSelector.All, withVector: true));
     }
@@ -235,9 +235,9 @@ internal static class PointsEndpoints
         {
             vector = JsonFields.Vector(body["vector"], "vector");
         }
-        else if (JsonFields.String(body, "text") is { } text)
+        else if (body["text"] is { } text)
         {
-            vector = await EmbedQuery(collection, text, collections, batcher, options, context);
+            vector = await EmbedQuery(collection, JsonFields.Text(text, "text", options.Limits), collections, batcher, options, context);
         }
         else
         {
@@ -252,6 +252,18 @@ internal static class PointsEndpoints
     {
         var collection = collections.Get(name);
         var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
+        foreach (var unsupported in new[] { "using", "prefetch" })
+        {
+            if (body[unsupported] is not null)
+            {
+                throw ApiException.BadRequest(
+                    unsupported == "using"
+                        ? "is not supported: Quiver collections hold one unnamed vector. Leave using out."
+                        : "is not supported: Quiver runs one query per request. Leave prefetch out, and use /context or hybrid search in the CLI for fused results.",
+                    unsupported);
+            }
+        }
+
         var query = body["query"];
         if (query is JsonObject nearest && nearest["nearest"] is { } inner)
         {
@@ -276,14 +288,14 @@ internal static class PointsEndpoints
                 vector = JsonFields.Vector(query, "query");
                 break;
             case JsonObject document when document["text"] is { } text:
-                vector = await EmbedQuery(collection, text.GetValueKind() == JsonValueKind.String ? text.GetValue<string>() : throw JsonFields.Wrong("query.text", "a string", text), collections, batcher, options, context);
+                vector = await EmbedQuery(collection, JsonFields.Text(text, "query.text", options.Limits), collections, batcher, options, context);
                 break;
-            case JsonValue value when value.GetValueKind() == JsonValueKind.Number || (value.GetValueKind() == JsonValueKind.String && Guid.TryParse(value.GetValue<string>(), out _)):
+            case JsonValue value when value.GetValueKind() == JsonValueKind.Number || (value.GetValueKind() == JsonValueKind.String && PointIds.TryParseUuid(value.GetValue<string>(), out _)):
                 excluded = PointIds.Parse(value, "query");
                 vector = collection.Get(excluded)?.Vector ?? throw ApiException.NotFound($"Not found: No point with id {value.ToJsonString()} found", "query");
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                vector = await EmbedQuery(collection, value.GetValue<string>(), collections, batcher, options, context);
+                vector = await EmbedQuery(collection, JsonFields.Text(value, "query", options.Limits), collections, batcher, options, context);
                 break;
             default:
                 throw ApiException.BadRequest("must be a vector, {\"nearest\": vector}, a point id, or text ({\"text\": \"...\"}).", "query");

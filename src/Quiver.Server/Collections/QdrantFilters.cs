@@ -79,6 +79,12 @@ internal static class QdrantFilters
         }
 
         var key = Key(condition, path);
+        if (condition.ContainsKey("match") && condition.ContainsKey("range"))
+        {
+            // Qdrant reads one of them and ignores the other; say so rather than filter by half the condition.
+            throw ApiException.BadRequest("has both match and range; give each in its own condition (both under must to require both).", path);
+        }
+
         if (condition["match"] is { } match)
         {
             if (match is not JsonObject m)

@@ -248,9 +248,14 @@ internal static class EmbeddingsEndpoints
             return fallback;
         }
 
-        return Enum.TryParse<TruncationPolicy>(name, ignoreCase: true, out var policy) && !int.TryParse(name, out _)
-            ? policy
-            : throw ApiException.BadRequest($"'{name}' is not a truncation policy; use truncate, chunk or error.", "truncation");
+        // Exact lower-case names, as OpenAI's own enumerations (encoding_format) are matched.
+        return name switch
+        {
+            "truncate" => TruncationPolicy.Truncate,
+            "chunk" => TruncationPolicy.Chunk,
+            "error" => TruncationPolicy.Error,
+            _ => throw ApiException.BadRequest($"'{name}' is not a truncation policy; use truncate, chunk or error (lower case, exactly).", "truncation"),
+        };
     }
 
     private static float[] Shorten(float[] vector, int dimensions, bool normalized)

@@ -16,7 +16,7 @@ internal sealed class EmbeddingsRequest
     public required EmbeddingsInput Input { get; init; }
 
     [JsonPropertyName("model")]
-    [Description("An installed text model (GET /v1/models lists them); the server's default model when absent.")]
+    [Description("An installed text model (GET /v1/models lists them); the server's default model when absent (an empty name is refused).")]
     public string? Model { get; init; }
 
     [JsonPropertyName("encoding_format")]

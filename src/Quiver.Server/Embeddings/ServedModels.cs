@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Quiver.Core;
 using Quiver.Models.Catalogue;
+using Quiver.Server.Http;
 
 namespace Quiver.Server.Embeddings;
 
@@ -22,7 +23,13 @@ internal sealed class ServedModels(ServerOptions options) : IDisposable
 
     public ServedModel Get(string? name)
     {
-        name = string.IsNullOrEmpty(name) ? DefaultModel : name;
+        // Absent means the default; an empty name is more likely a client's unset variable than a wish for it.
+        if (name is "")
+        {
+            throw ApiException.BadRequest("is empty; name an installed model (GET /v1/models lists them) or leave the field out for the server's default.", "model");
+        }
+
+        name ??= DefaultModel;
         ResourceName.Validate(name, "model");
         var lazy = _open.GetOrAdd(name, n => new Lazy<ServedModel>(() => ServedModel.Open(n, options), LazyThreadSafetyMode.ExecutionAndPublication));
         try

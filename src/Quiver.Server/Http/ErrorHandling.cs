@@ -45,6 +45,11 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
             {
                 logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
             }
+            else if (code == "invalid_json")
+            {
+                // A malformed body is the client's fault: one line for whoever watches for abuse, no stack trace.
+                logger.LogWarning("{Method} {Path} refused a malformed body: {Param} {Message}", context.Request.Method, context.Request.Path, param, message);
+            }
 
             await ErrorResponses.Write(context, status, message, param, code);
         }

@@ -65,6 +65,29 @@ internal static class JsonFields
         return node.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : throw Wrong(path ?? name, "a number", node);
     }
 
+    /// <summary>A number from 0 to 1, such as MMR's balance between relevance and diversity.</summary>
+    public static double? Fraction(JsonObject body, string name, string? path = null)
+    {
+        var value = Number(body, name, path);
+        return value is null or (>= 0 and <= 1)
+            ? value
+            : throw ApiException.BadRequest($"must be from 0 to 1; it is {value}.", path ?? name);
+    }
+
+    /// <summary>A text to embed, within the characters one input may have (as /v1/embeddings limits its inputs).</summary>
+    public static string Text(JsonNode? node, string path, ServerLimits limits)
+    {
+        if (node?.GetValueKind() != JsonValueKind.String)
+        {
+            throw Wrong(path, "a string", node);
+        }
+
+        var text = node.GetValue<string>();
+        return text.Length <= limits.MaxInputCharacters
+            ? text
+            : throw ApiException.BadRequest($"is {text.Length} characters long; the server takes at most {limits.MaxInputCharacters} per text. Split the text into several points.", path);
+    }
+
     public static JsonObject? Object(JsonObject body, string name, string? path = null)
     {
         var node = body[name];

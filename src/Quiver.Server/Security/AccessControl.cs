@@ -43,7 +43,8 @@ internal sealed class AccessControl(RequestDelegate next, ApiKeys keys)
 
     private static string? KeyOf(HttpRequest request)
     {
-        if (request.Headers.TryGetValue("api-key", out var header) && header.Count > 0)
+        // An empty api-key header (a client's unset variable) is absent, so it cannot hide a Bearer key.
+        if (request.Headers.TryGetValue("api-key", out var header) && !string.IsNullOrWhiteSpace(header[0]))
         {
             return header[0];
         }
