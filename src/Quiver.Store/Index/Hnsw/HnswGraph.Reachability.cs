@@ -42,8 +42,8 @@ internal sealed partial class HnswGraph
         for (var round = 0; round < 4; round++)
         {
             var reached = ReachableFromEntry();
+            var inLinks = InLinkCounts();
             var stranded = 0;
-            var queue = new Queue<int>();
             for (var node = 0; node < LinkedCount; node++)
             {
                 if (reached[node] || _deleted[node])
@@ -51,10 +51,10 @@ internal sealed partial class HnswGraph
                     continue;
                 }
 
+                // Every stranded node gets its own links, even one its stranded neighbours would reach: a group linked
+                // through one member only is found only by a beam that passes that member.
                 stranded++;
-                LinkFromNearestReachable(node, reached);
-                relinked++;
-                Reach(node, reached, queue);
+                relinked += LinkFromNearestReachable(node, reached, inLinks) ? 1 : 0;
             }
 
             if (stranded == 0)
@@ -98,9 +98,10 @@ internal sealed partial class HnswGraph
         }
     }
 
-    // Adds `node` to the links of the nearest reachable node with a free slot among the building beam's candidates;
-    // when every one is full, the nearest gives up its farthest link (the next round relinks that one if stranded).
-    private void LinkFromNearestReachable(int node, bool[] reached)
+    // Adds `node` to the links of its nearest reachable nodes with a free slot among the building beam's candidates.
+    // When every one is full, the nearest whose list holds a node with another in-link gives up the farthest such
+    // link: that node stays linked, and the next round relinks it should its other in-links be unreachable too.
+    private bool LinkFromNearestReachable(int node, bool[] reached, int[] inLinks)
     {
         var query = Vector(node);
         var entry = _entry;
@@ -110,6 +111,67 @@ internal sealed partial class HnswGraph
             (entry, entryDistance) = Greedy(query, entry, entryDistance, level, concurrent: false);
         }
 
+        // Descending the upper layers may lead into the stranded part itself (a whole cluster can hang off an upper
+        // layer only); a beam from the entry point on layer 0 then finds reachable nodes, since it follows layer 0's links.
+        var candidates = ReachableCandidates(query, entry, entryDistance, node, reached);
+        if (candidates.Count == 0)
+        {
+            candidates = ReachableCandidates(query, _entry, Distance(query, Vector(_entry)), node, reached);
+        }
+
+        // One in-link makes the node reachable; a search finds it only if the beam passes that neighbour, so take up
+        // to M of its nearest reachable nodes, as an insert would.
+        var linked = 0;
+        foreach (var (_, candidate) in candidates)
+        {
+            var (links, at) = LinkList(candidate, 0);
+            if (links[at] < _m0)
+            {
+                links[at + 1 + links[at]] = node;
+                links[at]++;
+                inLinks[node]++;
+                if (++linked == _m)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (linked > 0)
+        {
+            return true;
+        }
+
+        foreach (var (_, candidate) in candidates)
+        {
+            var (links, at) = LinkList(candidate, 0);
+            var origin = Vector(candidate);
+            var replaced = -1;
+            var farthest = float.MinValue;
+            for (var i = at + 1; i <= at + links[at]; i++)
+            {
+                var d = Distance(origin, Vector(links[i]));
+                if (inLinks[links[i]] > 1 && d > farthest)
+                {
+                    (replaced, farthest) = (i, d);
+                }
+            }
+
+            if (replaced >= 0)
+            {
+                inLinks[links[replaced]]--;
+                links[replaced] = node;
+                inLinks[node]++;
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The reachable nodes among the building beam's nearest to `query` on layer 0, nearest first.
+    private List<(float Distance, int Node)> ReachableCandidates(ReadOnlySpan<float> query, int entry, float entryDistance, int node, bool[] reached)
+    {
         var scratch = t_scratch ??= new SearchScratch();
         var top = SearchLayer(query, entry, entryDistance, _efConstruction, 0, null, scratch, concurrent: false, includeDeleted: true);
         var candidates = scratch.Candidates;
@@ -124,36 +186,20 @@ internal sealed partial class HnswGraph
         }
 
         candidates.Reverse();
+        return candidates;
+    }
 
-        // The descent may start inside the stranded part and find no reachable node; the entry point always is one.
-        if (candidates.Count == 0)
+    private int[] InLinkCounts()
+    {
+        var counts = new int[_count];
+        for (var node = 0; node < LinkedCount; node++)
         {
-            candidates.Add((Distance(query, Vector(_entry)), _entry));
-        }
-
-        foreach (var (_, candidate) in candidates)
-        {
-            var (links, at) = LinkList(candidate, 0);
-            if (links[at] < _m0)
+            foreach (var target in Links(node, 0))
             {
-                links[at + 1 + links[at]] = node;
-                links[at]++;
-                return;
+                counts[target]++;
             }
         }
 
-        var nearest = candidates[0].Node;
-        var (array, offset) = LinkList(nearest, 0);
-        var origin = Vector(nearest);
-        var farthest = 1;
-        for (var i = 2; i <= array[offset]; i++)
-        {
-            if (Distance(origin, Vector(array[offset + i])) > Distance(origin, Vector(array[offset + farthest])))
-            {
-                farthest = i;
-            }
-        }
-
-        array[offset + farthest] = node;
+        return counts;
     }
 }
