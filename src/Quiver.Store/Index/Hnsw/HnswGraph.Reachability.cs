@@ -14,6 +14,9 @@ internal sealed partial class HnswGraph
 
     private int _linkedSinceRepair;
 
+    /// <summary>Whether linking repairs reachability (on by default; off only to measure the graph without it).</summary>
+    public bool RepairsAfterLinking { get; init; } = true;
+
     /// <summary>Whether each linked node can be reached from the entry point over layer 0 (tombstones route too).</summary>
     public bool[] ReachableFromEntry()
     {
@@ -70,7 +73,7 @@ internal sealed partial class HnswGraph
     private void RepairAfterLinking(int linked)
     {
         _linkedSinceRepair += linked;
-        if ((long)_linkedSinceRepair * RepairInterval >= LinkedCount)
+        if (RepairsAfterLinking && (long)_linkedSinceRepair * RepairInterval >= LinkedCount)
         {
             Reconnect();
         }
