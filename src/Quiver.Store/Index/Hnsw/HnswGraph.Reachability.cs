@@ -4,7 +4,7 @@ namespace Quiver.Store.Index.Hnsw;
 /// Keeps every node reachable. Pruning a full link list (the heuristic in Connect) can drop a node's last in-link,
 /// more often when many inserts run in parallel, and then no search can ever return it, however wide its beam.
 /// After linking, a breadth-first walk of layer 0 from the entry point finds such nodes and links each one from its
-/// nearest reachable node, as hnswlib's repair of unreachable points does.
+/// nearest reachable nodes.
 /// </summary>
 internal sealed partial class HnswGraph
 {
@@ -32,7 +32,7 @@ internal sealed partial class HnswGraph
     }
 
     /// <summary>
-    /// Links every live node that the entry point cannot reach on layer 0 from its nearest reachable node; returns how
+    /// Links every live node that the entry point cannot reach on layer 0 from its nearest reachable nodes; returns how
     /// many were relinked. Not thread-safe: runs alone, after inserts.
     /// </summary>
     public int Reconnect()
@@ -40,8 +40,8 @@ internal sealed partial class HnswGraph
         _linkedSinceRepair = 0;
         var relinked = 0;
 
-        // Taking a slot from a full list can strand the node it replaced, so look again until nothing is stranded
-        // (it converges in one or two rounds; the bound only guards against a pathological graph).
+        // Taking a slot from a full list can strand the node it replaced, so look again until nothing is stranded; the
+        // bound stops a graph that keeps stranding nodes from looping (the tests check that none is left).
         for (var round = 0; round < 4; round++)
         {
             var reached = ReachableFromEntry();
