@@ -33,6 +33,7 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "vectors-compare": Images.Compare(options); return;
     case "reindex": Reindex.Run(options); return;
     case "typos": Typos.Run(options); return;
+    case "reachability": Reachability.Run(options); return;
 }
 
 if (args.Length > 0 && args[0] == "collection-filter")

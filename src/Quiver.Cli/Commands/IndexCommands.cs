@@ -210,6 +210,7 @@ internal static class IndexCommands
         var top = CliOptions.Top(5);
         var where = new Option<string[]>("--where") { Description = "Payload filter: key=value, key!=value, key>n, key>=n, key<n, key<=n (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
         var ef = new Option<int?>("--ef") { Description = "HNSW candidate-list size for this search (higher: better recall, slower)" }.AtLeast(1, "200");
+        var exact = new Option<bool>("--exact") { Description = "Dense side by a full scan with exact scores instead of the HNSW graph (slower, never misses)" };
         var mode = new Option<SearchMode?>("--mode")
         {
             Description = "hybrid (embeddings and BM25, fused), dense (embeddings) or keyword (BM25). Default: hybrid when the collection has text, else dense",
@@ -229,7 +230,7 @@ internal static class IndexCommands
             "  quiver search \"harpoon\" --collection corpus --mode hybrid --fusion weighted --weight 0.3 --mmr 0.7\n" +
             "  quiver search --image shoe.png --collection photos -k 5")
         {
-            query, collection, top, where, ef, image, mode, fusion, weight, rrfK, candidates, mmr, threshold,
+            query, collection, top, where, ef, exact, image, mode, fusion, weight, rrfK, candidates, mmr, threshold,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -249,6 +250,7 @@ internal static class IndexCommands
                 Filter = conditions.Count > 0 ? new PayloadFilter(conditions) : null,
                 Source = space,
                 Ef = result.GetValue(ef),
+                Exact = result.GetValue(exact),
                 Fusion = ParseFusion(result.GetValue(fusion)!),
                 KeywordWeight = result.GetValue(weight),
                 RrfK = result.GetValue(rrfK),

@@ -322,13 +322,11 @@ internal static class PointsEndpoints
         var payload = PayloadSelector.Parse(body, fallback: false);
         var withVector = QdrantJson.WithVector(body, fallback: false);
         int? ef = null;
+        var exact = false;
         if (JsonFields.Object(body, "params") is { } parameters)
         {
             ef = JsonFields.Int(parameters, "hnsw_ef", 1, 100_000, "params.hnsw_ef");
-            if (JsonFields.Bool(parameters, "exact", "params.exact") == true)
-            {
-                ef = (int)Math.Min(int.MaxValue, Math.Max(collection.Count(), 1));
-            }
+            exact = JsonFields.Bool(parameters, "exact", "params.exact") == true;
         }
 
         if (vector.Length != collection.Dimensions)
@@ -337,7 +335,7 @@ internal static class PointsEndpoints
         }
 
         var k = limit + offset + (excluded is null ? 0 : 1);
-        var hits = collection.Search(vector, k, filter, ef: ef is null ? null : Math.Max(ef.Value, k))
+        var hits = collection.Search(vector, k, filter, ef: ef is null ? null : Math.Max(ef.Value, k), exact: exact)
             .Where(h => h.Id != excluded)
             .Where(h => threshold is not { } t || (collection.Space.Metric == DistanceMetric.Euclidean ? h.Score <= t : h.Score >= t))
             .Skip(offset)

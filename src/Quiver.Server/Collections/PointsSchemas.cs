@@ -289,7 +289,7 @@ internal sealed class SearchParams
     public int? HnswEf { get; init; }
 
     [JsonPropertyName("exact")]
-    [Description("true searches every point.")]
+    [Description("true scans every stored point with exact scores instead of walking the HNSW graph (slower on large collections; never misses a point).")]
     public bool? Exact { get; init; }
 }
 

@@ -33,7 +33,7 @@ public sealed partial class Collection
         var pooled = mode == SearchMode.Hybrid || request.MmrLambda is not null;
         var depth = pooled ? Math.Max(request.Candidates, request.K) : request.K;
         var distances = Space.Metric == DistanceMetric.Euclidean;
-        var dense = mode == SearchMode.Keyword ? [] : Search(request.Vector, depth, request.Filter, request.Source, request.Ef);
+        var dense = mode == SearchMode.Keyword ? [] : Search(request.Vector, depth, request.Filter, request.Source, request.Ef, request.Exact);
         var keyword = mode == SearchMode.Dense ? [] : SearchKeyword(request.Text!, depth, request.Filter);
 
         var byId = new Dictionary<string, SearchHit>(StringComparer.Ordinal);

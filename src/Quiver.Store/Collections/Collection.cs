@@ -270,7 +270,8 @@ public sealed partial class Collection : IDisposable
     /// first, with payload and text.
     /// </summary>
     /// <param name="ef">The HNSW candidate-list size for this query (higher: better recall, slower); the collection's default when null.</param>
-    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, PayloadFilter? filter = null, EmbeddingSpace? source = null, int? ef = null)
+    /// <param name="exact">Scan every stored vector (the filter still applies) with full-precision scores instead of walking the graph or quantised codes: the true top k, slower on large collections.</param>
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, int k, PayloadFilter? filter = null, EmbeddingSpace? source = null, int? ef = null, bool exact = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (k <= 0)
@@ -308,7 +309,7 @@ public sealed partial class Collection : IDisposable
             var allowed = filter is null
                 ? null
                 : index.Columns.TryMatch(filter, index.Graph.Count, node => !index.Graph.IsDeleted(node)) ?? MatchingNodes(connection, transaction, filter, index);
-            hits = index.Search(PrepareQuery(query), k, ef, allowed);
+            hits = index.Search(PrepareQuery(query), k, ef, allowed, exact);
         }
         finally
         {

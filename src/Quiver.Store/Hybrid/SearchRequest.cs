@@ -49,6 +49,9 @@ public sealed record SearchRequest
     /// <summary>HNSW candidate-list size for the dense side; the collection's default when null.</summary>
     public int? Ef { get; init; }
 
+    /// <summary>Dense side by a full scan of the stored vectors with exact scores (no graph, no quantised codes); <see cref="Ef"/> is then unused.</summary>
+    public bool Exact { get; init; }
+
     /// <summary>The space <see cref="Vector"/> came from, checked against the collection's.</summary>
     public EmbeddingSpace? Source { get; init; }
 }

@@ -142,13 +142,17 @@ internal sealed class CollectionIndex
         }
 
         Sequence = sequence;
+
+        // A snapshot written before graphs were repaired after linking may hold nodes no search can reach.
+        Graph.Reconnect();
     }
 
     /// <summary>
     /// The k closest live points, best first, with the metric's score. Uses the graph when it is ready and the
     /// filter (if any) lets through enough points; otherwise scans exactly the points the filter allows.
+    /// <paramref name="exact"/> always scans the full vectors (no graph, no quantised codes): the true top k.
     /// </summary>
-    public List<(string Id, float Score)> Search(ReadOnlySpan<float> query, int k, int? ef, NodeSet? allowed)
+    public List<(string Id, float Score)> Search(ReadOnlySpan<float> query, int k, int? ef, NodeSet? allowed, bool exact = false)
     {
         var results = new List<(string, float)>(k);
         if (Count == 0 || (allowed is not null && allowed.Count == 0))
@@ -156,7 +160,7 @@ internal sealed class CollectionIndex
             return results;
         }
 
-        if (GraphReady && (allowed is null || allowed.Count > ExactFilterLimit(k)))
+        if (!exact && GraphReady && (allowed is null || allowed.Count > ExactFilterLimit(k)))
         {
             var searchEf = ef ?? Options.Hnsw.EfSearch;
             if (allowed is not null)
@@ -181,7 +185,7 @@ internal sealed class CollectionIndex
             return results;
         }
 
-        if (Codes is { } scanCodes && scanCodes.Count == Graph.Count)
+        if (!exact && Codes is { } scanCodes && scanCodes.Count == Graph.Count)
         {
             var scorer = scanCodes.Prepare(query, Metric);
             var candidates = new TopK(k * Math.Max(1, Options.Oversampling));

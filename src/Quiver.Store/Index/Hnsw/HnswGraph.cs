@@ -12,7 +12,7 @@ namespace Quiver.Store.Index.Hnsw;
 /// Inserts may run in parallel with each other (per-node locks guard the link lists); searches run in parallel with
 /// each other but not with inserts; the owner serialises the two with a reader-writer lock.
 /// </summary>
-internal sealed class HnswGraph
+internal sealed partial class HnswGraph
 {
     private const int LockStripes = 1 << 12;
 
@@ -172,6 +172,7 @@ internal sealed class HnswGraph
         }
 
         LinkedCount = end;
+        RepairAfterLinking(end - first);
     }
 
     public void MarkDeleted(int node)
