@@ -14,7 +14,7 @@ namespace Quiver.Server.Http;
 
 /// <summary>
 /// Turns every failure into a JSON error in the route's API style: refused requests (<see cref="ApiException"/>),
-/// Quiver's own errors about the input (400 or 404), bodies too large (413), a remote model's endpoint failing (502),
+/// Quiver's own errors about the input (400 or 404), a collection deleted under a request (404), bodies too large (413), a remote model's endpoint failing (502),
 /// faults of the store's disk (503, or 507 when full); anything else is a 500. Every 5xx is logged.
 /// </summary>
 internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options, ILogger<ErrorHandling> logger)
@@ -63,6 +63,10 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
         JsonException json => (400, $"The body is not valid JSON: {json.Message}", null, "invalid_json"),
         ModelNotInstalledException missing => (404, missing.Message, "model", "model_not_found"),
         CollectionNotFoundException missing => (404, missing.Message, null, "collection_not_found"),
+
+        // A request that already held a collection when another request deleted it (the delete closes it).
+        ObjectDisposedException closed when closed.ObjectName == typeof(Collection).FullName =>
+            (404, "The collection was deleted while this request was using it; nothing more was written. Create it again to write to it.", null, "collection_not_found"),
         InputTooLongException tooLong => (400, tooLong.Message, "input", "input_too_long"),
         EmbeddingSpaceMismatchException mismatch => (400, mismatch.Message, null, "space_mismatch"),
         RemoteEmbeddingException remote => (502, remote.Message, "model", "upstream_error"),
