@@ -43,10 +43,14 @@ public sealed class CollectionFilesTests : IDisposable
         Directory.CreateDirectory(saved);
         using (var collection = Store().Create(name, new CollectionOptions(Small, Hnsw)))
         {
+            // A connection of the test's own holds the database open, so the -wal file still holds the points when they
+            // are copied (pooled connections alone do not: another test's ClearAllPools may close them, and the last
+            // connection to close checkpoints and deletes the -wal).
+            using var holder = new SqliteConnection($"Data Source={collection.DatabasePath};Pooling=False");
+            holder.Open();
             collection.Upsert(RandomPoints(points, Small.Dimensions, 1));
             collection.Flush();
 
-            // Pooled connections still hold the database open, so the -wal file still holds the points: keep a copy.
             foreach (var suffix in new[] { "-wal", "-shm" })
             {
                 File.Copy(collection.DatabasePath + suffix, Path.Combine(saved, suffix));
