@@ -67,11 +67,18 @@ public sealed class CollectionFilesApiTests : IDisposable
         await using (app)
         {
             await Ok(client, HttpMethod.Put, "/collections/c", new { vectors = new { size = 4, distance = "Cosine" } });
-            await Ok(client, HttpMethod.Put, "/collections/c/points?wait=true", Points(1, 30, 4));
-
-            // The server's pooled connections keep the -wal file holding the points; keep it as a crash would leave it.
             var database = Path.Combine(Folder("c"), "collection.db");
-            var saved = File.ReadAllBytes(database + "-wal");
+
+            // A connection of the test's own keeps the -wal file holding the points (pooled ones alone may be closed by
+            // another test's ClearAllPools, and the last close checkpoints and deletes it); keep it as a crash would.
+            byte[] saved;
+            using (var holder = new SqliteConnection($"Data Source={database};Pooling=False"))
+            {
+                holder.Open();
+                await Ok(client, HttpMethod.Put, "/collections/c/points?wait=true", Points(1, 30, 4));
+                saved = File.ReadAllBytes(database + "-wal");
+            }
+
             Assert.NotEmpty(saved);
             SqliteConnection.ClearAllPools();
             File.Delete(database);
