@@ -199,14 +199,18 @@ public sealed class RemoteEmbeddingGeneratorTests
     [Fact]
     public async Task An_endpoint_that_does_not_answer_in_time_is_a_timeout_not_a_cancellation()
     {
+        // No attempt may ever answer in time (a fixed 2 s sleep let a retried request through once in a loaded run):
+        // every request waits until the test has its answer.
+        using var answered = new ManualResetEventSlim();
         using var server = new ScriptedEndpoint(request =>
         {
-            Thread.Sleep(TimeSpan.FromSeconds(2));
+            answered.Wait(TimeSpan.FromSeconds(30));
             return Echo(request);
         });
         using var generator = new RemoteEmbeddingGenerator(Endpoint(server) with { RequestTimeout = TimeSpan.FromMilliseconds(200) }, Space);
 
         var error = await Assert.ThrowsAsync<RemoteEmbeddingException>(() => generator.GenerateAsync(["1"]));
+        answered.Set();
 
         Assert.Contains("did not answer the remote model 'far' within 0.2 s", error.Message, StringComparison.Ordinal);
     }
