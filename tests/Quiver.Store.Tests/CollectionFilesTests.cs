@@ -111,6 +111,26 @@ public sealed class CollectionFilesTests : IDisposable
     }
 
     [Fact]
+    public void A_create_removes_builds_abandoned_over_an_hour_ago_and_keeps_recent_ones()
+    {
+        var staging = Path.Combine(_folder.Path, ".creating");
+        var abandoned = Directory.CreateDirectory(Path.Combine(staging, "abandoned")).FullName;
+        File.WriteAllText(Path.Combine(abandoned, "collection.db"), "half made");
+        var recent = Directory.CreateDirectory(Path.Combine(staging, "recent")).FullName;
+        File.WriteAllText(Path.Combine(recent, "collection.db"), "being made by another process");
+        var old = DateTime.UtcNow.AddHours(-2);
+        File.SetLastWriteTimeUtc(Path.Combine(abandoned, "collection.db"), old);
+        Directory.SetLastWriteTimeUtc(abandoned, old);
+
+        Store().Create("docs", new CollectionOptions(Small)).Dispose();
+
+        Assert.False(Directory.Exists(abandoned));
+        Assert.True(File.Exists(Path.Combine(recent, "collection.db")));
+        Assert.Contains("1 unfinished collection build", Assert.Single(_logs.At(LogLevel.Warning)), StringComparison.Ordinal);
+        Assert.Equal(["docs"], Store().List());
+    }
+
+    [Fact]
     public void An_empty_folder_is_reused_without_leftovers_or_warnings()
     {
         Directory.CreateDirectory(Path.Combine(_folder.Path, "docs"));

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Quiver.Core;
 using Quiver.Core.Spaces;
@@ -55,6 +54,11 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
             throw AlreadyExists(name);
         }
 
+        if (CollectionFolders.RemoveAbandonedStaging(Root, DateTime.UtcNow) is > 0 and var abandoned)
+        {
+            logger?.LogWarning("Removed {Count} unfinished collection builds left in {Staging} by a process stopped mid-create.", abandoned, CollectionFolders.Staging);
+        }
+
         // Built whole in a staging folder, then renamed into place: the collection's folder never holds a half-made database.
         var staging = CollectionFolders.NewStagingFolder(Root);
         try
@@ -86,7 +90,7 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
         var folder = Path.Combine(Root, name);
 
         // Pooled connections to a deleted database at this path must not serve the new one.
-        SqliteConnection.ClearAllPools();
+        CollectionDatabase.ClearPool(DatabasePath(name));
         var moved = CollectionFolders.MoveAsideLeftovers(Root, folder, CollectionDatabase.FileName);
         if (moved is not null)
         {
@@ -163,7 +167,7 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
             return false;
         }
 
-        SqliteConnection.ClearAllPools();
+        CollectionDatabase.ClearPool(DatabasePath(name));
         Directory.Delete(folder, recursive: true);
         return true;
     }

@@ -39,6 +39,17 @@ internal static class CollectionDatabase
         DefaultTimeout = 30,
     }.ToString();
 
+    /// <summary>
+    /// Closes the pooled connections to one database (before its file is deleted or replaced), leaving other
+    /// collections' pools alone: clearing every pool would close their idle connections too, and the last close of a
+    /// database checkpoints and removes its -wal under anyone copying it.
+    /// </summary>
+    public static void ClearPool(string path)
+    {
+        using var connection = new SqliteConnection(ConnectionString(path, create: false));
+        SqliteConnection.ClearPool(connection);
+    }
+
     public static SqliteConnection Open(string connectionString)
     {
         var connection = new SqliteConnection(connectionString);

@@ -15,6 +15,13 @@ internal static class CollectionFolders
     /// <summary>Files moved out of the way of a new collection, kept for the operator to inspect or remove.</summary>
     public const string Leftovers = ".leftover";
 
+    /// <summary>
+    /// How long a staging folder may go untouched before it counts as abandoned: creating a collection takes
+    /// milliseconds, so an older one was left by a process killed mid-create (another process may be creating one now,
+    /// hence the margin).
+    /// </summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
     public static string NewStagingFolder(string root)
     {
         var folder = Path.Combine(root, Staging, Guid.NewGuid().ToString("N"));
@@ -51,5 +58,40 @@ internal static class CollectionFolders
         }
 
         return target;
+    }
+
+    /// <summary>
+    /// Removes staging folders abandoned by a create that never finished (they hold an empty, never-published database,
+    /// no user data). Returns how many went.
+    /// </summary>
+    public static int RemoveAbandonedStaging(string root, DateTime nowUtc)
+    {
+        var staging = new DirectoryInfo(Path.Combine(root, Staging));
+        if (!staging.Exists)
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var folder in staging.EnumerateDirectories())
+        {
+            var touched = folder.EnumerateFileSystemInfos().Select(f => f.LastWriteTimeUtc).Append(folder.LastWriteTimeUtc).Max();
+            if (nowUtc - touched < AbandonedAfter)
+            {
+                continue;
+            }
+
+            try
+            {
+                folder.Delete(recursive: true);
+                removed++;
+            }
+            catch (IOException)
+            {
+                // Another process removed it first, or holds a file in it: it is not ours to force.
+            }
+        }
+
+        return removed;
     }
 }
