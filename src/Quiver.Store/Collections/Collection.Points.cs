@@ -158,19 +158,42 @@ public sealed partial class Collection
         return targets.Count;
     }
 
+    /// <summary>
+    /// Every point matching <paramref name="filter"/>, with its vector, in id order, streamed from one read transaction:
+    /// the points are those of a single moment (writes committed meanwhile are not seen), and memory stays that of one
+    /// point. Meant for exports; the snapshot keeps SQLite from checkpointing past it while it is read.
+    /// </summary>
+    internal IEnumerable<Point> ReadAll(PayloadFilter? filter)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = CollectionDatabase.Open(_connectionString);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var where = FilterSql.Where(filter, command, PayloadIndexes);
+        command.CommandText = $"SELECT id, vector, payload, text FROM points{where} ORDER BY {IdOrder}";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            yield return ReadPoint(reader);
+        }
+    }
+
     private static List<Point> ReadPoints(SqliteCommand command)
     {
         var points = new List<Point>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            points.Add(new Point(
-                reader.GetString(0),
-                reader.IsDBNull(1) ? [] : CollectionDatabase.FromBlob((byte[])reader.GetValue(1)),
-                reader.IsDBNull(2) ? null : JsonNode.Parse(reader.GetString(2))!.AsObject(),
-                reader.IsDBNull(3) ? null : reader.GetString(3)));
+            points.Add(ReadPoint(reader));
         }
 
         return points;
     }
+
+    private static Point ReadPoint(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.IsDBNull(1) ? [] : CollectionDatabase.FromBlob((byte[])reader.GetValue(1)),
+        reader.IsDBNull(2) ? null : JsonNode.Parse(reader.GetString(2))!.AsObject(),
+        reader.IsDBNull(3) ? null : reader.GetString(3));
 }
