@@ -279,4 +279,20 @@ public sealed class StrictInputTests : IAsyncLifetime
             Assert.Equal(401, (int)refused.StatusCode);
         }
     }
+
+    [Theory]
+    [InlineData("/collections/strict/points/search", "text/plain")]
+    [InlineData("/collections/strict/points/search", "application/x-www-form-urlencoded")]
+    [InlineData("/v1/embeddings", "application/xml")]
+    public async Task A_body_that_is_not_JSON_by_its_content_type_is_a_415_JSON_error(string path, string contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("""{"vector": [1, 0, 0, 0], "input": "a"}""") };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        using var response = await _server.Client.SendAsync(request);
+        Assert.Equal(415, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var (_, message) = ErrorOf(path, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+        Assert.Contains(contentType, message, StringComparison.Ordinal);
+        Assert.Contains("application/json", message, StringComparison.Ordinal);
+    }
 }
