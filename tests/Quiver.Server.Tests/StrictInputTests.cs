@@ -295,4 +295,18 @@ public sealed class StrictInputTests : IAsyncLifetime
         Assert.Contains(contentType, message, StringComparison.Ordinal);
         Assert.Contains("application/json", message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/collections/strict/points/scroll", """{"filter": {"must": [{"key": "a\u0000b", "match": {"value": 1}}]}}""")]
+    [InlineData("/collections/strict/points/count", """{"filter": {"must_not": [{"key": "n\u0001", "range": {"gte": 1}}]}}""")]
+    [InlineData("/collections/strict/points/payload", """{"payload": {"x": 1}, "filter": {"must": [{"key": "a\u0000", "match": {"value": 2}}]}}""")]
+    [InlineData("/collections/strict/index", """{"field_name": "a\u0000b", "field_schema": "keyword"}""")]
+    public async Task A_payload_key_with_a_control_character_is_a_400_naming_it(string path, string body)
+    {
+        var method = path.EndsWith("/index", StringComparison.Ordinal) ? HttpMethod.Put : HttpMethod.Post;
+        var (status, answer) = await Send(method, path, Encoding.UTF8.GetBytes(body));
+        Assert.Equal(400, status);
+        Assert.Contains("control characters", ErrorOf(path, answer!).Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await _server.Ok(_server.Post("/collections/strict/points", new { ids = new[] { 1 } })))["result"]![0]!["payload"]!["n"]!.GetValue<int>());
+    }
 }
