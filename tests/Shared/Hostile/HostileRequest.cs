@@ -19,6 +19,12 @@ internal sealed record HostileRequest(
     /// <summary>Whether the valid request it came from writes (its target is then the scratch collection).</summary>
     public bool Writes { get; init; }
 
+    /// <summary>
+    /// Whether Kestrel refuses it before any application code runs (a %00 in the path), with a 400 whose body it does
+    /// not let an application write (the README's server section says so).
+    /// </summary>
+    public bool RefusedByKestrel => Path.Contains("%00", StringComparison.Ordinal);
+
     /// <summary>A short, printable description of the request for failure reports.</summary>
     public string Describe()
     {

@@ -26,6 +26,9 @@ internal sealed class HostileRun(HttpClient client, HostileTarget target, TimeSp
 
     public int Sent { get; private set; }
 
+    /// <summary>Requests and seconds spent per mutation (without the field it was applied at).</summary>
+    public Dictionary<string, (int Count, double Seconds)> Time { get; } = [];
+
     /// <summary>Checks that every valid request really succeeds, so each mutation starts from a success.</summary>
     public async Task CheckSeeds(IEnumerable<ValidRequest> seeds, CancellationToken cancel)
     {
@@ -89,11 +92,16 @@ internal sealed class HostileRun(HttpClient client, HostileTarget target, TimeSp
 
     private async Task Check(HostileRequest request, CancellationToken cancel)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var (status, text) = await Send(request, cancel);
+        var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         var failure = Judge(request, status, text);
         lock (_gate)
         {
             Sent++;
+            var kind = request.Mutation.Split(" at ")[0];
+            var (count, total) = Time.GetValueOrDefault(kind);
+            Time[kind] = (count + 1, total + seconds);
             var klass = status switch { -2 => "unsendable", -1 => "hang", 0 => "no answer", _ => $"{status / 100}xx" };
             var row = Totals.TryGetValue(request.Route, out var found) ? found : Totals[request.Route] = new(StringComparer.Ordinal);
             row[klass] = row.GetValueOrDefault(klass) + 1;
@@ -125,7 +133,7 @@ internal sealed class HostileRun(HttpClient client, HostileTarget target, TimeSp
             return $"{status}: a read-only key wrote (expected 403)";
         }
 
-        if (status is >= 200 and < 300)
+        if (status is >= 200 and < 300 || (status == 400 && text.Length == 0 && request.RefusedByKestrel))
         {
             return null;
         }
@@ -210,5 +218,7 @@ internal sealed class HostileRun(HttpClient client, HostileTarget target, TimeSp
         {
             yield return $"  {route,-70} {string.Join("  ", row.Select(p => $"{p.Key} {p.Value,4}"))}";
         }
+
+        yield return "slowest mutations (requests, seconds in all): " + string.Join(", ", Time.OrderByDescending(p => p.Value.Seconds).Take(6).Select(p => $"{p.Key} {p.Value.Count} {p.Value.Seconds:F1} s"));
     }
 }
