@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Quiver.Tests.Shared.Hostile;
+using Xunit.Abstractions;
 
 namespace Quiver.Server.Tests;
 
@@ -8,7 +9,7 @@ namespace Quiver.Server.Tests;
 /// server: no 5xx, no hang, a JSON error for every refusal, keys enforced, the protected collections unchanged.
 /// bench/hostile.sh runs every variant against a `quiver serve` process.
 /// </summary>
-public sealed class HostileRequestTests : IAsyncLifetime
+public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Seed = 18;
     private ServerFixture _server = null!;
@@ -20,7 +21,7 @@ public sealed class HostileRequestTests : IAsyncLifetime
         {
             AdminKeys = ["hostile-admin"],
             ReadOnlyKeys = ["hostile-reader"],
-            Limits = o.Limits with { MaxBodyBytes = 1 << 20 },
+            Limits = o.Limits with { MaxBodyBytes = 128 << 10 },
         });
         _target = new HostileTarget { Model = "bert", AdminKey = "hostile-admin", ReadOnlyKey = "hostile-reader", MaxBodyBytes = _server.Options.Limits.MaxBodyBytes };
         await StoredState.SetUp(_server.Client, _target, CancellationToken.None);
@@ -52,6 +53,10 @@ public sealed class HostileRequestTests : IAsyncLifetime
 
         var run = new HostileRun(_server.Client, _target, TimeSpan.FromSeconds(30));
         await run.Send(requests, parallel: 1, progress: null, CancellationToken.None);
+        foreach (var line in run.Report())
+        {
+            output.WriteLine(line);
+        }
 
         Assert.True(run.Failures.Count == 0, $"{run.Failures.Count} of {run.Sent}:\n" + string.Join('\n', run.Failures.Take(40)));
         Assert.Equal("healthz check passed", await _server.Client.GetStringAsync("/healthz"));
