@@ -35,6 +35,8 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "typos": Typos.Run(options); return;
     case "reachability": Reachability.Run(options); return;
     case "export-fixture": ExportFixture.Run(options); return;
+    case "hostile": Environment.ExitCode = Hostile.Run(options); return;
+    case "crash-http": Environment.ExitCode = CrashHttp.Run(options); return;
 }
 
 if (args.Length > 0 && args[0] == "collection-filter")

@@ -279,4 +279,34 @@ public sealed class StrictInputTests : IAsyncLifetime
             Assert.Equal(401, (int)refused.StatusCode);
         }
     }
+
+    [Theory]
+    [InlineData("/collections/strict/points/search", "text/plain")]
+    [InlineData("/collections/strict/points/search", "application/x-www-form-urlencoded")]
+    [InlineData("/v1/embeddings", "application/xml")]
+    public async Task A_body_that_is_not_JSON_by_its_content_type_is_a_415_JSON_error(string path, string contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("""{"vector": [1, 0, 0, 0], "input": "a"}""") };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        using var response = await _server.Client.SendAsync(request);
+        Assert.Equal(415, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var (_, message) = ErrorOf(path, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+        Assert.Contains(contentType, message, StringComparison.Ordinal);
+        Assert.Contains("application/json", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/collections/strict/points/scroll", """{"filter": {"must": [{"key": "a\u0000b", "match": {"value": 1}}]}}""")]
+    [InlineData("/collections/strict/points/count", """{"filter": {"must_not": [{"key": "n\u0001", "range": {"gte": 1}}]}}""")]
+    [InlineData("/collections/strict/points/payload", """{"payload": {"x": 1}, "filter": {"must": [{"key": "a\u0000", "match": {"value": 2}}]}}""")]
+    [InlineData("/collections/strict/index", """{"field_name": "a\u0000b", "field_schema": "keyword"}""")]
+    public async Task A_payload_key_with_a_control_character_is_a_400_naming_it(string path, string body)
+    {
+        var method = path.EndsWith("/index", StringComparison.Ordinal) ? HttpMethod.Put : HttpMethod.Post;
+        var (status, answer) = await Send(method, path, Encoding.UTF8.GetBytes(body));
+        Assert.Equal(400, status);
+        Assert.Contains("control characters", ErrorOf(path, answer!).Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await _server.Ok(_server.Post("/collections/strict/points", new { ids = new[] { 1 } })))["result"]![0]!["payload"]!["n"]!.GetValue<int>());
+    }
 }

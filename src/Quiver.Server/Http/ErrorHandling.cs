@@ -33,6 +33,11 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
             {
                 await ErrorResponses.Write(context, 405, $"{context.Request.Method} is not allowed on {context.Request.Path}. The routes are listed at /docs.", code: "method_not_allowed");
             }
+            else if (context.Response is { HasStarted: false, StatusCode: 415 })
+            {
+                // Routing refuses a body route's request whose Content-Type is not JSON before any handler runs.
+                await ErrorResponses.Write(context, 415, $"The body's Content-Type is '{context.Request.ContentType}'; send it as application/json.", code: "unsupported_media_type");
+            }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

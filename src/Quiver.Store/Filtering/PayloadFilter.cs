@@ -73,10 +73,11 @@ public sealed record PayloadFilter(
     /// <summary>The SQL path of a dotted key, each segment quoted: meta.lang → $."meta"."lang".</summary>
     internal static string JsonPath(string key)
     {
-        if (string.IsNullOrWhiteSpace(key) || key.Contains('"') || key.Split('.').Any(s => s.Length == 0))
+        // A control character cannot be in the path: SQLite ends its text at a NUL and fails on the rest.
+        if (string.IsNullOrWhiteSpace(key) || key.Contains('"') || key.Any(char.IsControl) || key.Split('.').Any(s => s.Length == 0))
         {
             throw new QuiverException(
-                $"The payload key '{key}' is not valid: use field names separated by dots (meta.lang), without empty parts or double quotes.");
+                $"The payload key '{Printable(key)}' is not valid: use field names separated by dots (meta.lang), without empty parts, double quotes or control characters.");
         }
 
         var path = new StringBuilder("$");
@@ -87,6 +88,9 @@ public sealed record PayloadFilter(
 
         return path.ToString();
     }
+
+    private static string Printable(string key) =>
+        string.Concat(key.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
     /// <summary>The json_each types a value may have, and the value to compare in SQL.</summary>
     internal static (string[] Types, object? Value) SqlValue(string key, JsonValue value)

@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+
+namespace Quiver.Tests.Shared.Hostile;
+
+/// <summary>
+/// One or more valid requests for each operation of Quiver's OpenAPI document, aimed at the run's collections: reads
+/// at the protected ones, writes at the scratch one. An operation the document gains without a request here is
+/// still sent its path, query and header mutations, and the generator reports it as unseeded.
+/// </summary>
+internal static class ValidRequests
+{
+    public static IReadOnlyList<ValidRequest> For(HostileTarget target, string operation, HttpMethod method, string template)
+    {
+        var keep = new Dictionary<string, string> { ["name"] = target.Keep };
+        var notes = new Dictionary<string, string> { ["name"] = target.Notes };
+        var scratch = new Dictionary<string, string> { ["name"] = target.Scratch };
+        var none = new Dictionary<string, string>();
+        var filter = Parse("""{"must": [{"key": "tag", "match": {"value": "t1"}}], "must_not": [{"key": "n", "range": {"gte": 10, "lt": 11.5}}]}""");
+        ValidRequest Read(IReadOnlyDictionary<string, string> parameters, string? body = null) =>
+            new(operation, method, template, parameters, body is null ? null : Parse(body), Writes: false);
+        ValidRequest Write(IReadOnlyDictionary<string, string> parameters, string? body = null) =>
+            new(operation, method, template, parameters, body is null ? null : Parse(body), Writes: true) { Query = "?wait=true" };
+
+        return operation switch
+        {
+            "createEmbedding" =>
+            [
+                Read(none, $$"""{"input": ["the cat sat on the mat", "a dog barks"], "model": "{{target.Model}}", "encoding_format": "float", "truncation": "truncate"}"""),
+                Read(none, $$"""{"input": [[2, 7, 8], [9, 10]], "model": "{{target.Model}}", "encoding_format": "base64"}"""),
+            ],
+            "retrieveModel" => [Read(new Dictionary<string, string> { ["model"] = target.Model })],
+            "create_collection" =>
+            [
+                Write(new Dictionary<string, string> { ["name"] = target.Scratch + "-created" }, """{"vectors": {"size": 4, "distance": "Cosine"}, "hnsw_config": {"m": 8, "ef_construct": 64}}"""),
+                Write(new Dictionary<string, string> { ["name"] = target.Scratch + "-text" }, $$"""{"model": "{{target.Model}}"}"""),
+            ],
+            "get_collection" or "collection_exists" => [Read(keep)],
+            "delete_collection" => [Write(scratch)],
+            "create_field_index" => [Write(scratch, """{"field_name": "tag", "field_schema": "keyword"}"""), Write(scratch, """{"field_name": "n", "field_schema": {"type": "float"}}""")],
+            "retrieve_context" => [Read(notes, """{"question": "where does the whale swim", "mode": "hybrid", "budget_tokens": 64, "candidates": 5, "mmr": 0.5, "filter": {"must": [{"key": "n", "range": {"gte": 0}}]}}""")],
+            "upsert_points" =>
+            [
+                Write(scratch, """{"points": [{"id": 7, "vector": [0.1, 0.2, 0.3, 0.4], "payload": {"tag": "a", "n": 1, "deep": {"x": [1, "y"]}}}, {"id": "5c56c793-69f3-4fbf-87e6-c4bf54c28c26", "vector": [1, 0, 0, 1], "payload": {"tag": "b"}}]}"""),
+                Write(scratch, """{"batch": {"ids": [8, 9], "vectors": [[1, 2, 3, 4], [4, 3, 2, 1]], "payloads": [{"tag": "c"}, {"n": 2.5}]}}"""),
+            ],
+            "get_points" => [Read(keep, """{"ids": [1, 2, 999], "with_payload": true, "with_vector": true}""")],
+            "get_point" => [Read(new Dictionary<string, string> { ["name"] = target.Keep, ["id"] = "3" })],
+            "delete_points" => [Write(scratch, """{"points": [7, 999]}"""), Write(scratch, $$"""{"filter": {{filter.ToJsonString()}}}""")],
+            "scroll_points" => [Read(keep, $$"""{"limit": 5, "offset": 2, "filter": {{filter.ToJsonString()}}, "with_payload": {"include": ["tag"]}, "with_vector": false}""")],
+            "count_points" => [Read(keep, """{"filter": {"should": [{"key": "n", "range": {"gte": 2, "lt": 9}}, {"is_empty": {"key": "missing"}}]}, "exact": true}""")],
+            "search_points" =>
+            [
+                Read(keep, $$"""{"vector": [1, 2, 3, 4], "limit": 3, "offset": 1, "score_threshold": 0.1, "filter": {{filter.ToJsonString()}}, "with_payload": ["tag", "n"], "with_vector": true, "params": {"hnsw_ef": 32, "exact": false} }"""),
+                Read(notes, """{"text": "a ship on the sea", "limit": 2}"""),
+            ],
+            "query_points" =>
+            [
+                Read(keep, """{"query": [1, 0, 2, 0], "limit": 4, "offset": 0, "with_payload": true, "with_vector": false, "params": {"exact": true}, "filter": {"must": {"key": "tag", "match": {"any": ["t0", "t2"]}}}}"""),
+                Read(notes, """{"query": {"nearest": {"text": "the frog jumps"}}, "limit": 2, "score_threshold": -1}"""),
+                Read(keep, """{"query": 5}"""),
+            ],
+            "set_payload" or "overwrite_payload" => [Write(scratch, """{"payload": {"color": "red", "size": [1, 2]}, "points": [7, 8]}"""), Write(scratch, """{"payload": {"seen": true}, "filter": {"must": [{"key": "tag", "match": {"value": "a"}}]}}""")],
+            "delete_payload" => [Write(scratch, """{"keys": ["color", "tag"], "points": [7]}""")],
+            "clear_payload" => [Write(scratch, """{"points": [8]}""")],
+            _ when method == HttpMethod.Get && !template.Contains('{', StringComparison.Ordinal) => [Read(none)],
+            _ => [],
+        };
+    }
+
+    private static JsonNode Parse(string json) => JsonNode.Parse(json)!;
+}
