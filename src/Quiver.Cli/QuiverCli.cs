@@ -68,6 +68,7 @@ internal static class QuiverCli
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(OutliersCommand.Create(context));
+        root.Subcommands.Add(DuplicatesCommand.Create(context));
         root.Subcommands.Add(AskContextCommand.Create(context));
         root.Subcommands.Add(EvalCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
