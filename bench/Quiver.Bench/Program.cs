@@ -34,6 +34,7 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "reindex": Reindex.Run(options); return;
     case "typos": Typos.Run(options); return;
     case "reachability": Reachability.Run(options); return;
+    case "near-duplicates": NearDuplicateRecall.Run(options); return;
     case "export-fixture": ExportFixture.Run(options); return;
     case "hostile": Environment.ExitCode = Hostile.Run(options); return;
     case "crash-http": Environment.ExitCode = CrashHttp.Run(options); return;

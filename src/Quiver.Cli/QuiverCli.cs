@@ -67,6 +67,8 @@ internal static class QuiverCli
         root.Subcommands.Add(IndexCommands.CreateInspect(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(CompareCommand.Create(context));
+        root.Subcommands.Add(OutliersCommand.Create(context));
+        root.Subcommands.Add(DuplicatesCommand.Create(context));
         root.Subcommands.Add(AskContextCommand.Create(context));
         root.Subcommands.Add(EvalCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));

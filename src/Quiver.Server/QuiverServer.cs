@@ -69,6 +69,7 @@ public static class QuiverServer
         services.AddSingleton(s => new ServedCollections(
             options.Paths, s.GetRequiredService<ServedModels>(), s.GetRequiredService<ILogger<CollectionStore>>()));
         services.AddSingleton<EmbeddingBatcher>();
+        services.AddSingleton<ProjectionCache>();
         services.AddSingleton(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = options.Limits.MaxConcurrentRequests,
@@ -95,6 +96,7 @@ public static class QuiverServer
         CollectionsEndpoints.Map(app);
         PointsEndpoints.Map(app);
         ContextEndpoints.Map(app);
+        ProjectionEndpoints.Map(app);
         return app;
     }
 
