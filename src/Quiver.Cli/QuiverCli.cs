@@ -66,6 +66,7 @@ internal static class QuiverCli
         root.Subcommands.Add(IndexCommands.CreateCollections(context));
         root.Subcommands.Add(IndexCommands.CreateInspect(context));
         root.Subcommands.Add(AskContextCommand.Create(context));
+        root.Subcommands.Add(ProjectCommand.Create(context));
         root.Subcommands.Add(EvalCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(TrainCommands.Create(context));
