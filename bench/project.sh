@@ -30,13 +30,17 @@ if [ ! -f "$work/vectors.npy" ]; then
   "$root/quiver" embed --input "$work/sample.csv" --column text --output "$work/vectors.npy" --model "$model" --force >&2
 fi
 
-for method in pca tsne umap; do
-  echo "› quiver project --method $method" >&2
+rm -f "$work"/quiver-*
+# NAME METHOD [OPTIONS]: the defaults of each method, and UMAP with --min-dist 0 (its best setting for local order here).
+for run in "pca pca" "tsne tsne" "umap umap" "umap-md0 umap --min-dist 0"; do
+  set -- $run
+  name=$1; method=$2; shift 2
+  echo "› quiver project --method $method $*" >&2
   plot=()
-  [ "$method" = umap ] && plot=(--plot "$work/umap.png")
-  "$root/quiver" project --input "$work/vectors.npy" --labels "$work/labels.txt" --method "$method" --seed 42 \
-    -o "$work/quiver-$method.csv" "${plot[@]}" --categories 20 --json > "$work/quiver-$method.json.tmp"
-  mv "$work/quiver-$method.json.tmp" "$work/quiver-$method.json"
+  [ "$name" = umap ] && plot=(--plot "$work/umap.png")
+  "$root/quiver" project --input "$work/vectors.npy" --labels "$work/labels.txt" --method "$method" --seed 42 "$@" \
+    -o "$work/quiver-$name.csv" "${plot[@]}" --categories 20 --json > "$work/summary.tmp"
+  mv "$work/summary.tmp" "$work/quiver-$name.json"
 done
 echo "› scikit-learn on the same vectors" >&2
 "$python" "$here/peers/sklearn/project.py" --work "$work" | tee "$work/results.json"

@@ -87,7 +87,7 @@ internal static class ProjectCommand
 
             if (plotFile is not null)
             {
-                var name = result.GetValue(method)!.ToUpperInvariant().Replace("TSNE", "t-SNE", StringComparison.Ordinal);
+                var name = DisplayName(result.GetValue(method)!);
                 MapPlot.Save(
                     plotFile.FullName,
                     map.Points,
@@ -294,13 +294,15 @@ internal static class ProjectCommand
         File.Move(temporary, path, overwrite: true);
     }
 
+    private static string DisplayName(string method) => method == "tsne" ? "t-SNE" : method.ToUpperInvariant();
+
     private static string Csv(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     private static void Print(CliContext context, ProjectSummary summary, ProjectionResult map, AnalysisData data, IReadOnlyList<string?>? colours)
     {
         context.Console.MarkupLine(Markup.Escape(
-            $"{summary.Method} of {summary.Points:N0} points of {summary.Source} to {summary.Dimensions}-D (seed {summary.Seed}) in {summary.Seconds:F1} s"));
+            $"{DisplayName(summary.Method)} of {summary.Points:N0} points of {summary.Source} to {summary.Dimensions}-D (seed {summary.Seed}) in {summary.Seconds:F1} s"));
         if (summary.ExplainedVarianceRatio.Count > 0)
         {
             context.Console.MarkupLine(Markup.Escape(
