@@ -95,6 +95,34 @@ public sealed class ProjectCliTests(CliFixture fixture) : IClassFixture<CliFixtu
         Assert.True(png.Length > 10_000, $"a {png.Length}-byte PNG is too small to hold a drawn map");
     }
 
+    [Fact]
+    public void A_collection_is_mapped_and_coloured_by_a_payload_field()
+    {
+        var docs = Directory.CreateDirectory(Path.Combine(fixture.Root, "project-docs-" + Guid.NewGuid().ToString("N"))).FullName;
+        for (var i = 0; i < 6; i++)
+        {
+            File.WriteAllText(Path.Combine(docs, $"water-{i}.txt"), i % 2 == 0 ? "The whale swims at sea." : "A frog and a toad at sea.");
+            File.WriteAllText(Path.Combine(docs, $"space-{i}.txt"), i % 2 == 0 ? "The rocket flew to the moon." : "The stars and the moon.");
+        }
+
+        var collection = "maps-" + Guid.NewGuid().ToString("N")[..8];
+        var (indexed, _, indexError) = fixture.Run("index", docs, "--collection", collection, "--model", "tiny");
+        Assert.True(indexed == 0, indexError);
+        var map = Path.Combine(docs, "map.csv");
+
+        var (code, _, error) = fixture.Run("project", "-c", collection, "--method", "pca", "--color-by", "path", "-o", map);
+        var (missing, _, missingError) = fixture.Run("project", "-c", collection, "--method", "pca", "--color-by", "cluster");
+
+        Assert.True(code == 0, error);
+        var lines = File.ReadAllLines(map);
+        Assert.Equal("id,x,y,path", lines[0]);
+        Assert.Equal(12, lines.Length - 1);
+        Assert.Contains(lines, l => l.EndsWith(",space-3.txt", StringComparison.Ordinal));
+        Assert.Equal(1, missing);
+        Assert.Contains("No point of collection", missingError);
+        Assert.Contains("quiver cluster -c NAME --write", missingError);
+    }
+
     [Theory]
     [InlineData("--dims 3 --plot map.png", "A plot is drawn from a 2-D map, but --dims is 3")]
     [InlineData("-o map.txt", "name the output FILE.csv or FILE.json")]
