@@ -70,6 +70,7 @@ internal static class QuiverCli
         root.Subcommands.Add(OutliersCommand.Create(context));
         root.Subcommands.Add(DuplicatesCommand.Create(context));
         root.Subcommands.Add(AskContextCommand.Create(context));
+        root.Subcommands.Add(ProjectCommand.Create(context));
         root.Subcommands.Add(EvalCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(TrainCommands.Create(context));

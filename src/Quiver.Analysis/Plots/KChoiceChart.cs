@@ -20,6 +20,7 @@ public static class KChoiceChart
 
         var ordered = choices.OrderBy(c => c.K).ToArray();
         var ks = ordered.Select(c => (double)c.K).ToArray();
+        PlotFonts.Ensure();
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
 

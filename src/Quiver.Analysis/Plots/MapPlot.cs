@@ -49,6 +49,7 @@ public static class MapPlot
             throw new QuiverException($"A map needs at least one coloured category; got {options.MaxCategories}.");
         }
 
+        PlotFonts.Ensure();
         var plot = new Plot();
         var size = options.PointSize ?? (points.Count <= 1_000 ? 6 : points.Count <= 10_000 ? 4 : 2.5f);
         if (categories is null)
