@@ -69,6 +69,7 @@ internal static class QuiverCli
         root.Subcommands.Add(EvalCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(TrainCommands.Create(context));
+        root.Subcommands.Add(ClusterCommand.Create(context));
         return root;
     }
 }
