@@ -5,6 +5,7 @@ using Quiver.Analysis.Topics;
 using Quiver.Cli.Analysis;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
+using Quiver.Core.Npy;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
@@ -33,6 +34,7 @@ internal sealed class ClusterCommand
     private readonly Option<bool> _miniBatch = new("--mini-batch") { Description = "Mini-batch k-means (default from 200,000 points)" };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of every random choice; the same seed gives the same clusters", DefaultValueFactory = _ => 42 };
     private readonly Option<bool> _assignments = new("--assignments") { Description = "With --json, add every point's id and cluster" };
+    private readonly Option<FileInfo?> _saveVectors = new("--save-vectors") { Description = "Also write the vectors clustered to this .npy file, one row per point in the order of --assignments (to check the result with another tool on the very same vectors)" };
 
     private ClusterCommand(CliContext context)
     {
@@ -54,7 +56,7 @@ internal sealed class ClusterCommand
             "  quiver cluster --input train.csv --text-column text --label-column label -m all-minilm-l6-v2 --k 20 --topics\n" +
             "  quiver cluster --input vectors.npy --labels labels.txt --density --min-cluster-size 15 --json");
         _input.AddTo(command);
-        foreach (var option in new Option[] { _k, _kRange, _density, _minClusterSize, _minSamples, _topics, _keywords, _write, _inits, _miniBatch, _seed, _assignments })
+        foreach (var option in new Option[] { _k, _kRange, _density, _minClusterSize, _minSamples, _topics, _keywords, _write, _inits, _miniBatch, _seed, _assignments, _saveVectors })
         {
             command.Options.Add(option);
         }
@@ -85,6 +87,15 @@ internal sealed class ClusterCommand
         }
 
         var data = await _input.LoadAsync(result, cancellationToken);
+        if (result.GetValue(_saveVectors) is { } save)
+        {
+            using var writer = NpyMatrixWriter.Create(save.FullName, data.Dimensions);
+            for (var i = 0; i < data.Count; i++)
+            {
+                writer.Write(data.Row(i));
+            }
+        }
+
         var clock = Stopwatch.StartNew();
         var seed = result.GetValue(_seed);
         var outcome = density
