@@ -107,7 +107,7 @@ internal sealed class ClusterCommand
         var described = ClassTfIdf.Describe(data.Texts, outcome.Labels, data.Vectors, data.Dimensions, topics ? result.GetValue(_keywords) : 0, representatives: 3);
         var silhouette = SilhouetteOf(data, outcome, seed);
         ClusterAgreement? agreement = null;
-        if (data.Labels is not null && data.Labels.All(l => l is not null))
+        if (data.Labels is not null)
         {
             agreement = ClusterAgreement.Compare(data.RequireLabels("Scoring clusters against labels").Codes, outcome.Labels);
         }
