@@ -108,6 +108,10 @@ public sealed class ClusterCliTests(CliFixture fixture) : IClassFixture<CliFixtu
         Assert.Equal(1, code);
         Assert.Contains("--write", error);
 
+        (code, _, error) = fixture.Run("cluster", "--input", csv, "--text-column", "body", "-m", "tiny", "--labels", csv, "--k", "2");
+        Assert.Equal(1, code);
+        Assert.Contains("--label-column", error);
+
         (code, _, error) = fixture.Run("cluster", "--k", "2");
         Assert.Equal(1, code);
         Assert.Contains("-c NAME", error);

@@ -14,6 +14,7 @@ import sys
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, v_measure_score
 
@@ -26,10 +27,11 @@ def inertia_of(x, labels):
     return total
 
 
-def sklearn_kmeans(x, k, seed):
-    start = time.perf_counter()
-    fit = KMeans(n_clusters=k, n_init=10, init="k-means++", algorithm="lloyd", max_iter=300, tol=1e-4, random_state=seed).fit(x)
-    return fit, time.perf_counter() - start
+def sklearn_kmeans(x, k, seed, threads=None):
+    with threadpool_limits(limits=threads):
+        start = time.perf_counter()
+        fit = KMeans(n_clusters=k, n_init=10, init="k-means++", algorithm="lloyd", max_iter=300, tol=1e-4, random_state=seed).fit(x)
+        return fit, time.perf_counter() - start
 
 
 def gen(args):
@@ -44,10 +46,10 @@ def speed(args):
     x = np.load(args.vectors)
     quiver = json.load(open(args.quiver_json))
     ours = np.array(quiver["assignments"]["clusters"])
-    fit, seconds = sklearn_kmeans(x, args.k, args.seed)
+    fit, seconds = sklearn_kmeans(x, args.k, args.seed, args.threads)
     recomputed = inertia_of(x, ours)
     print(json.dumps({
-        "rows": x.shape[0], "dims": x.shape[1], "k": args.k,
+        "rows": x.shape[0], "dims": x.shape[1], "k": args.k, "threads": args.threads,
         "quiver_inertia": quiver["inertia"], "quiver_inertia_recomputed": recomputed, "sklearn_inertia": float(fit.inertia_),
         "inertia_ratio": quiver["inertia"] / float(fit.inertia_),
         "quiver_seconds": quiver["seconds"], "sklearn_seconds": seconds, "time_ratio": quiver["seconds"] / seconds,
@@ -98,6 +100,7 @@ def main():
     s.add_argument("--quiver-json", required=True)
     s.add_argument("--k", type=int, required=True)
     s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--threads", type=int, required=True)
     lab = sub.add_parser("labels")
     lab.add_argument("--vectors", required=True)
     lab.add_argument("--csv", required=True)

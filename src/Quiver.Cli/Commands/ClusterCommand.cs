@@ -34,6 +34,7 @@ internal sealed class ClusterCommand
     private readonly Option<bool> _miniBatch = new("--mini-batch") { Description = "Mini-batch k-means (default from 200,000 points)" };
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of every random choice; the same seed gives the same clusters", DefaultValueFactory = _ => 42 };
     private readonly Option<bool> _assignments = new("--assignments") { Description = "With --json, add every point's id and cluster" };
+    private readonly Option<int?> _threads = new Option<int?>("--threads") { Description = "Threads for the distance work (default: every processor)" }.AtLeast(1, "2");
     private readonly Option<FileInfo?> _saveVectors = new("--save-vectors") { Description = "Also write the vectors clustered to this .npy file, one row per point in the order of --assignments (to check the result with another tool on the very same vectors)" };
 
     private ClusterCommand(CliContext context)
@@ -56,7 +57,7 @@ internal sealed class ClusterCommand
             "  quiver cluster --input train.csv --text-column text --label-column label -m all-minilm-l6-v2 --k 20 --topics\n" +
             "  quiver cluster --input vectors.npy --labels labels.txt --density --min-cluster-size 15 --json");
         _input.AddTo(command);
-        foreach (var option in new Option[] { _k, _kRange, _density, _minClusterSize, _minSamples, _topics, _keywords, _write, _inits, _miniBatch, _seed, _assignments, _saveVectors })
+        foreach (var option in new Option[] { _k, _kRange, _density, _minClusterSize, _minSamples, _topics, _keywords, _write, _inits, _miniBatch, _seed, _assignments, _threads, _saveVectors })
         {
             command.Options.Add(option);
         }
@@ -134,6 +135,7 @@ internal sealed class ClusterCommand
             Inits = result.GetValue(_inits),
             Seed = seed,
             MiniBatch = result.GetValue(_miniBatch) ? true : null,
+            Threads = result.GetValue(_threads),
         };
         if (k is { } fixedK)
         {
@@ -161,7 +163,7 @@ internal sealed class ClusterCommand
 
     private ClusterOutcome Density(AnalysisData data, ParseResult result, CancellationToken cancellationToken)
     {
-        var options = new HdbscanOptions { MinClusterSize = result.GetValue(_minClusterSize), MinSamples = result.GetValue(_minSamples) };
+        var options = new HdbscanOptions { MinClusterSize = result.GetValue(_minClusterSize), MinSamples = result.GetValue(_minSamples), Threads = result.GetValue(_threads) };
         data.RequireAtLeast(options.MinClusterSize, $"HDBSCAN with --min-cluster-size {options.MinClusterSize}");
         var fit = WithProgress("HDBSCAN", 1, task => Hdbscan.Fit(data.Vectors, data.Dimensions, options, new SynchronousProgress<double>(share => task.Value = share), cancellationToken));
         return new ClusterOutcome("hdbscan", fit.Labels, fit.ClusterCount, null, null, fit);
