@@ -74,6 +74,7 @@ internal static class QuiverCli
         root.Subcommands.Add(EvalCommands.Create(context));
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(TrainCommands.Create(context));
+        root.Subcommands.Add(ClusterCommand.Create(context));
         return root;
     }
 }

@@ -90,19 +90,25 @@ internal sealed class AnalysisInput
         }
 
         var explicitLabel = result.GetValue(LabelColumn);
+        var npy = input is not null && Path.GetExtension(input.FullName).Equals(".npy", StringComparison.OrdinalIgnoreCase);
+        if (!npy && result.GetValue(Labels) is not null)
+        {
+            throw new QuiverException("--labels FILE is for a .npy matrix; a CSV or JSONL file names its label column, and a collection its payload field, with --label-column.");
+        }
+
+        if (npy && explicitLabel is not null)
+        {
+            throw new QuiverException("A .npy matrix has no columns; give its labels as a text file with one label per line: --labels FILE.");
+        }
+
         var data = input is null
             ? LoadCollections(collections, explicitLabel)
-            : Path.GetExtension(input.FullName).Equals(".npy", StringComparison.OrdinalIgnoreCase)
+            : npy
                 ? LoadNpy(input.FullName, result.GetValue(Labels)?.FullName)
                 : await LoadTextsAsync(input.FullName, result.GetValue(TextColumn)!, explicitLabel, result.GetValue(Model)!, result.GetValue(Pooling), cancellationToken);
         if (data.Count == 0)
         {
             throw new QuiverException($"{data.Source} holds no points. Index or upsert some first, or give a file with rows.");
-        }
-
-        if (input is not null && !input.FullName.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) && result.GetValue(Labels) is not null)
-        {
-            throw new QuiverException("--labels FILE is for a .npy matrix; a CSV or JSONL file names its label column with --label-column.");
         }
 
         return data;
