@@ -49,4 +49,24 @@ public sealed record ServerLimits
 
     /// <summary>JSON nesting deeper than this is refused.</summary>
     public int MaxJsonDepth { get; init; } = 32;
+
+    /// <summary>
+    /// Most tokens one /v1/embeddings request may cost (OpenAI's limit is 300,000): the sequences the model would run,
+    /// special tokens included, every chunk window counted with <c>truncation: chunk</c>. A request over it is refused
+    /// with 413 before any model work. Applies to transformer models (word vectors and remote models are not costed in tokens).
+    /// </summary>
+    public int MaxTokensPerRequest { get; init; } = 300_000;
+
+    /// <summary>
+    /// Most tokens the embedding batcher gives a model in one call, and the slices a large request is cut into: the
+    /// waiting requests take turns by tokens (deficit round robin), so a small request waits behind at most about one
+    /// such call of a large one instead of all of it. A single input longer than this still goes in one call.
+    /// </summary>
+    public int BatchMaxTokens { get; init; } = 2048;
+
+    /// <summary>
+    /// How long an embeddings request may take, queue and model time together; past it the request is answered with
+    /// 503 and its remaining work is dropped.
+    /// </summary>
+    public TimeSpan EmbeddingDeadline { get; init; } = TimeSpan.FromMinutes(2);
 }
