@@ -129,6 +129,29 @@ public sealed class FairSchedulingTests
     }
 
     [Fact]
+    public async Task A_client_that_goes_away_has_its_queued_slices_dropped()
+    {
+        await using var server = Server();
+        var batcher = Batcher(server);
+        var held = new HeldModelCalls(batcher);
+        using var client = new CancellationTokenSource();
+        using var content = new StringContent(System.Text.Json.JsonSerializer.Serialize(new { input = Large, model = "bert" }), System.Text.Encoding.UTF8, "application/json");
+
+        var large = server.Client.PostAsync("/v1/embeddings", content, client.Token);
+        await held.FirstStarted.WaitAsync(TimeSpan.FromMinutes(1));
+        await client.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => large);
+
+        // The server sees the request aborted and drops what is queued; the held call then ends, and only the next
+        // request's call follows it.
+        await Until(() => batcher.Pending == 0, "the aborted request's slices leave the queue");
+        held.Release();
+        await server.Ok(server.Post("/v1/embeddings", new { input = Small, model = "bert" }));
+        Assert.Equal(2, held.Calls.Count);
+        Assert.Equal([Small], held.Calls[1].Inputs.Select(i => i.Text));
+    }
+
+    [Fact]
     public async Task A_request_past_its_deadline_gets_503_in_JSON_and_its_remaining_slices_are_dropped()
     {
         await using var server = Server(l => l with { EmbeddingDeadline = TimeSpan.FromSeconds(1) });

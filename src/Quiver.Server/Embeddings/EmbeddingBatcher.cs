@@ -116,6 +116,11 @@ internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metr
 
     private async Task<IReadOnlyList<EmbeddingResult>> EmbedUncached(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, int[] costs, TruncationPolicy truncation, CancellationToken cancellationToken)
     {
+        if (inputs.Count == 0)
+        {
+            return [];
+        }
+
         var worker = _workers.GetOrAdd(model, m => new Lazy<ModelWorker>(() => new ModelWorker(m, options.ModelWorkers, _limits, metrics, logger, Run))).Value;
         var request = new QueuedRequest(inputs, costs, truncation, _limits.BatchMaxInputs, _limits.BatchMaxTokens, cancellationToken);
         worker.Queue.Add(request);

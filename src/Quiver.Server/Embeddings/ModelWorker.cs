@@ -18,8 +18,8 @@ internal sealed class ModelWorker
     private readonly ServerMetrics _metrics;
     private readonly ILogger _logger;
     private readonly EmbeddingBatcher.ModelRunner _run;
+    private readonly CancellationTokenSource _stopping = new();
     private int _idle;
-    private volatile bool _stopping;
 
     public ModelWorker(ServedModel model, int callers, ServerLimits limits, ServerMetrics metrics, ILogger logger, EmbeddingBatcher.ModelRunner run)
     {
@@ -36,12 +36,11 @@ internal sealed class ModelWorker
 
     public Task[] Loops { get; }
 
-    /// <summary>Lets the callers finish what waits, then end.</summary>
-    public Task Stop()
+    /// <summary>Lets the callers finish what waits, then end (again a no-op: the host may dispose the batcher twice).</summary>
+    public async Task Stop()
     {
-        _stopping = true;
-        Queue.Signal.Release(Loops.Length);
-        return Task.WhenAll(Loops);
+        await _stopping.CancelAsync();
+        await Task.WhenAll(Loops);
     }
 
     // One caller: waits for work, takes a call's worth, runs it, again.
@@ -58,7 +57,7 @@ internal sealed class ModelWorker
             var full = Queue.Fill(call, maxInputs, _limits.BatchMaxTokens);
             if (call.Slices.Count == 0)
             {
-                if (_stopping)
+                if (_stopping.IsCancellationRequested)
                 {
                     return;
                 }
@@ -66,7 +65,11 @@ internal sealed class ModelWorker
                 Interlocked.Increment(ref _idle);
                 try
                 {
-                    await Queue.Signal.WaitAsync();
+                    await Queue.Signal.WaitAsync(_stopping.Token);
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    // Stopping: one more look for work, then out.
                 }
                 finally
                 {
