@@ -49,4 +49,27 @@ public sealed record ServerLimits
 
     /// <summary>JSON nesting deeper than this is refused.</summary>
     public int MaxJsonDepth { get; init; } = 32;
+
+    /// <summary>
+    /// Most tokens one /v1/embeddings request may cost (OpenAI's limit is 300,000): the sequences the model would run,
+    /// special tokens included, every chunk window counted with <c>truncation: chunk</c>. A request over it is refused
+    /// with 413 before any model work. Applies to transformer models (word vectors and remote models are not costed in tokens).
+    /// </summary>
+    public int MaxTokensPerRequest { get; init; } = 300_000;
+
+    /// <summary>
+    /// Most tokens the embedding batcher gives a model in one call, and the slices a large request is cut into: the
+    /// waiting requests take turns by tokens (deficit round robin), so a small request waits behind at most about one
+    /// such call of a large one instead of all of it. A single input longer than this still goes in one call. 1,024
+    /// tokens is about 1.6 s of all-MiniLM-L6-v2 on one loaded core (bench/fairness.sh: small requests within 2.5 s
+    /// while a 2,048 × 100-token request runs, against 4.2 s with 2,048-token calls).
+    /// </summary>
+    public int BatchMaxTokens { get; init; } = 1024;
+
+    /// <summary>
+    /// How long an embeddings request may take, queue and model time together; past it the request is answered with
+    /// 503 and its remaining work is dropped. Five minutes leave room for a request at the full token budget on a
+    /// small machine (all-MiniLM-L6-v2 on 2 cores runs about 1,900 tokens/s, so 300,000 tokens take about 160 s).
+    /// </summary>
+    public TimeSpan EmbeddingDeadline { get; init; } = TimeSpan.FromMinutes(5);
 }

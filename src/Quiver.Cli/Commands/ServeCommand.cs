@@ -34,6 +34,9 @@ internal static class ServeCommand
         var maxConcurrent = new Option<int>("--max-concurrent") { Description = "Requests served at once", DefaultValueFactory = _ => new ServerLimits().MaxConcurrentRequests }.AtLeast(1, "64");
         var queue = new Option<int>("--queue") { Description = "Requests that may wait; beyond it 429 with Retry-After", DefaultValueFactory = _ => new ServerLimits().QueueLimit }.AtLeast(0, "256");
         var maxBody = new Option<long>("--max-body-mib") { Description = "Largest request body in MiB", DefaultValueFactory = _ => new ServerLimits().MaxBodyBytes >> 20 }.Between(1, 1 << 20, "16");
+        var maxRequestTokens = new Option<int>("--max-request-tokens") { Description = "Most tokens one /v1/embeddings request may cost (every chunk window counted); more is refused with 413 before any model work", DefaultValueFactory = _ => new ServerLimits().MaxTokensPerRequest }.AtLeast(1, "100000");
+        var batchMaxTokens = new Option<int>("--batch-max-tokens") { Description = "Most tokens per model call; large requests are cut into slices of this size and waiting requests take turns between them", DefaultValueFactory = _ => new ServerLimits().BatchMaxTokens }.AtLeast(1, "4096");
+        var deadline = new Option<double>("--deadline-s") { Description = "Seconds an embeddings request may take, queue and model time together; past it 503 and its remaining work is dropped", DefaultValueFactory = _ => new ServerLimits().EmbeddingDeadline.TotalSeconds }.Between(0.001, 86_400, "300");
         var jsonLogs = new Option<bool>("--json-logs") { Description = "Structured (JSON) logs" };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "The certificate for https:// URLs: PEM (with --tls-key, or its key inside) or PFX without a password; or set ASPNETCORE_Kestrel__Certificates__Default__Path" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The PEM private key of --tls-cert" };
@@ -51,7 +54,7 @@ internal static class ServeCommand
             "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"all-minilm-l6-v2\"}'")
         {
             urls, port, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, jsonLogs,
-            tlsCert, tlsKey, allowAnonymous,
+            tlsCert, tlsKey, allowAnonymous, maxRequestTokens, batchMaxTokens, deadline,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -63,6 +66,9 @@ internal static class ServeCommand
                 QueueLimit = result.GetValue(queue),
                 EmbeddingCacheEntries = result.GetValue(cacheEntries),
                 MaxBodyBytes = result.GetValue(maxBody) << 20,
+                MaxTokensPerRequest = result.GetValue(maxRequestTokens),
+                BatchMaxTokens = result.GetValue(batchMaxTokens),
+                EmbeddingDeadline = TimeSpan.FromSeconds(result.GetValue(deadline)),
             };
             var options = new ServerOptions
             {

@@ -167,6 +167,39 @@ public sealed class TransformerEncoder : IDisposable
         return (Wrap(content, 0, kept), content.Count - kept);
     }
 
+    /// <summary>
+    /// The tokens the model runs for <paramref name="text"/> under <paramref name="truncation"/> (the encoder's policy
+    /// when null): its sequence with special tokens, cut to <see cref="MaxLength"/> when truncated (or refused, as
+    /// <see cref="TruncationPolicy.Error"/> would be when embedded), or every chunk window added up, overlaps and
+    /// special tokens included. It tokenises and runs no model, so a host can cost and schedule work before doing it.
+    /// </summary>
+    public int SequenceTokens(string text, TruncationPolicy? truncation = null) =>
+        SequenceTokens(TokenizeContent(text).Count, truncation ?? Options.Truncation);
+
+    /// <summary>What <see cref="SequenceTokens(string, TruncationPolicy?)"/> says for an input given as content token ids (as <see cref="EmbedTokenIds"/> takes them).</summary>
+    public int SequenceTokens(IReadOnlyList<int> tokenIds, TruncationPolicy? truncation = null)
+    {
+        ArgumentNullException.ThrowIfNull(tokenIds);
+        return SequenceTokens(tokenIds.Count, truncation ?? Options.Truncation);
+    }
+
+    private int SequenceTokens(int content, TruncationPolicy truncation)
+    {
+        var specials = MaxLength - _contentLimit;
+        if (content <= _contentLimit || truncation != TruncationPolicy.Chunk)
+        {
+            return Math.Min(content, _contentLimit) + specials;
+        }
+
+        var tokens = 0;
+        foreach (var (_, take) in Windows(content))
+        {
+            tokens += take + specials;
+        }
+
+        return tokens;
+    }
+
     public IReadOnlyList<TextEmbedding> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
         Embed(texts, truncation: null, cancellationToken);
 
@@ -309,17 +342,10 @@ public sealed class TransformerEncoder : IDisposable
                     chunks[i] = 1;
                     break;
                 default:
-                    // Chunking asked per call may meet an overlap the window cannot hold (refused only when set at open): step by half windows then.
-                    var stride = Math.Max(_contentLimit - Options.ChunkOverlap, (_contentLimit + 1) / 2);
-                    for (var from = 0; ; from += stride)
+                    foreach (var (from, take) in Windows(content.Count))
                     {
-                        var take = Math.Min(_contentLimit, content.Count - from);
                         sequences.Add((i, Wrap(content, from, take)));
                         chunks[i]++;
-                        if (from + take >= content.Count)
-                        {
-                            break;
-                        }
                     }
 
                     break;
@@ -370,6 +396,22 @@ public sealed class TransformerEncoder : IDisposable
         }
 
         return results;
+    }
+
+    /// <summary>The chunk windows (start and length in content tokens) of a content of <paramref name="count"/> tokens, in order.</summary>
+    private IEnumerable<(int From, int Take)> Windows(int count)
+    {
+        // Chunking asked per call may meet an overlap the window cannot hold (refused only when set at open): step by half windows then.
+        var stride = Math.Max(_contentLimit - Options.ChunkOverlap, (_contentLimit + 1) / 2);
+        for (var from = 0; ; from += stride)
+        {
+            var take = Math.Min(_contentLimit, count - from);
+            yield return (from, take);
+            if (from + take >= count)
+            {
+                yield break;
+            }
+        }
     }
 
     /// <summary>

@@ -73,6 +73,17 @@ internal sealed class ServedModel : IDisposable
         return new ServedModel(manifest, generator, options.Limits.EmbeddingCacheEntries);
     }
 
+    /// <summary>Whether <see cref="Cost"/> counts the model's own tokens (transformers); otherwise every input costs 1.</summary>
+    public bool CostsTokens => _encoder is not null;
+
+    /// <summary>
+    /// What embedding <paramref name="input"/> costs, for scheduling and the per-request budget: the tokens the model
+    /// runs for it (after truncation, every window when chunked), counted by tokenising alone; 1 for models that are
+    /// not transformers.
+    /// </summary>
+    public int Cost(EmbeddingInput input, TruncationPolicy truncation) =>
+        _encoder is null ? 1 : input.IsTokens ? _encoder.SequenceTokens(input.TokenIds!, truncation) : _encoder.SequenceTokens(input.Text!, truncation);
+
     /// <summary>Embeds inputs that are all texts or all token ids, in order.</summary>
     public IReadOnlyList<EmbeddingResult> Embed(IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation, CancellationToken cancellationToken)
     {

@@ -60,6 +60,12 @@ internal sealed class ErrorResponsesInDocument : IOpenApiOperationTransformer
             errors[502] = "A remote model's endpoint failed to embed the text.";
         }
 
+        if (body?.Type == typeof(EmbeddingsRequest))
+        {
+            errors[413] = "The body is larger than the server accepts, or the inputs cost more tokens than it embeds per request (max_tokens_per_request).";
+            errors[503] = "The request did not finish within the server's embedding deadline; its remaining work was dropped (deadline_exceeded).";
+        }
+
         if (path is not ("/healthz" or "/livez" or "/readyz" or "/metrics"))
         {
             errors[429] = "Too many requests queued; retry after the seconds in Retry-After.";

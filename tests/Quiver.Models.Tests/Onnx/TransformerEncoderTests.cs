@@ -136,6 +136,24 @@ public sealed class TransformerEncoderTests(TransformerModelFixture fixture) : I
         }
     }
 
+    [Theory]
+    [InlineData(TruncationPolicy.Truncate)]
+    [InlineData(TruncationPolicy.Chunk)]
+    public void Sequence_tokens_count_what_the_model_runs_before_it_runs(TruncationPolicy truncation)
+    {
+        using var encoder = TransformerEncoder.Open(fixture.Folder, new TransformerEncoderOptions { MaxLength = 12, ChunkOverlap = 2 });
+        var ids = encoder.Tokenize("red green blue").Ids[1..^1];
+
+        var counted = Mixed.Sum(t => encoder.SequenceTokens(t, truncation)) + encoder.SequenceTokens(ids, truncation);
+        encoder.Embed(Mixed, truncation);
+        encoder.EmbedTokenIds([ids], truncation);
+
+        // The statistics add up the real (unpadded) tokens of every sequence the model ran, chunk windows included.
+        Assert.Equal(encoder.Statistics.Tokens, counted);
+        var long25 = string.Join(' ', Enumerable.Repeat("red green blue cat dog", 5));
+        Assert.Equal(truncation == TruncationPolicy.Chunk ? 12 + 12 + 11 : 12, encoder.SequenceTokens(long25, truncation));
+    }
+
     [Fact]
     public void Chunking_asked_per_call_with_an_overlap_longer_than_the_window_advances_by_half_windows()
     {
