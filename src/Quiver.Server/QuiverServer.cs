@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Quiver.Server.Collections;
@@ -33,6 +34,9 @@ public static class QuiverServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.Limits.MaxBodyBytes;
+
+            // A body slower than this is dropped with 408 (BodyArrival answers it), so a trickle cannot hold memory for long.
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(options.Limits.MinBodyBytesPerSecond, TimeSpan.FromSeconds(5));
             kestrel.AddServerHeader = false;
             if (certificate is not null)
             {
@@ -69,6 +73,7 @@ public static class QuiverServer
         services.AddSingleton(s => new ServedCollections(
             options.Paths, s.GetRequiredService<ServedModels>(), s.GetRequiredService<ILogger<CollectionStore>>()));
         services.AddSingleton<EmbeddingBatcher>();
+        services.AddSingleton(_ => new BodyMemory(options.Limits.MaxBodyMemoryBytes));
         services.AddSingleton(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = options.Limits.MaxConcurrentRequests,
@@ -88,6 +93,9 @@ public static class QuiverServer
         app.UseMiddleware<ErrorHandling>();
         app.UseRouting();
         app.UseMiddleware<AccessControl>();
+
+        // The body is read before admission, so a slow upload never holds one of the request slots.
+        app.UseMiddleware<BodyArrival>();
         app.UseMiddleware<AdmissionControl>();
         app.MapOpenApi("/openapi/{documentName}.json");
         OperationsEndpoints.Map(app);
@@ -104,6 +112,9 @@ public static class QuiverServer
         var limiter = services.GetRequiredService<ConcurrencyLimiter>();
         var batcher = services.GetRequiredService<EmbeddingBatcher>();
         var collections = services.GetRequiredService<ServedCollections>();
+        var bodies = services.GetRequiredService<BodyMemory>();
+        metrics.Observe<long>("quiver.server.body.memory", "By", "Bytes reserved for request bodies and their parsed fields",
+            () => [new(bodies.Used)]);
         metrics.Observe<long>("quiver.server.queue.depth", "{request}", "Requests waiting for a slot",
             () => [new(limiter.GetStatistics()?.CurrentQueuedCount ?? 0)]);
         metrics.Observe<int>("quiver.embedding.pending", "{input}", "Inputs waiting for a model call",

@@ -49,4 +49,27 @@ public sealed record ServerLimits
 
     /// <summary>JSON nesting deeper than this is refused.</summary>
     public int MaxJsonDepth { get; init; } = 32;
+
+    /// <summary>
+    /// Memory the server gives request bodies at once, in bytes: the buffers bodies are read into, plus an estimate
+    /// of what the fields a route reads take once parsed (<see cref="Http.RequestJson"/>). A body that does not fit
+    /// waits up to <see cref="BodyMemoryWait"/>, then gets 503 with Retry-After; one that could never fit gets 413.
+    /// </summary>
+    public long MaxBodyMemoryBytes { get; init; } = 512L << 20;
+
+    /// <summary>How long a body waits for <see cref="MaxBodyMemoryBytes"/> to have room before it is refused with 503.</summary>
+    public TimeSpan BodyMemoryWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Bodies still arriving at once. These hold no request slot (a request is admitted once its body is in), so
+    /// slow uploads are bounded by this count and by <see cref="MaxBodyMemoryBytes"/>; beyond it a body that has not
+    /// already arrived whole gets 503.
+    /// </summary>
+    public int MaxBodiesArriving { get; init; } = 1024;
+
+    /// <summary>Slowest body upload accepted, in bytes per second after a 5 s grace; a slower client gets 408.</summary>
+    public double MinBodyBytesPerSecond { get; init; } = 1024;
+
+    /// <summary>Longest a body may take to arrive, whatever its rate; then 408.</summary>
+    public TimeSpan BodyTimeout { get; init; } = TimeSpan.FromSeconds(120);
 }

@@ -312,7 +312,7 @@ internal static class PointsEndpoints
         return embedded[0].Vector;
     }
 
-    private static List<JsonNode> Nearest(Collection collection, float[] vector, JsonObject body, ServerOptions options, string? excluded)
+    private static List<JsonNode> Nearest(Collection collection, float[] vector, RequestJson body, ServerOptions options, string? excluded)
     {
         var limits = options.Limits;
         var limit = JsonFields.Int(body, "limit", 1, limits.MaxPointsPerRequest) ?? 10;
@@ -403,7 +403,7 @@ internal static class PointsEndpoints
     }
 
     // Which points a delete or payload edit applies to: "points" (ids, or a filter in Qdrant's older form) or "filter".
-    private static (List<string>? Ids, PayloadFilter? Filter) Selection(JsonObject body, ServerLimits limits)
+    private static (List<string>? Ids, PayloadFilter? Filter) Selection(RequestJson body, ServerLimits limits)
     {
         var points = body["points"];
         var filter = body["filter"];

@@ -51,7 +51,7 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
                 logger.LogWarning("{Method} {Path} refused a malformed body: {Param} {Message}", context.Request.Method, context.Request.Path, param, message);
             }
 
-            await ErrorResponses.Write(context, status, message, param, code);
+            await ErrorResponses.Write(context, status, message, param, code, e is ApiException { RetryAfter: { } retry } ? ("Retry-After", retry) : null);
         }
     }
 

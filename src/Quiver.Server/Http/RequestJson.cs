@@ -1,0 +1,98 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Quiver.Server.Http;
+
+/// <summary>
+/// A request body that <see cref="JsonBodyScan"/> has checked whole, whose top-level fields are parsed only when a
+/// route reads them: a field no route reads (a 30 MB array under an unknown key) costs its bytes in the buffer and
+/// nothing more.
+/// </summary>
+/// <remarks>
+/// Memory per request: the body's buffer (1 × its bytes), the scan (about 20 bytes per key of one object, none per
+/// array item), and the fields a route reads as <see cref="JsonNode"/> trees. Each field is reserved in
+/// <see cref="BodyMemory"/> before it is parsed, at <see cref="BytesPerValue"/> per JSON value plus
+/// <see cref="BytesPerByte"/> per byte of the field; measured (bench/memory.sh), the worst legal bodies cost less:
+/// an upsert of 8,000 points of 384 numbers (29.5 MB) allocates 8.4 × its bytes to parse, 2,048 token-id arrays
+/// 13 ×, 2,048 long texts 3 ×, and an array of ten million 1s 47 × (94 bytes per value).
+/// </remarks>
+internal sealed class RequestJson
+{
+    /// <summary>Bytes a parsed JSON value may take: its node (about 50), its slot in a list, its share of the parsed document (12).</summary>
+    public const long BytesPerValue = 96;
+
+    /// <summary>Bytes per byte of a field: the parsed document's copy of it, and its strings as UTF-16.</summary>
+    public const long BytesPerByte = 3;
+
+    private readonly ReadOnlyMemory<byte> _utf8;
+    private readonly List<JsonBodyScan.Field> _fields;
+    private readonly JsonKeySet? _keys;
+    private readonly BufferedBody? _owner;
+    private readonly int _maxDepth;
+    private readonly Dictionary<string, JsonNode?> _parsed = [];
+
+    internal RequestJson(ReadOnlyMemory<byte> utf8, List<JsonBodyScan.Field> fields, JsonKeySet? keys, BufferedBody? owner, int maxDepth)
+    {
+        _utf8 = utf8;
+        _fields = fields;
+        _keys = keys;
+        _owner = owner;
+        _maxDepth = maxDepth;
+    }
+
+    public static RequestJson Empty { get; } = new(ReadOnlyMemory<byte>.Empty, [], null, null, 1);
+
+    /// <summary>How many top-level fields the body has.</summary>
+    public int Count => _fields.Count;
+
+    /// <summary>The names of the fields parsed so far (tests check that an unread field stayed bytes).</summary>
+    public IReadOnlyCollection<string> Parsed => _parsed.Keys;
+
+    /// <summary>The field <paramref name="name"/> as a JSON tree, parsed on first use; null when the body has none (or it is null).</summary>
+    public JsonNode? this[string name]
+    {
+        get
+        {
+            if (_parsed.TryGetValue(name, out var node))
+            {
+                return node;
+            }
+
+            node = Find(name) is { } field ? Parse(name, field) : null;
+            _parsed[name] = node;
+            return node;
+        }
+    }
+
+    private JsonBodyScan.Field? Find(string name)
+    {
+        if (_keys is null)
+        {
+            return null;
+        }
+
+        var body = _utf8.Span;
+        var start = _keys.Find(body, Encoding.UTF8.GetBytes(name));
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var index = _fields.BinarySearch(new JsonBodyScan.Field(start, 0, 0, 0), JsonBodyScan.Field.ByKeyStart);
+        return _fields[index];
+    }
+
+    private JsonNode? Parse(string name, JsonBodyScan.Field field)
+    {
+        var cost = (field.Values * BytesPerValue) + (field.Length * BytesPerByte);
+        if (_owner is not null && !_owner.TryReserveMore(cost))
+        {
+            throw cost > _owner.Budget
+                ? new ApiException(413, $"would take about {cost >> 20} MiB to read ({field.Values} JSON values), more than the server's memory for request bodies ({_owner.Budget >> 20} MiB). Send fewer or smaller items per request.", name, "request_too_large")
+                : new ApiException(503, $"would take about {cost >> 20} MiB to read, and the server's memory for request bodies is taken by other requests. Retry after the number of seconds in Retry-After.", name, "server_busy") { RetryAfter = "1" };
+        }
+
+        return JsonNode.Parse(_utf8.Span.Slice(field.ValueStart, field.Length), documentOptions: new JsonDocumentOptions { MaxDepth = _maxDepth });
+    }
+}
