@@ -73,7 +73,7 @@ public static class QuiverServer
         services.AddSingleton(s => new ServedCollections(
             options.Paths, s.GetRequiredService<ServedModels>(), s.GetRequiredService<ILogger<CollectionStore>>()));
         services.AddSingleton<EmbeddingBatcher>();
-        services.AddSingleton(_ => new BodyMemory(options.Limits.MaxBodyMemoryBytes));
+        services.AddSingleton(_ => new RequestMemory(options.Limits));
         services.AddSingleton(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = options.Limits.MaxConcurrentRequests,
@@ -112,9 +112,11 @@ public static class QuiverServer
         var limiter = services.GetRequiredService<ConcurrencyLimiter>();
         var batcher = services.GetRequiredService<EmbeddingBatcher>();
         var collections = services.GetRequiredService<ServedCollections>();
-        var bodies = services.GetRequiredService<BodyMemory>();
-        metrics.Observe<long>("quiver.server.body.memory", "By", "Bytes reserved for request bodies and their parsed fields",
-            () => [new(bodies.Used)]);
+        var memory = services.GetRequiredService<RequestMemory>();
+        metrics.Observe<long>("quiver.server.body.memory", "By", "Bytes reserved for request body buffers",
+            () => [new(memory.Buffers.Used)]);
+        metrics.Observe<long>("quiver.server.body.fields.memory", "By", "Bytes reserved for the fields parsed from request bodies",
+            () => [new(memory.Fields.Used)]);
         metrics.Observe<long>("quiver.server.queue.depth", "{request}", "Requests waiting for a slot",
             () => [new(limiter.GetStatistics()?.CurrentQueuedCount ?? 0)]);
         metrics.Observe<int>("quiver.embedding.pending", "{input}", "Inputs waiting for a model call",

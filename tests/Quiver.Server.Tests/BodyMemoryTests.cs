@@ -14,7 +14,7 @@ public sealed class BodyMemoryTests
     [Fact]
     public async Task The_budget_grants_in_order_waits_for_room_and_refuses_after_the_wait()
     {
-        using var memory = new BodyMemory(100);
+        using var memory = new MemoryBudget(100);
 
         Assert.True(await memory.Reserve(60, TimeSpan.Zero, CancellationToken.None));
         Assert.False(await memory.Reserve(50, TimeSpan.FromMilliseconds(50), CancellationToken.None));
@@ -56,14 +56,14 @@ public sealed class BodyMemoryTests
     [Fact]
     public async Task A_field_too_large_to_parse_within_the_budget_is_413_naming_it()
     {
-        await using var server = new ServerFixture(o => o with { Limits = o.Limits with { MaxBodyMemoryBytes = 1L << 20 } });
+        await using var server = new ServerFixture(o => o with { Limits = o.Limits with { MaxParsedMemoryBytes = 1L << 20 } });
         var body = Encoding.UTF8.GetString(Body("""{"input": [""", "1", 20_000, "]}"));
 
         var (status, answer) = await server.Post("/v1/embeddings", body);
 
         Assert.Equal(413, status);
         Assert.Equal("input", answer!["error"]!["param"]!.GetValue<string>());
-        Assert.Contains("memory for request bodies (1 MiB)", answer["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("memory for parsed request fields (1 MiB)", answer["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class BodyMemoryTests
 
         // A slow upload that announced 40 KB holds 40 KB of the 64 KB; another 40 KB body waits, then is refused.
         using var slow = await Trickle(server, "/v1/embeddings", 40 * 1024, sent: 10);
-        await WaitFor(() => server.App.Services.GetService(typeof(BodyMemory)) is BodyMemory { Used: > 0 });
+        await WaitFor(() => server.App.Services.GetService(typeof(RequestMemory)) is RequestMemory { Buffers.Used: > 0 });
         using var response = await server.Client.PostAsync("/v1/embeddings", new StringContent($$"""{"input": "{{new string('a', 40 * 1024)}}"}""", Encoding.UTF8, "application/json"));
         Assert.Equal(503, (int)response.StatusCode);
         Assert.Equal("1", response.Headers.GetValues("Retry-After").Single());

@@ -34,6 +34,8 @@ internal static class ServeCommand
         var maxConcurrent = new Option<int>("--max-concurrent") { Description = "Requests served at once", DefaultValueFactory = _ => new ServerLimits().MaxConcurrentRequests }.AtLeast(1, "64");
         var queue = new Option<int>("--queue") { Description = "Requests that may wait; beyond it 429 with Retry-After", DefaultValueFactory = _ => new ServerLimits().QueueLimit }.AtLeast(0, "256");
         var maxBody = new Option<long>("--max-body-mib") { Description = "Largest request body in MiB", DefaultValueFactory = _ => new ServerLimits().MaxBodyBytes >> 20 }.Between(1, 1 << 20, "16");
+        var bodyMemory = new Option<long>("--body-memory-mib") { Description = "Memory for request body buffers at once, in MiB; beyond it bodies wait up to 5 s, then 503", DefaultValueFactory = _ => new ServerLimits().MaxBodyMemoryBytes >> 20 }.Between(1, 1 << 20, "256");
+        var parsedMemory = new Option<long>("--parsed-memory-mib") { Description = "Memory for the fields parsed from request bodies at once, in MiB (estimated before parsing); beyond it 503", DefaultValueFactory = _ => new ServerLimits().MaxParsedMemoryBytes >> 20 }.Between(1, 1 << 20, "512");
         var jsonLogs = new Option<bool>("--json-logs") { Description = "Structured (JSON) logs" };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "The certificate for https:// URLs: PEM (with --tls-key, or its key inside) or PFX without a password; or set ASPNETCORE_Kestrel__Certificates__Default__Path" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The PEM private key of --tls-cert" };
@@ -50,7 +52,7 @@ internal static class ServeCommand
             "  QUIVER_PORT=6334 quiver serve    (or: quiver serve --port 6334)\n" +
             "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"all-minilm-l6-v2\"}'")
         {
-            urls, port, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, jsonLogs,
+            urls, port, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, bodyMemory, parsedMemory, jsonLogs,
             tlsCert, tlsKey, allowAnonymous,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -63,6 +65,8 @@ internal static class ServeCommand
                 QueueLimit = result.GetValue(queue),
                 EmbeddingCacheEntries = result.GetValue(cacheEntries),
                 MaxBodyBytes = result.GetValue(maxBody) << 20,
+                MaxBodyMemoryBytes = result.GetValue(bodyMemory) << 20,
+                MaxParsedMemoryBytes = result.GetValue(parsedMemory) << 20,
             };
             var options = new ServerOptions
             {

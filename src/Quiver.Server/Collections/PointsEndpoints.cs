@@ -61,6 +61,7 @@ internal static class PointsEndpoints
     {
         var collection = collections.Get(name);
         var body = await JsonBody.ReadObject(context, options.Limits);
+        await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "points", "batch");
         var parsed = new List<(string Id, float[]? Vector, string? Text, JsonObject? Payload)>();
         if (JsonFields.Array(body, "points") is { } points)
         {

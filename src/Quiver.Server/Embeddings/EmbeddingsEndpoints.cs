@@ -32,6 +32,7 @@ internal static class EmbeddingsEndpoints
         var limits = options.Limits;
         var body = await JsonBody.ReadObject(context, limits);
         var model = models.Get(JsonFields.String(body, "model"));
+        await body.Reserve(limits.BodyMemoryWait, context.RequestAborted, "input");
         var inputs = ReadInputs(body, limits);
         var format = JsonFields.String(body, "encoding_format") ?? "float";
         if (format is not ("float" or "base64"))

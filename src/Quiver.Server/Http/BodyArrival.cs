@@ -14,7 +14,7 @@ namespace Quiver.Server.Http;
 /// or takes longer than <see cref="ServerLimits.BodyTimeout"/>. Handlers read the body from the
 /// <see cref="BufferedBody"/> this leaves in the request's features.
 /// </summary>
-internal sealed class BodyArrival(RequestDelegate next, ServerLimits limits, BodyMemory memory, ILogger<BodyArrival> logger)
+internal sealed class BodyArrival(RequestDelegate next, ServerLimits limits, RequestMemory memory, ILogger<BodyArrival> logger)
 {
     // A body without Content-Length starts with this much and doubles as it grows.
     private const int FirstGuess = 16 * 1024;
@@ -34,7 +34,7 @@ internal sealed class BodyArrival(RequestDelegate next, ServerLimits limits, Bod
             return;
         }
 
-        var limit = Math.Min(limits.MaxBodyBytes, memory.Capacity);
+        var limit = Math.Min(limits.MaxBodyBytes, memory.Buffers.Capacity);
         if (length > limit)
         {
             await TooLarge(context, length.Value);
@@ -180,14 +180,14 @@ internal sealed class BodyArrival(RequestDelegate next, ServerLimits limits, Bod
 
     private Task TooLarge(HttpContext context, long bytes)
     {
-        var message = limits.MaxBodyBytes <= memory.Capacity
+        var message = limits.MaxBodyBytes <= memory.Buffers.Capacity
             ? $"The body is {bytes} bytes or more; the server accepts at most {limits.MaxBodyBytes}. Send fewer or smaller inputs per request."
-            : $"The body is {bytes} bytes or more; the server's body memory is {memory.Capacity} bytes in all. Send fewer or smaller inputs per request.";
+            : $"The body is {bytes} bytes or more; the server's body memory is {memory.Buffers.Capacity} bytes in all. Send fewer or smaller inputs per request.";
         return ErrorResponses.Write(context, 413, message, code: "request_too_large");
     }
 
     private Task Busy(HttpContext context) =>
-        ErrorResponses.Write(context, 503, $"The server's memory for request bodies ({memory.Capacity >> 20} MiB) is taken by other requests. Retry after the number of seconds in Retry-After.", code: "server_busy", header: ("Retry-After", "1"));
+        ErrorResponses.Write(context, 503, $"The server's memory for request bodies ({memory.Buffers.Capacity >> 20} MiB) is taken by other requests. Retry after the number of seconds in Retry-After.", code: "server_busy", header: ("Retry-After", "1"));
 
     private Task SlowBody(HttpContext context, long received, string problem)
     {

@@ -3,8 +3,9 @@ using System.Buffers;
 namespace Quiver.Server.Http;
 
 /// <summary>
-/// A request body read whole into one buffer whose bytes are reserved in <see cref="BodyMemory"/>, with whatever
-/// the request reserves later (parsed fields). Disposing it gives the buffer and every reservation back.
+/// A request body read whole into one buffer whose bytes are reserved in <see cref="RequestMemory.Buffers"/>, with
+/// the memory of the fields parsed from it (<see cref="RequestMemory.Fields"/>). Disposing it gives the buffer and
+/// every reservation back.
 /// </summary>
 internal sealed class BufferedBody : IDisposable
 {
@@ -12,14 +13,17 @@ internal sealed class BufferedBody : IDisposable
     // dropped after it, so a burst of large bodies does not leave large arrays parked in a pool for good.
     private const int PooledUpTo = 1 << 20;
 
-    private readonly BodyMemory _memory;
+    private readonly MemoryBudget _memory;
+    private readonly MemoryBudget _fields;
     private byte[] _array;
     private long _reserved;
+    private long _reservedFields;
 
-    private BufferedBody(BodyMemory memory, int capacity, long reserved)
+    private BufferedBody(RequestMemory memory, int capacity)
     {
-        _memory = memory;
-        _reserved = reserved;
+        _memory = memory.Buffers;
+        _fields = memory.Fields;
+        _reserved = capacity;
         _array = Rent(capacity);
     }
 
@@ -29,15 +33,12 @@ internal sealed class BufferedBody : IDisposable
 
     public ReadOnlyMemory<byte> Bytes => _array.AsMemory(0, Length);
 
-    /// <summary>The whole of <see cref="BodyMemory"/>, for messages.</summary>
-    public long Budget => _memory.Capacity;
-
-    /// <summary>Bytes this request holds in <see cref="BodyMemory"/>.</summary>
-    public long Reserved => _reserved;
+    /// <summary>The whole of the parsed fields' budget, for messages.</summary>
+    public long FieldBudget => _fields.Capacity;
 
     /// <summary>A buffer of <paramref name="capacity"/> bytes, once the budget has room (waiting up to <paramref name="wait"/>); null if it had none.</summary>
-    public static async Task<BufferedBody?> Create(BodyMemory memory, int capacity, TimeSpan wait, CancellationToken cancellationToken) =>
-        await memory.Reserve(capacity, wait, cancellationToken) ? new BufferedBody(memory, capacity, capacity) : null;
+    public static async Task<BufferedBody?> Create(RequestMemory memory, int capacity, TimeSpan wait, CancellationToken cancellationToken) =>
+        await memory.Buffers.Reserve(capacity, wait, cancellationToken) ? new BufferedBody(memory, capacity) : null;
 
     /// <summary>Appends bytes that fit the capacity.</summary>
     public void Append(in ReadOnlySequence<byte> bytes)
@@ -66,12 +67,24 @@ internal sealed class BufferedBody : IDisposable
     /// <summary>Reserves memory for something made from this body (a parsed field) without waiting; false when the budget is full.</summary>
     public bool TryReserveMore(long bytes)
     {
-        if (!_memory.TryReserve(bytes))
+        if (!_fields.TryReserve(bytes))
         {
             return false;
         }
 
-        _reserved += bytes;
+        _reservedFields += bytes;
+        return true;
+    }
+
+    /// <summary>Reserves memory for parsed fields, waiting up to <paramref name="wait"/> for room; false when there was none.</summary>
+    public async Task<bool> ReserveMore(long bytes, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (!await _fields.Reserve(bytes, wait, cancellationToken))
+        {
+            return false;
+        }
+
+        _reservedFields += bytes;
         return true;
     }
 
@@ -81,6 +94,8 @@ internal sealed class BufferedBody : IDisposable
         _array = [];
         _memory.Release(_reserved);
         _reserved = 0;
+        _fields.Release(_reservedFields);
+        _reservedFields = 0;
     }
 
     private static byte[] Rent(int capacity) =>

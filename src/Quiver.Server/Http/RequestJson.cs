@@ -12,7 +12,7 @@ namespace Quiver.Server.Http;
 /// <remarks>
 /// Memory per request: the body's buffer (1 × its bytes), the scan (about 20 bytes per key of one object, none per
 /// array item), and the fields a route reads as <see cref="JsonNode"/> trees. Each field is reserved in
-/// <see cref="BodyMemory"/> before it is parsed, at <see cref="BytesPerValue"/> per JSON value plus
+/// <see cref="RequestMemory.Fields"/> before it is parsed, at <see cref="BytesPerValue"/> per JSON value plus
 /// <see cref="BytesPerByte"/> per byte of the field; measured (bench/memory.sh), the worst legal bodies cost less:
 /// an upsert of 8,000 points of 384 numbers (29.5 MB) allocates 8.4 × its bytes to parse, 2,048 token-id arrays
 /// 13 ×, 2,048 long texts 3 ×, and an array of ten million 1s 47 × (94 bytes per value).
@@ -31,6 +31,7 @@ internal sealed class RequestJson
     private readonly BufferedBody? _owner;
     private readonly int _maxDepth;
     private readonly Dictionary<string, JsonNode?> _parsed = [];
+    private readonly HashSet<string> _paidFor = [];
 
     internal RequestJson(ReadOnlyMemory<byte> utf8, List<JsonBodyScan.Field> fields, JsonKeySet? keys, BufferedBody? owner, int maxDepth)
     {
@@ -65,6 +66,42 @@ internal sealed class RequestJson
         }
     }
 
+    /// <summary>
+    /// Reserves the memory of the named fields before they are read, waiting up to <paramref name="wait"/> for room
+    /// like a body does: routes whose main field is large (points, inputs) call it, so that under load their request
+    /// waits its turn instead of being refused when the field is parsed. A field read without it is reserved then,
+    /// without waiting.
+    /// </summary>
+    public async Task Reserve(TimeSpan wait, CancellationToken cancellationToken, params string[] names)
+    {
+        var fields = names.Where(n => !_paidFor.Contains(n) && !_parsed.ContainsKey(n)).Select(n => (Name: n, Field: Find(n))).Where(f => f.Field is not null).ToList();
+        if (_owner is null || fields.Count == 0)
+        {
+            return;
+        }
+
+        var cost = fields.Sum(f => Cost(f.Field!.Value));
+        if (cost > _owner.FieldBudget)
+        {
+            throw TooLarge(fields[0].Name, fields[0].Field!.Value, cost);
+        }
+
+        if (!await _owner.ReserveMore(cost, wait, cancellationToken))
+        {
+            throw Busy(fields[0].Name, cost);
+        }
+
+        _paidFor.UnionWith(fields.Select(f => f.Name));
+    }
+
+    private static long Cost(JsonBodyScan.Field field) => (field.Values * BytesPerValue) + (field.Length * BytesPerByte);
+
+    private ApiException TooLarge(string name, JsonBodyScan.Field field, long cost) =>
+        new(413, $"would take about {cost >> 20} MiB to read ({field.Values} JSON values), more than the server's memory for parsed request fields ({_owner!.FieldBudget >> 20} MiB). Send fewer or smaller items per request.", name, "request_too_large");
+
+    private static ApiException Busy(string name, long cost) =>
+        new(503, $"would take about {cost >> 20} MiB to read, and the server's memory for parsed request fields is taken by other requests. Retry after the number of seconds in Retry-After.", name, "server_busy") { RetryAfter = "1" };
+
     private JsonBodyScan.Field? Find(string name)
     {
         if (_keys is null)
@@ -85,12 +122,10 @@ internal sealed class RequestJson
 
     private JsonNode? Parse(string name, JsonBodyScan.Field field)
     {
-        var cost = (field.Values * BytesPerValue) + (field.Length * BytesPerByte);
-        if (_owner is not null && !_owner.TryReserveMore(cost))
+        var cost = Cost(field);
+        if (_owner is not null && !_paidFor.Contains(name) && !_owner.TryReserveMore(cost))
         {
-            throw cost > _owner.Budget
-                ? new ApiException(413, $"would take about {cost >> 20} MiB to read ({field.Values} JSON values), more than the server's memory for request bodies ({_owner.Budget >> 20} MiB). Send fewer or smaller items per request.", name, "request_too_large")
-                : new ApiException(503, $"would take about {cost >> 20} MiB to read, and the server's memory for request bodies is taken by other requests. Retry after the number of seconds in Retry-After.", name, "server_busy") { RetryAfter = "1" };
+            throw cost > _owner.FieldBudget ? TooLarge(name, field, cost) : Busy(name, cost);
         }
 
         return JsonNode.Parse(_utf8.Span.Slice(field.ValueStart, field.Length), documentOptions: new JsonDocumentOptions { MaxDepth = _maxDepth });

@@ -3,11 +3,11 @@ using System.Runtime;
 namespace Quiver.Server.Http;
 
 /// <summary>
-/// The server-wide budget of memory for request bodies (<see cref="ServerLimits.MaxBodyMemoryBytes"/>): every body
-/// buffer and every parsed field is reserved here first, so a burst of large bodies waits or is refused instead of
-/// taking the process to gigabytes.
+/// A server-wide budget of bytes (<see cref="RequestMemory"/> has two: body buffers and parsed fields): memory is
+/// reserved here before it is taken, so a burst of large bodies waits or is refused instead of taking the process to
+/// gigabytes.
 /// </summary>
-internal sealed class BodyMemory : IDisposable
+internal sealed class MemoryBudget : IDisposable
 {
     // A burst that reserved this much gets a full collection once it is over, so the process gives the memory back
     // instead of keeping it until the next allocation happens to trigger a collection (an idle server never does).
@@ -20,7 +20,7 @@ internal sealed class BodyMemory : IDisposable
     private long _used;
     private long _peakSinceCollect;
 
-    public BodyMemory(long capacity)
+    public MemoryBudget(long capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Capacity = capacity;
