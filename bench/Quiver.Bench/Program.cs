@@ -34,6 +34,7 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "reindex": Reindex.Run(options); return;
     case "typos": Typos.Run(options); return;
     case "reachability": Reachability.Run(options); return;
+    case "parse-memory": ParseMemory.Run(options); return;
 }
 
 if (args.Length > 0 && args[0] == "collection-filter")

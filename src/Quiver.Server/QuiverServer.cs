@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Quiver.Server.Collections;
@@ -35,8 +34,8 @@ public static class QuiverServer
         {
             kestrel.Limits.MaxRequestBodySize = options.Limits.MaxBodyBytes;
 
-            // A body slower than this is dropped with 408 (BodyArrival answers it), so a trickle cannot hold memory for long.
-            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(options.Limits.MinBodyBytesPerSecond, TimeSpan.FromSeconds(5));
+            // BodyArrival enforces the minimum body rate itself, answering 408 with a JSON body (Kestrel's has none).
+            kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.AddServerHeader = false;
             if (certificate is not null)
             {

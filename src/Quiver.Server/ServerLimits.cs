@@ -58,7 +58,7 @@ public sealed record ServerLimits
     public long MaxBodyMemoryBytes { get; init; } = 256L << 20;
 
     /// <summary>How long a body waits for <see cref="MaxBodyMemoryBytes"/> (or a large field for <see cref="MaxParsedMemoryBytes"/>) to have room before it is refused with 503.</summary>
-    public TimeSpan BodyMemoryWait { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan BodyMemoryWait { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Bodies still arriving at once. These hold no request slot (a request is admitted once its body is in), so
@@ -67,7 +67,7 @@ public sealed record ServerLimits
     /// </summary>
     public int MaxBodiesArriving { get; init; } = 1024;
 
-    /// <summary>Slowest body upload accepted, in bytes per second after a 5 s grace; a slower client gets 408.</summary>
+    /// <summary>Slowest body upload accepted, as an average in bytes per second after a 5 s grace; a slower client gets 408.</summary>
     public double MinBodyBytesPerSecond { get; init; } = 1024;
 
     /// <summary>Longest a body may take to arrive, whatever its rate; then 408.</summary>

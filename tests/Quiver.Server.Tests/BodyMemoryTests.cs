@@ -141,6 +141,19 @@ public sealed class BodyMemoryTests
         Assert.Equal(200, (await server.Post("/v1/embeddings", new { input = "the cat sat" })).Status);
     }
 
+    [Fact]
+    public async Task A_body_slower_than_the_minimum_rate_is_408_after_the_grace()
+    {
+        await using var server = new ServerFixture(o => o with { Limits = o.Limits with { MinBodyBytesPerSecond = 1000 } }, loopback: true);
+        using var slow = await Trickle(server, "/v1/embeddings", 100_000, sent: 10);
+
+        var answer = await ReadAnswer(slow);
+
+        Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
+        Assert.Contains("slower than 1000 bytes per second", answer, StringComparison.Ordinal);
+        Assert.Contains("\"request_timeout\"", answer, StringComparison.Ordinal);
+    }
+
     /// <summary>A JSON body made of a head, <paramref name="count"/> comma-separated copies of an item, and a tail.</summary>
     internal static byte[] Body(string head, string item, int count, string tail)
     {

@@ -21,6 +21,9 @@ internal sealed class BodyArrival(RequestDelegate next, ServerLimits limits, Req
 
     private static readonly TimeSpan WholeBodyGrace = TimeSpan.FromMilliseconds(100);
 
+    // How long a body may take before its average rate counts (as Kestrel's minimum data rate has one).
+    private static readonly TimeSpan RateGrace = TimeSpan.FromSeconds(5);
+
     private int _arriving;
 
     public async Task InvokeAsync(HttpContext context)
@@ -96,8 +99,18 @@ internal sealed class BodyArrival(RequestDelegate next, ServerLimits limits, Req
     /// <summary>Reads the whole body into <paramref name="body"/>; false when an error was answered instead.</summary>
     private async Task<bool> Fill(HttpContext context, BufferedBody body, long? length, long limit)
     {
+        // The body must keep up an average of MinBodyBytesPerSecond after a grace period, and be in within
+        // BodyTimeout: each read moves the deadline to what the bytes so far have earned. (Kestrel's own minimum
+        // rate is off, as its 408 has no JSON body.)
+        var started = Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(limits.BodyTimeout);
+        void Extend()
+        {
+            var earned = Math.Min(limits.BodyTimeout.TotalSeconds, RateGrace.TotalSeconds + (body.Length / limits.MinBodyBytesPerSecond));
+            timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(0, earned - Stopwatch.GetElapsedTime(started).TotalSeconds)));
+        }
+
+        Extend();
         var reader = context.Request.BodyReader;
         try
         {
@@ -115,7 +128,7 @@ internal sealed class BodyArrival(RequestDelegate next, ServerLimits limits, Req
                 if (body.Length + buffer.Length > body.Capacity)
                 {
                     var capacity = (int)Math.Min(limit, Math.Max(2L * body.Capacity, body.Length + buffer.Length));
-                    if (!await body.Grow(capacity, limits.BodyMemoryWait, timeout.Token))
+                    if (!await body.Grow(capacity, limits.BodyMemoryWait, context.RequestAborted))
                     {
                         reader.AdvanceTo(buffer.Start, buffer.End);
                         await Busy(context);
@@ -129,16 +142,16 @@ internal sealed class BodyArrival(RequestDelegate next, ServerLimits limits, Req
                 {
                     return true;
                 }
+
+                Extend();
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
         {
-            await SlowBody(context, body.Length, $"did not arrive within {limits.BodyTimeout.TotalSeconds:0} s");
-            return false;
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
-        {
-            await SlowBody(context, body.Length, $"arrived slower than {limits.MinBodyBytesPerSecond:0} bytes per second");
+            var problem = Stopwatch.GetElapsedTime(started) >= limits.BodyTimeout
+                ? $"did not arrive within {limits.BodyTimeout.TotalSeconds:0} s"
+                : $"arrived slower than {limits.MinBodyBytesPerSecond:0} bytes per second";
+            await SlowBody(context, body.Length, problem);
             return false;
         }
     }

@@ -94,6 +94,9 @@ internal sealed class RequestJson
         _paidFor.UnionWith(fields.Select(f => f.Name));
     }
 
+    /// <summary>What reading the field <paramref name="name"/> reserves (0 when the body has none).</summary>
+    public long Estimate(string name) => Find(name) is { } field ? Cost(field) : 0;
+
     private static long Cost(JsonBodyScan.Field field) => (field.Values * BytesPerValue) + (field.Length * BytesPerByte);
 
     private ApiException TooLarge(string name, JsonBodyScan.Field field, long cost) =>
