@@ -10,11 +10,11 @@
 # of BEFORE (built once into bench/.cache/memory), and the script fails when the current code's peak is over
 # CEILING_MIB or it has not come back within AFTER_MIB of its baseline. A server over GUARD_MIB is killed (the
 # old code can take the machine's memory), and its peak is reported as ">GUARD".
-# Usage: bench/memory.sh [CLIENTS=20] [CEILING_MIB=1024] [AFTER_MIB=150] [BEFORE=c099520] [GUARD_MIB=6144]
+# Usage: bench/memory.sh [CLIENTS=20] [CEILING_MIB=1536] [AFTER_MIB=150] [BEFORE=c099520] [GUARD_MIB=6144]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 clients="${1:-20}"
-ceiling="${2:-1024}"
+ceiling="${2:-1536}"
 after_margin="${3:-150}"
 before="${4:-c099520}"
 guard="${5:-6144}"

@@ -38,7 +38,7 @@ internal static class ParseMemory
         var estimate = json.Estimate(field);
         double per(long bytes) => bytes / (double)body.Length;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name} | {body.Length / 1e6:F1} | {field} | {per(scanned - start):F3} | {per(parsed):F2} | {per(estimate):F2} | {estimate / (double)parsed:F2}"));
+            $"{name} | {body.Length / 1e6:F1} | {field} | {per(scanned - start):F3} | {per(parsed):F2} | {per(estimate):F2} | {estimate / (double)parsed:F3}"));
     }
 
     // As a route reads a field: every item, every number as a double, every string as a string.

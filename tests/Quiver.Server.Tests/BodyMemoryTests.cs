@@ -37,6 +37,28 @@ public sealed class BodyMemoryTests
     }
 
     [Fact]
+    public async Task A_burst_of_64_MiB_or_more_is_followed_by_one_collection_once_idle()
+    {
+        using var memory = new MemoryBudget(1L << 30);
+
+        Assert.True(memory.TryReserve(32L << 20));
+        memory.Release(32L << 20);
+        Assert.True(memory.TryReserve(64L << 20));
+        Assert.True(memory.TryReserve(1));
+        memory.Release(64L << 20);
+        await Task.Delay(1500);
+        Assert.Equal(0, memory.Collections);
+
+        memory.Release(1);
+        for (var i = 0; i < 100 && memory.Collections == 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, memory.Collections);
+    }
+
+    [Fact]
     public void An_ignored_array_is_checked_but_never_parsed()
     {
         var body = Body("""{"input": "a whale", "ignored": [""", "1", 1_000_000, "]}");
@@ -114,10 +136,11 @@ public sealed class BodyMemoryTests
     [Fact]
     public async Task Beyond_the_count_of_arriving_bodies_a_slow_one_is_503_and_a_whole_one_still_goes_through()
     {
-        await using var server = new ServerFixture(o => o with { Limits = o.Limits with { MaxBodiesArriving = 2 } }, loopback: true);
+        // A minimum rate low enough that the two slow bodies are not dropped while a loaded machine gets to the third.
+        await using var server = new ServerFixture(o => o with { Limits = o.Limits with { MaxBodiesArriving = 2, MinBodyBytesPerSecond = 0.01 } }, loopback: true);
         using var first = await Trickle(server, "/v1/embeddings", 1000, sent: 1);
         using var second = await Trickle(server, "/v1/embeddings", 1000, sent: 1);
-        await Task.Delay(200);
+        await WaitFor(() => server.App.Services.GetService(typeof(RequestMemory)) is RequestMemory { Buffers.Used: >= 2000 });
 
         using var third = await Trickle(server, "/v1/embeddings", 1000, sent: 1);
         var answer = await ReadAnswer(third);

@@ -35,7 +35,7 @@ internal static class ServeCommand
         var queue = new Option<int>("--queue") { Description = "Requests that may wait; beyond it 429 with Retry-After", DefaultValueFactory = _ => new ServerLimits().QueueLimit }.AtLeast(0, "256");
         var maxBody = new Option<long>("--max-body-mib") { Description = "Largest request body in MiB", DefaultValueFactory = _ => new ServerLimits().MaxBodyBytes >> 20 }.Between(1, 1 << 20, "16");
         var bodyMemory = new Option<long>("--body-memory-mib") { Description = "Memory for request body buffers at once, in MiB; beyond it bodies wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerLimits().MaxBodyMemoryBytes >> 20 }.Between(1, 1 << 20, "256");
-        var parsedMemory = new Option<long>("--parsed-memory-mib") { Description = "Memory for the fields parsed from request bodies at once, in MiB (estimated before parsing); beyond it 503", DefaultValueFactory = _ => new ServerLimits().MaxParsedMemoryBytes >> 20 }.Between(1, 1 << 20, "512");
+        var parsedMemory = new Option<long>("--parsed-memory-mib") { Description = "Memory for the fields parsed from request bodies at once, in MiB (estimated before parsing); beyond it 503", DefaultValueFactory = _ => new ServerLimits().MaxParsedMemoryBytes >> 20 }.Between(1, 1 << 20, "768");
         var jsonLogs = new Option<bool>("--json-logs") { Description = "Structured (JSON) logs" };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "The certificate for https:// URLs: PEM (with --tls-key, or its key inside) or PFX without a password; or set ASPNETCORE_Kestrel__Certificates__Default__Path" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The PEM private key of --tls-cert" };

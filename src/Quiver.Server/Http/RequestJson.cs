@@ -13,17 +13,19 @@ namespace Quiver.Server.Http;
 /// Memory per request: the body's buffer (1 × its bytes), the scan (about 20 bytes per key of one object, none per
 /// array item), and the fields a route reads as <see cref="JsonNode"/> trees. Each field is reserved in
 /// <see cref="RequestMemory.Fields"/> before it is parsed, at <see cref="BytesPerValue"/> per JSON value plus
-/// <see cref="BytesPerByte"/> per byte of the field; measured (bench/memory.sh), the worst legal bodies cost less:
-/// an upsert of 8,000 points of 384 numbers (29.5 MB) allocates 8.4 × its bytes to parse, 2,048 token-id arrays
-/// 13 ×, 2,048 long texts 3 ×, and an array of ten million 1s 47 × (94 bytes per value).
+/// <see cref="BytesPerByte"/> per byte of the field, which is above what parsing takes (Quiver.Bench parse-memory,
+/// allocations per body byte): an upsert of 8,000 points of 384 numbers 11.8 ×, 2,048 inputs of 2,800 token ids
+/// 17.3 ×, 2,048 texts of 15,000 characters 3.0 ×, fifteen million 1s in a read field 44 ×. So one request takes
+/// at most 1 + 52 × its bytes (a read field of one-digit numbers: a value per 2 bytes); the largest legal bodies
+/// reserve 5 to 22 × their bytes and take 4 to 18 ×.
 /// </remarks>
 internal sealed class RequestJson
 {
     /// <summary>Bytes a parsed JSON value may take: its node (about 50), its slot in a list, its share of the parsed document (12).</summary>
     public const long BytesPerValue = 96;
 
-    /// <summary>Bytes per byte of a field: the parsed document's copy of it, and its strings as UTF-16.</summary>
-    public const long BytesPerByte = 3;
+    /// <summary>Bytes per byte of a field: the parsed document's copy of it, its strings as UTF-16, and a byte to spare.</summary>
+    public const long BytesPerByte = 4;
 
     private readonly ReadOnlyMemory<byte> _utf8;
     private readonly List<JsonBodyScan.Field> _fields;
