@@ -8,9 +8,9 @@ namespace Quiver.Server.Http;
 
 /// <summary>
 /// Reads each request body whole, within the size limit and the server's body memory, before the request is
-/// admitted (<see cref="AdmissionControl"/> runs after this): a slow upload holds only the memory of what it sent
-/// (bounded by <see cref="ServerLimits.MaxBodiesArriving"/> and <see cref="ServerLimits.MaxBodyMemoryBytes"/>),
-/// never a request slot, and is dropped with 408 when it is slower than <see cref="ServerLimits.MinBodyBytesPerSecond"/>
+/// admitted (<see cref="AdmissionControl"/> runs after this): a slow upload holds the buffer its Content-Length
+/// announced (bounded, with all others, by <see cref="ServerLimits.MaxBodiesArriving"/> and
+/// <see cref="ServerLimits.MaxBodyMemoryBytes"/>), never a request slot, and is dropped with 408 when it is slower than <see cref="ServerLimits.MinBodyBytesPerSecond"/>
 /// or takes longer than <see cref="ServerLimits.BodyTimeout"/>. Handlers read the body from the
 /// <see cref="BufferedBody"/> this leaves in the request's features.
 /// </summary>
