@@ -33,6 +33,9 @@ public static class QuiverServer
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = options.Limits.MaxBodyBytes;
+
+            // BodyArrival enforces the minimum body rate itself, answering 408 with a JSON body (Kestrel's has none).
+            kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.AddServerHeader = false;
             if (certificate is not null)
             {
@@ -70,6 +73,7 @@ public static class QuiverServer
             options.Paths, s.GetRequiredService<ServedModels>(), s.GetRequiredService<ILogger<CollectionStore>>()));
         services.AddSingleton<EmbeddingBatcher>();
         services.AddSingleton<ProjectionCache>();
+        services.AddSingleton(_ => new RequestMemory(options.Limits));
         services.AddSingleton(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = options.Limits.MaxConcurrentRequests,
@@ -89,6 +93,9 @@ public static class QuiverServer
         app.UseMiddleware<ErrorHandling>();
         app.UseRouting();
         app.UseMiddleware<AccessControl>();
+
+        // The body is read before admission, so a slow upload never holds one of the request slots.
+        app.UseMiddleware<BodyArrival>();
         app.UseMiddleware<AdmissionControl>();
         app.MapOpenApi("/openapi/{documentName}.json");
         OperationsEndpoints.Map(app);
@@ -106,6 +113,11 @@ public static class QuiverServer
         var limiter = services.GetRequiredService<ConcurrencyLimiter>();
         var batcher = services.GetRequiredService<EmbeddingBatcher>();
         var collections = services.GetRequiredService<ServedCollections>();
+        var memory = services.GetRequiredService<RequestMemory>();
+        metrics.Observe<long>("quiver.server.body.memory", "By", "Bytes reserved for request body buffers",
+            () => [new(memory.Buffers.Used)]);
+        metrics.Observe<long>("quiver.server.body.fields.memory", "By", "Bytes reserved for the fields parsed from request bodies",
+            () => [new(memory.Fields.Used)]);
         metrics.Observe<long>("quiver.server.queue.depth", "{request}", "Requests waiting for a slot",
             () => [new(limiter.GetStatistics()?.CurrentQueuedCount ?? 0)]);
         metrics.Observe<int>("quiver.embedding.pending", "{input}", "Inputs waiting for a model call",

@@ -72,4 +72,36 @@ public sealed record ServerLimits
     /// small machine (all-MiniLM-L6-v2 on 2 cores runs about 1,900 tokens/s, so 300,000 tokens take about 160 s).
     /// </summary>
     public TimeSpan EmbeddingDeadline { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Memory for request body buffers at once, in bytes (each body is read whole into one buffer before the request
+    /// is admitted). A body that does not fit waits up to <see cref="BodyMemoryWait"/>, then gets 503 with
+    /// Retry-After; one larger than the whole gets 413.
+    /// </summary>
+    public long MaxBodyMemoryBytes { get; init; } = 256L << 20;
+
+    /// <summary>How long a body waits for <see cref="MaxBodyMemoryBytes"/> (or a large field for <see cref="MaxParsedMemoryBytes"/>) to have room before it is refused with 503.</summary>
+    public TimeSpan BodyMemoryWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Bodies still arriving at once. These hold no request slot (a request is admitted once its body is in), so
+    /// slow uploads are bounded by this count and by <see cref="MaxBodyMemoryBytes"/>; beyond it a body that has not
+    /// already arrived whole gets 503.
+    /// </summary>
+    public int MaxBodiesArriving { get; init; } = 1024;
+
+    /// <summary>Slowest body upload accepted, as an average in bytes per second after a 5 s grace; a slower client gets 408.</summary>
+    public double MinBodyBytesPerSecond { get; init; } = 1024;
+
+    /// <summary>Longest a body may take to arrive, whatever its rate; then 408.</summary>
+    public TimeSpan BodyTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Memory for the fields routes parse from bodies at once, in bytes, reserved by an estimate before each field is
+    /// parsed (<see cref="Http.RequestJson.BytesPerValue"/> per JSON value and <see cref="Http.RequestJson.BytesPerByte"/>
+    /// per byte: 423 MB for an upsert of 8,000 points of 384 numbers in 29.6 MB, 680 MB for 2,048 inputs of 2,800 token
+    /// ids in 32.3 MB, so the default takes the largest legal bodies one at a time). A field that does not fit gets
+    /// 503 with Retry-After (points and inputs wait for room first); one larger than the whole gets 413.
+    /// </summary>
+    public long MaxParsedMemoryBytes { get; init; } = 768L << 20;
 }

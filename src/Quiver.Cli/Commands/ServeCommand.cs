@@ -37,6 +37,8 @@ internal static class ServeCommand
         var maxRequestTokens = new Option<int>("--max-request-tokens") { Description = "Most tokens one /v1/embeddings request may cost (every chunk window counted); more is refused with 413 before any model work", DefaultValueFactory = _ => new ServerLimits().MaxTokensPerRequest }.AtLeast(1, "100000");
         var batchMaxTokens = new Option<int>("--batch-max-tokens") { Description = "Most tokens per model call; large requests are cut into slices of this size and waiting requests take turns between them", DefaultValueFactory = _ => new ServerLimits().BatchMaxTokens }.AtLeast(1, "4096");
         var deadline = new Option<double>("--deadline-s") { Description = "Seconds an embeddings request may take, queue and model time together; past it 503 and its remaining work is dropped", DefaultValueFactory = _ => new ServerLimits().EmbeddingDeadline.TotalSeconds }.Between(0.001, 86_400, "300");
+        var bodyMemory = new Option<long>("--body-memory-mib") { Description = "Memory for request body buffers at once, in MiB; beyond it bodies wait up to 30 s, then 503", DefaultValueFactory = _ => new ServerLimits().MaxBodyMemoryBytes >> 20 }.Between(1, 1 << 20, "256");
+        var parsedMemory = new Option<long>("--parsed-memory-mib") { Description = "Memory for the fields parsed from request bodies at once, in MiB (estimated before parsing); beyond it 503", DefaultValueFactory = _ => new ServerLimits().MaxParsedMemoryBytes >> 20 }.Between(1, 1 << 20, "768");
         var jsonLogs = new Option<bool>("--json-logs") { Description = "Structured (JSON) logs" };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "The certificate for https:// URLs: PEM (with --tls-key, or its key inside) or PFX without a password; or set ASPNETCORE_Kestrel__Certificates__Default__Path" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The PEM private key of --tls-cert" };
@@ -53,7 +55,7 @@ internal static class ServeCommand
             "  QUIVER_PORT=6334 quiver serve    (or: quiver serve --port 6334)\n" +
             "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"all-minilm-l6-v2\"}'")
         {
-            urls, port, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, jsonLogs,
+            urls, port, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, bodyMemory, parsedMemory, jsonLogs,
             tlsCert, tlsKey, allowAnonymous, maxRequestTokens, batchMaxTokens, deadline,
         };
         command.SetAction(async (result, cancellationToken) =>
@@ -69,6 +71,8 @@ internal static class ServeCommand
                 MaxTokensPerRequest = result.GetValue(maxRequestTokens),
                 BatchMaxTokens = result.GetValue(batchMaxTokens),
                 EmbeddingDeadline = TimeSpan.FromSeconds(result.GetValue(deadline)),
+                MaxBodyMemoryBytes = result.GetValue(bodyMemory) << 20,
+                MaxParsedMemoryBytes = result.GetValue(parsedMemory) << 20,
             };
             var options = new ServerOptions
             {

@@ -61,6 +61,7 @@ internal static class PointsEndpoints
     {
         var collection = collections.Get(name);
         var body = await JsonBody.ReadObject(context, options.Limits);
+        await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "points", "batch");
         var parsed = new List<(string Id, float[]? Vector, string? Text, JsonObject? Payload)>();
         if (JsonFields.Array(body, "points") is { } points)
         {
@@ -312,7 +313,7 @@ internal static class PointsEndpoints
         return embedded[0].Vector;
     }
 
-    private static List<JsonNode> Nearest(Collection collection, float[] vector, JsonObject body, ServerOptions options, string? excluded)
+    private static List<JsonNode> Nearest(Collection collection, float[] vector, RequestJson body, ServerOptions options, string? excluded)
     {
         var limits = options.Limits;
         var limit = JsonFields.Int(body, "limit", 1, limits.MaxPointsPerRequest) ?? 10;
@@ -403,7 +404,7 @@ internal static class PointsEndpoints
     }
 
     // Which points a delete or payload edit applies to: "points" (ids, or a filter in Qdrant's older form) or "filter".
-    private static (List<string>? Ids, PayloadFilter? Filter) Selection(JsonObject body, ServerLimits limits)
+    private static (List<string>? Ids, PayloadFilter? Filter) Selection(RequestJson body, ServerLimits limits)
     {
         var points = body["points"];
         var filter = body["filter"];

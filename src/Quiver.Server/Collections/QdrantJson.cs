@@ -38,7 +38,7 @@ internal static class QdrantJson
         return record;
     }
 
-    public static bool WithVector(JsonObject body, bool fallback)
+    public static bool WithVector(RequestJson body, bool fallback)
     {
         var node = body["with_vector"] ?? body["with_vectors"];
         return node?.GetValueKind() switch
@@ -57,7 +57,7 @@ internal sealed record PayloadSelector(bool Any, IReadOnlySet<string>? Include, 
     public static readonly PayloadSelector All = new(true, null, null);
     public static readonly PayloadSelector None = new(false, null, null);
 
-    public static PayloadSelector Parse(JsonObject body, bool fallback)
+    public static PayloadSelector Parse(RequestJson body, bool fallback)
     {
         var node = body["with_payload"];
         switch (node?.GetValueKind())

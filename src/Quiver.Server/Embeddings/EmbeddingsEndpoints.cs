@@ -32,6 +32,7 @@ internal static class EmbeddingsEndpoints
         var limits = options.Limits;
         var body = await JsonBody.ReadObject(context, limits);
         var model = models.Get(JsonFields.String(body, "model"));
+        await body.Reserve(limits.BodyMemoryWait, context.RequestAborted, "input");
         var inputs = ReadInputs(body, limits);
         var format = JsonFields.String(body, "encoding_format") ?? "float";
         if (format is not ("float" or "base64"))
@@ -143,7 +144,7 @@ internal static class EmbeddingsEndpoints
         Revision = manifest.Revision,
     };
 
-    private static List<EmbeddingInput> ReadInputs(JsonObject body, ServerLimits limits)
+    private static List<EmbeddingInput> ReadInputs(RequestJson body, ServerLimits limits)
     {
         var node = body["input"] ?? throw ApiException.BadRequest("is required: a string, an array of strings, an array of token ids or an array of such arrays.", "input");
         var inputs = new List<EmbeddingInput>();
@@ -234,7 +235,7 @@ internal static class EmbeddingsEndpoints
         return ids;
     }
 
-    private static TruncationPolicy ReadTruncation(JsonObject body, TruncationPolicy fallback)
+    private static TruncationPolicy ReadTruncation(RequestJson body, TruncationPolicy fallback)
     {
         // "truncate": true/false is text-embeddings-inference's flag; "truncation" names the policy.
         if (JsonFields.Bool(body, "truncate") is { } truncate)

@@ -7,7 +7,8 @@ namespace Quiver.Server.Http;
 /// <summary>
 /// Bounds the requests in progress: up to <see cref="ServerLimits.MaxConcurrentRequests"/> run, up to
 /// <see cref="ServerLimits.QueueLimit"/> wait in order, and the rest are answered 429 with Retry-After at once.
-/// Health probes and /metrics are never queued.
+/// Health probes and /metrics are never queued. It runs after <see cref="BodyArrival"/>, so a request counts only once
+/// its body has arrived: slow uploads cannot take the slots.
 /// </summary>
 internal sealed class AdmissionControl(RequestDelegate next, ConcurrencyLimiter limiter, ServerMetrics metrics)
 {

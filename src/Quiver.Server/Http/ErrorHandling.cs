@@ -46,9 +46,14 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
         catch (Exception e)
         {
             var (status, message, param, code) = Classify(e);
-            if (status >= 500)
+            if (status >= 500 && e is not ApiException)
             {
                 logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+            }
+            else if (status >= 500)
+            {
+                // A refusal the server chose (busy: its memory for bodies is taken), not a fault: one line, no stack trace.
+                logger.LogWarning("{Method} {Path} refused with {Status}: {Param} {Message}", context.Request.Method, context.Request.Path, status, param, message);
             }
             else if (code == "invalid_json")
             {
@@ -56,7 +61,7 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
                 logger.LogWarning("{Method} {Path} refused a malformed body: {Param} {Message}", context.Request.Method, context.Request.Path, param, message);
             }
 
-            await ErrorResponses.Write(context, status, message, param, code);
+            await ErrorResponses.Write(context, status, message, param, code, e is ApiException { RetryAfter: { } retry } ? ("Retry-After", retry) : null);
         }
     }
 

@@ -6,67 +6,25 @@ namespace Quiver.Server.Http;
 /// <summary>Typed reads of request fields that name the field and the expected type when the value is wrong.</summary>
 internal static class JsonFields
 {
-    public static string? String(JsonObject body, string name, string? path = null)
-    {
-        var node = body[name];
-        if (node is null)
-        {
-            return null;
-        }
+    // Each read has two doors: a field of the request body (parsed as it is read) and a field of an object inside it.
+    public static string? String(RequestJson body, string name, string? path = null) => String(body[name], path ?? name);
 
-        return node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : throw Wrong(path ?? name, "a string", node);
-    }
+    public static string? String(JsonObject body, string name, string? path = null) => String(body[name], path ?? name);
 
-    public static bool? Bool(JsonObject body, string name, string? path = null)
-    {
-        var node = body[name];
-        if (node is null)
-        {
-            return null;
-        }
+    public static bool? Bool(RequestJson body, string name, string? path = null) => Bool(body[name], path ?? name);
 
-        return node.GetValueKind() switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw Wrong(path ?? name, "true or false", node),
-        };
-    }
+    public static bool? Bool(JsonObject body, string name, string? path = null) => Bool(body[name], path ?? name);
 
-    public static int? Int(JsonObject body, string name, int min, int max, string? path = null)
-    {
-        var node = body[name];
-        if (node is null)
-        {
-            return null;
-        }
+    public static int? Int(RequestJson body, string name, int min, int max, string? path = null) => Int(body[name], min, max, path ?? name);
 
-        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out var value))
-        {
-            throw Wrong(path ?? name, "a whole number", node);
-        }
+    public static int? Int(JsonObject body, string name, int min, int max, string? path = null) => Int(body[name], min, max, path ?? name);
 
-        if (value < min || value > max)
-        {
-            throw ApiException.BadRequest($"must be from {min} to {max}; it is {value}.", path ?? name);
-        }
+    public static double? Number(RequestJson body, string name, string? path = null) => Number(body[name], path ?? name);
 
-        return (int)value;
-    }
-
-    public static double? Number(JsonObject body, string name, string? path = null)
-    {
-        var node = body[name];
-        if (node is null)
-        {
-            return null;
-        }
-
-        return node.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : throw Wrong(path ?? name, "a number", node);
-    }
+    public static double? Number(JsonObject body, string name, string? path = null) => Number(body[name], path ?? name);
 
     /// <summary>A number from 0 to 1, such as MMR's balance between relevance and diversity.</summary>
-    public static double? Fraction(JsonObject body, string name, string? path = null)
+    public static double? Fraction(RequestJson body, string name, string? path = null)
     {
         var value = Number(body, name, path);
         return value is null or (>= 0 and <= 1)
@@ -88,17 +46,13 @@ internal static class JsonFields
             : throw ApiException.BadRequest($"is {text.Length} characters long; the server takes at most {limits.MaxInputCharacters} per text. Split the text into several points.", path);
     }
 
-    public static JsonObject? Object(JsonObject body, string name, string? path = null)
-    {
-        var node = body[name];
-        return node is null ? null : node as JsonObject ?? throw Wrong(path ?? name, "an object", node);
-    }
+    public static JsonObject? Object(RequestJson body, string name, string? path = null) => Object(body[name], path ?? name);
 
-    public static JsonArray? Array(JsonObject body, string name, string? path = null)
-    {
-        var node = body[name];
-        return node is null ? null : node as JsonArray ?? throw Wrong(path ?? name, "an array", node);
-    }
+    public static JsonObject? Object(JsonObject body, string name, string? path = null) => Object(body[name], path ?? name);
+
+    public static JsonArray? Array(RequestJson body, string name, string? path = null) => Array(body[name], path ?? name);
+
+    public static JsonArray? Array(JsonObject body, string name, string? path = null) => Array(body[name], path ?? name);
 
     /// <summary>A vector: an array of finite numbers.</summary>
     public static float[] Vector(JsonNode? node, string path)
@@ -128,6 +82,43 @@ internal static class JsonFields
 
         return vector;
     }
+
+    private static string? String(JsonNode? node, string path) =>
+        node is null ? null : node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : throw Wrong(path, "a string", node);
+
+    private static bool? Bool(JsonNode? node, string path) => node?.GetValueKind() switch
+    {
+        null => null,
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw Wrong(path, "true or false", node),
+    };
+
+    private static int? Int(JsonNode? node, int min, int max, string path)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out var value))
+        {
+            throw Wrong(path, "a whole number", node);
+        }
+
+        return value >= min && value <= max
+            ? (int)value
+            : throw ApiException.BadRequest($"must be from {min} to {max}; it is {value}.", path);
+    }
+
+    private static double? Number(JsonNode? node, string path) =>
+        node is null ? null : node.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : throw Wrong(path, "a number", node);
+
+    private static JsonObject? Object(JsonNode? node, string path) =>
+        node is null ? null : node as JsonObject ?? throw Wrong(path, "an object", node);
+
+    private static JsonArray? Array(JsonNode? node, string path) =>
+        node is null ? null : node as JsonArray ?? throw Wrong(path, "an array", node);
 
     public static ApiException Wrong(string path, string expected, JsonNode? actual) =>
         ApiException.BadRequest($"must be {expected}, not {JsonBody.Describe(actual)}.", path);
