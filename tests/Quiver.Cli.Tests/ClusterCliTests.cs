@@ -22,8 +22,30 @@ public sealed class ClusterCliTests(CliFixture fixture) : IClassFixture<CliFixtu
         var (code, _, error) = fixture.Run("index", docs, "-c", "topics", "--model", "tiny", "--json");
         Assert.True(code == 0, error);
 
+        var store = new Quiver.Store.Collections.CollectionStore(fixture.Paths.Collections);
+        List<Quiver.Store.Collections.Point> before;
+        using (var collection = store.Open("topics"))
+        {
+            before = [.. collection.Scroll(100, withVectors: true).Points];
+        }
+
         (code, var output, error) = fixture.Run("cluster", "-c", "topics", "--k", "2", "--topics", "--write", "--json", "--assignments");
         Assert.True(code == 0, error);
+
+        // The vectors, texts and other payload fields are as they were; only cluster and topic were added.
+        using (var collection = store.Open("topics"))
+        {
+            var after = collection.Scroll(100, withVectors: true).Points;
+            Assert.Equal(before.Select(p => p.Id), after.Select(p => p.Id));
+            foreach (var (old, now) in before.Zip(after))
+            {
+                Assert.Equal(old.Vector, now.Vector);
+                Assert.Equal(old.Text, now.Text);
+                Assert.Equal(old.Payload!["path"]!.GetValue<string>(), now.Payload!["path"]!.GetValue<string>());
+                Assert.Equal(old.Payload.Count + 2, now.Payload.Count);
+            }
+        }
+
         var json = Json(output);
         Assert.Equal(2, json.GetProperty("clusters").GetInt32());
         Assert.Equal(12, json.GetProperty("payloads_written").GetInt32());
