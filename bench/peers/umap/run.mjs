@@ -56,7 +56,16 @@ function seeded(seed) {
   };
 }
 
-const vectors = input.endsWith('.npy') ? readNpy(input) : readCsv(input);
+let vectors;
+try {
+  vectors = input.endsWith('.npy') ? readNpy(input) : readCsv(input);
+  if (vectors.length === 0 || vectors.some(v => v.length !== vectors[0].length || v.some(Number.isNaN))) {
+    throw new Error(`${input}: needs rows of numbers, all of one length`);
+  }
+} catch (error) {
+  console.error(error.code === 'ENOENT' ? `no vectors at ${input}` : error.message);
+  process.exit(1);
+}
 const started = performance.now();
 const umap = new UMAP({
   nComponents: 2,
