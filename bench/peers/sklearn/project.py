@@ -1,6 +1,7 @@
 """scikit-learn's side of bench/project.sh, on the very vectors Quiver projected.
 
 Reads vectors.npy and Quiver's maps (quiver-pca.json, quiver-tsne.csv, quiver-umap.csv and their --json summaries),
+umap-js's maps when project.sh ran it (peer-umapjs.csv, peer-umapjs-exact.csv and their summaries),
 runs scikit-learn's PCA and t-SNE (defaults of 1.2: perplexity 30, init 'pca', learning rate 'auto', 1000
 iterations, Barnes-Hut) on the same vectors, and prints trustworthiness (manifold.trustworthiness, k = 10) of every
 map, the times as ratios, and PCA's explained variance side by side. Exits 1 when a target is missed.
@@ -27,14 +28,14 @@ work = args.work
 X = np.load(os.path.join(work, "vectors.npy")).astype(np.float32)
 
 
-def quiver_map(method):
-    with open(os.path.join(work, f"quiver-{method}.csv"), newline="", encoding="utf-8") as f:
+def quiver_map(method, prefix="quiver"):
+    with open(os.path.join(work, f"{prefix}-{method}.csv"), newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     return np.array([[float(r["x"]), float(r["y"])] for r in rows], dtype=np.float32)
 
 
-def quiver_summary(method):
-    with open(os.path.join(work, f"quiver-{method}.json"), encoding="utf-8") as f:
+def quiver_summary(method, prefix="quiver"):
+    with open(os.path.join(work, f"{prefix}-{method}.json"), encoding="utf-8") as f:
         return json.load(f)
 
 
@@ -60,18 +61,24 @@ trust = {
 methods = sorted(f[len("quiver-"):-len(".csv")] for f in os.listdir(work) if f.startswith("quiver-") and f.endswith(".csv"))
 for method in methods:
     trust[f"quiver_{method}"] = trustworthiness(X, quiver_map(method), n_neighbors=args.k)
+# umap-js: umapjs (its own NN-descent neighbours) and umapjs-exact (exact neighbours, as Quiver's UMAP uses).
+peers = sorted(f[len("peer-"):-len(".csv")] for f in os.listdir(work) if f.startswith("peer-") and f.endswith(".csv"))
+for peer in peers:
+    trust[peer.replace("-", "_")] = trustworthiness(X, quiver_map(peer, "peer"), n_neighbors=args.k)
 results["trustworthiness"] = trust
 results["quiver_seconds"] = {m: quiver_summary(m)["seconds"] for m in methods}
+results["peer_seconds"] = {p: quiver_summary(p, "peer")["seconds"] for p in peers}
 results["time_ratio_quiver_over_sklearn"] = {
     "tsne": results["quiver_seconds"]["tsne"] / results["sklearn_tsne_seconds"],
     **{f"{m}_vs_sklearn_tsne": results["quiver_seconds"][m] / results["sklearn_tsne_seconds"] for m in methods if m.startswith("umap")},
     "pca": results["quiver_seconds"]["pca"] / results["sklearn_pca_seconds"],
+    **{f"umap_vs_{p}": results["quiver_seconds"]["umap"] / results["peer_seconds"][p] for p in peers},
 }
 
 print(json.dumps(results, indent=2))
 print(f"\n{X.shape[0]} points x {X.shape[1]} dims, trustworthiness k = {args.k} (scikit-learn {sklearn.__version__})", file=sys.stderr)
 for name, value in trust.items():
-    print(f"  {name:14s} {value:.4f}", file=sys.stderr)
+    print(f"  {name:16s} {value:.4f}", file=sys.stderr)
 print("  time quiver/sklearn: " + ", ".join(f"{name} {ratio:.2f}" for name, ratio in results["time_ratio_quiver_over_sklearn"].items()), file=sys.stderr)
 print(f"  PCA explained variance ratio: quiver {ours.round(6).tolist()} sklearn {theirs.round(6).tolist()}", file=sys.stderr)
 
@@ -79,6 +86,8 @@ failures = []
 for method in ("tsne", "umap"):
     if trust[f"quiver_{method}"] < trust["sklearn_tsne"] - 0.02:
         failures.append(f"Quiver's {method} trustworthiness {trust[f'quiver_{method}']:.4f} is more than 0.02 below scikit-learn's t-SNE {trust['sklearn_tsne']:.4f}")
+if "umapjs_exact" in trust and trust["quiver_umap"] < trust["umapjs_exact"] - 0.01:
+    failures.append(f"Quiver's UMAP trustworthiness {trust['quiver_umap']:.4f} is more than 0.01 below umap-js on the same exact neighbours {trust['umapjs_exact']:.4f}")
 if results["pca_explained_variance_ratio"]["max_abs_difference"] > 1e-4:
     failures.append(f"PCA explained variance differs by {results['pca_explained_variance_ratio']['max_abs_difference']:.2e} (target 1e-4)")
 for failure in failures:
