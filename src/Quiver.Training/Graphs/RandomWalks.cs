@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Training.Corpus;
 
 namespace Quiver.Training.Graphs;
@@ -59,7 +60,7 @@ public sealed class RandomWalks : ISentenceCorpus
     /// <summary>One walk (node ids), determined by the seed, the round and the start node alone.</summary>
     public int Walk(int start, int round, Span<int> into)
     {
-        var rng = new SplitMix64(_options.Seed ^ ((ulong)round * 0x9E3779B97F4A7C15UL) ^ ((ulong)start * 0xC2B2AE3D27D4EB4FUL));
+        var rng = new SplitMix(_options.Seed ^ ((ulong)round * 0x9E3779B97F4A7C15UL) ^ ((ulong)start * 0xC2B2AE3D27D4EB4FUL));
         var length = Math.Min(_options.WalkLength, into.Length);
         into[0] = start;
         var n = 1;
@@ -141,7 +142,7 @@ public sealed class RandomWalks : ISentenceCorpus
                 order[i] = i;
             }
 
-            var shuffle = new SplitMix64(_options.Seed + (ulong)round);
+            var shuffle = new SplitMix(_options.Seed + (ulong)round);
             for (var i = count - 1; i > 0; i--)
             {
                 var j = (int)(shuffle.Next() % (ulong)(i + 1));

@@ -1,10 +1,11 @@
-namespace Quiver.Analysis.Projection;
+namespace Quiver.Core;
 
 /// <summary>
-/// SplitMix64: a small, fast generator whose sequence depends only on its seed (System.Random's seeded sequence is
-/// only promised within one .NET version, and a projection should stay reproducible across upgrades).
+/// SplitMix64 (Steele et al.): a small, fast generator whose sequence depends only on its seed (System.Random's seeded
+/// sequence is only promised within one .NET version, and projections and random walks should stay reproducible
+/// across upgrades). A value type, so one per walk or per thread costs nothing to create.
 /// </summary>
-internal struct SplitMix(ulong seed)
+public struct SplitMix(ulong seed)
 {
     private ulong _state = seed;
 
