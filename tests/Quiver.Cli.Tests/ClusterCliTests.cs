@@ -105,6 +105,18 @@ public sealed class ClusterCliTests(CliFixture fixture) : IClassFixture<CliFixtu
         var json = Json(output);
         Assert.Equal(1.0, json.GetProperty("agreement").GetProperty("ari").GetDouble(), 9);
         Assert.Equal(30, json.GetProperty("assignments").GetProperty("clusters").GetArrayLength());
+
+        // Choosing k draws each k's silhouette and inertia; a fixed k has nothing to draw.
+        var chart = Path.ChangeExtension(npy, ".k.png");
+        (code, _, error) = fixture.Run("cluster", "--input", npy, "--k-range", "2..5", "--plot", chart);
+        Assert.True(code == 0, error);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(chart)[..4]);
+        (code, _, error) = fixture.Run("cluster", "--input", npy, "--k", "3", "--plot", chart);
+        Assert.Equal(1, code);
+        Assert.Contains("--plot draws how each k scored while k is chosen", error);
+        (code, _, error) = fixture.Run("cluster", "--input", npy, "--plot", Path.ChangeExtension(npy, ".gif"));
+        Assert.Equal(1, code);
+        Assert.Contains("name the plot file .png or .svg", error);
     }
 
     [Fact]

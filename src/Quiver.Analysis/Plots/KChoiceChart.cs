@@ -1,3 +1,4 @@
+using Quiver.Analysis.Clustering;
 using Quiver.Core;
 using ScottPlot;
 
@@ -10,7 +11,7 @@ namespace Quiver.Analysis.Plots;
 public static class KChoiceChart
 {
     /// <param name="chosen">The k to mark, or null for none.</param>
-    public static void Save(string path, IReadOnlyList<KChoice> choices, int? chosen = null, string? title = null, int width = 800, int height = 500)
+    public static void Save(string path, IReadOnlyList<KScore> choices, int? chosen = null, string? title = null, int width = 800, int height = 500)
     {
         ArgumentNullException.ThrowIfNull(choices);
         if (choices.Count == 0)

@@ -3,16 +3,12 @@ using Quiver.Core;
 namespace Quiver.Analysis.Plots;
 
 /// <summary>Writes a finished plot as PNG or SVG, chosen by the file's extension.</summary>
-internal static class PlotFile
+public static class PlotFile
 {
-    public static void Save(ScottPlot.Plot plot, string path, int width, int height)
+    /// <summary>Refuses a path a plot cannot be written to (not .png or .svg, or in a missing folder), before any work is done.</summary>
+    public static void Check(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (width < 100 || height < 100)
-        {
-            throw new QuiverException($"A plot needs at least 100 × 100 pixels; got {width} × {height}.");
-        }
-
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".png" or ".svg"))
         {
@@ -24,8 +20,17 @@ internal static class PlotFile
         {
             throw new QuiverException($"The folder '{folder}' of the plot file does not exist; create it or write the plot elsewhere.");
         }
+    }
 
-        if (extension == ".png")
+    internal static void Save(ScottPlot.Plot plot, string path, int width, int height)
+    {
+        if (width < 100 || height < 100)
+        {
+            throw new QuiverException($"A plot needs at least 100 × 100 pixels; got {width} × {height}.");
+        }
+
+        Check(path);
+        if (Path.GetExtension(path).Equals(".png", StringComparison.OrdinalIgnoreCase))
         {
             plot.SavePng(path, width, height);
         }

@@ -1,3 +1,4 @@
+using Quiver.Analysis.Plots;
 using System.CommandLine;
 using System.Diagnostics;
 using Quiver.Analysis.Clustering;
@@ -35,6 +36,7 @@ internal sealed class ClusterCommand
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of every random choice; the same seed gives the same clusters", DefaultValueFactory = _ => 42 };
     private readonly Option<bool> _assignments = new("--assignments") { Description = "With --json, add every point's id and cluster" };
     private readonly Option<int?> _threads = new Option<int?>("--threads") { Description = "Threads for the distance work (default: every processor)" }.AtLeast(1, "2");
+    private readonly Option<FileInfo?> _plot = new("--plot") { Description = "While choosing k (--k-range, or neither --k nor --density): draw each k's silhouette and inertia to FILE.png or FILE.svg, the chosen k marked" };
     private readonly Option<FileInfo?> _saveVectors = new("--save-vectors") { Description = "Also write the vectors clustered to this .npy file, one row per point in the order of --assignments (to check the result with another tool on the very same vectors)" };
 
     private ClusterCommand(CliContext context)
@@ -57,7 +59,7 @@ internal sealed class ClusterCommand
             "  quiver cluster --input train.csv --text-column text --label-column label -m all-minilm-l6-v2 --k 20 --topics\n" +
             "  quiver cluster --input vectors.npy --labels labels.txt --density --min-cluster-size 15 --json");
         _input.AddTo(command);
-        foreach (var option in new Option[] { _k, _kRange, _density, _minClusterSize, _minSamples, _topics, _keywords, _write, _inits, _miniBatch, _seed, _assignments, _threads, _saveVectors })
+        foreach (var option in new Option[] { _k, _kRange, _density, _minClusterSize, _minSamples, _topics, _keywords, _write, _inits, _miniBatch, _seed, _assignments, _threads, _plot, _saveVectors })
         {
             command.Options.Add(option);
         }
@@ -79,6 +81,17 @@ internal sealed class ClusterCommand
         if (k is not null && rangeText is not null)
         {
             throw new QuiverException("Give either --k N (one k) or --k-range FROM..TO (choose the best), not both.");
+        }
+
+        var plot = result.GetValue(_plot);
+        if (plot is not null && (density || k is not null))
+        {
+            throw new QuiverException("--plot draws how each k scored while k is chosen; leave out --k and --density (optionally give --k-range FROM..TO).");
+        }
+
+        if (plot is not null)
+        {
+            PlotFile.Check(plot.FullName);
         }
 
         var write = result.GetValue(_write);
@@ -103,6 +116,11 @@ internal sealed class ClusterCommand
             ? Density(data, result, cancellationToken)
             : KMeansFit(data, result, k, rangeText is null ? null : ParseRange(rangeText), seed, cancellationToken);
         var fitSeconds = clock.Elapsed.TotalSeconds;
+        if (plot is not null && outcome.Scores is { } scores)
+        {
+            KChoiceChart.Save(plot.FullName, scores, outcome.ClusterCount, $"{data.Source}: choosing k by silhouette");
+            _context.Note($"wrote the silhouette and inertia of each k to {plot.FullName}");
+        }
 
         var topics = result.GetValue(_topics) || write;
         var described = ClassTfIdf.Describe(data.Texts, outcome.Labels, data.Vectors, data.Dimensions, topics ? result.GetValue(_keywords) : 0, representatives: 3);

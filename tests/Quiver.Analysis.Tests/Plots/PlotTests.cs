@@ -1,3 +1,4 @@
+using Quiver.Analysis.Clustering;
 using Quiver.Analysis.Plots;
 using SkiaSharp;
 
@@ -106,7 +107,7 @@ public class PlotTests
         using var folder = new TempFolder();
         var path = Path.Combine(folder.Path, "k.svg");
 
-        KChoiceChart.Save(path, [new KChoice(2, 0.31, 900), new KChoice(3, 0.52, 500), new KChoice(4, 0.44, 420)], chosen: 3);
+        KChoiceChart.Save(path, [new KScore(2, 0.31, 900), new KScore(3, 0.52, 500), new KScore(4, 0.44, 420)], chosen: 3);
 
         var svg = File.ReadAllText(path);
         Assert.Contains("chosen k = 3", svg);
