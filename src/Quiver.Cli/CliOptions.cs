@@ -49,4 +49,18 @@ internal static class CliOptions
         Description = "Collection name",
         DefaultValueFactory = _ => "docs",
     };
+
+    /// <summary>A payload filter given as repeatable <c>--where</c> conditions; <paramref name="purpose"/> starts the description.</summary>
+    public static Option<string[]> Where(string purpose = "Payload filter") => new("--where")
+    {
+        Description = $"{purpose}: key=value, key!=value, key>n, key>=n, key<n, key<=n (repeatable; all must hold)",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>The filter the <see cref="Where"/> option's conditions make, or null when none was given.</summary>
+    public static Store.Filtering.PayloadFilter? Filter(ParseResult result, Option<string[]> where)
+    {
+        var conditions = (result.GetValue(where) ?? []).Select(Store.Filtering.PayloadFilter.ParseCondition).ToList();
+        return conditions.Count > 0 ? new Store.Filtering.PayloadFilter(conditions) : null;
+    }
 }

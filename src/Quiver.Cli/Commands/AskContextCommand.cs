@@ -2,7 +2,6 @@ using System.CommandLine;
 using Microsoft.Extensions.AI;
 using Quiver.Cli.Parsing;
 using Quiver.Store.Collections;
-using Quiver.Store.Filtering;
 using Quiver.Store.Hybrid;
 using Quiver.Store.Retrieval;
 using Spectre.Console;
@@ -20,7 +19,7 @@ internal static class AskContextCommand
         var candidates = new Option<int>("--candidates") { Description = "Passages considered, best first", DefaultValueFactory = _ => 20 }.AtLeast(1, "20");
         var mode = new Option<SearchMode>("--mode") { Description = "hybrid, dense or keyword", DefaultValueFactory = _ => SearchMode.Hybrid };
         var mmr = new Option<double?>("--mmr") { Description = "MMR λ against near-duplicate passages (default 0.7; 1 turns it off)", DefaultValueFactory = _ => 0.7 }.Between(0, 1, "0.7");
-        var where = new Option<string[]>("--where") { Description = "Payload filter: key=value, key>n, ... (repeatable)" };
+        var where = CliOptions.Where("Payload filter");
         var command = new Command(
             "ask-context",
             "Gather the passages that answer a question, with citations (path, page, character offsets), within a token budget: " +
@@ -34,7 +33,6 @@ internal static class AskContextCommand
             var searchMode = result.GetValue(mode);
             using var generator = searchMode == SearchMode.Keyword ? null : IndexCommands.QueryGeneratorFor(context, target);
             var counter = generator is null ? new Core.Text.WhitespaceTokenCounter(int.MaxValue) : IndexCommands.TokenCounterFor(generator);
-            var conditions = (result.GetValue(where) ?? []).Select(PayloadFilter.ParseCondition).ToList();
             var answer = await new ContextRetriever(generator, counter).RetrieveAsync(
                 target,
                 new ContextRequest(result.GetValue(question)!)
@@ -43,7 +41,7 @@ internal static class AskContextCommand
                     Candidates = result.GetValue(candidates),
                     Mode = searchMode,
                     MmrLambda = result.GetValue(mmr) is 1.0 ? null : result.GetValue(mmr),
-                    Filter = conditions.Count > 0 ? new PayloadFilter(conditions) : null,
+                    Filter = CliOptions.Filter(result, where),
                 },
                 cancellationToken);
             if (result.GetValue(CliOptions.Json))

@@ -3,7 +3,6 @@ using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Store.Collections;
 using Quiver.Store.Duplicates;
-using Quiver.Store.Filtering;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
@@ -20,7 +19,7 @@ internal static class DuplicatesCommand
         var threshold = new Option<double>("--threshold", "-t") { Description = "Least cosine similarity of a near-duplicate pair", DefaultValueFactory = _ => 0.95 }.Between(-1, 1, "0.95");
         var neighbours = new Option<int>("--neighbours", "-k") { Description = "Neighbours searched per point", DefaultValueFactory = _ => 16 }.AtLeast(1, "16");
         var exact = new Option<bool>("--exact") { Description = "Compare every pair by scanning (quadratic) instead of searching the index" };
-        var where = new Option<string[]>("--where") { Description = "Only points whose payload matches: key=value, key!=value, key>n, key>=n, key<n, key<=n (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
+        var where = CliOptions.Where("Only points whose payload matches");
         var top = new Option<int>("--top", "-n") { Description = "Groups to show, largest first", DefaultValueFactory = _ => 20 }.AtLeast(1, "20");
         var delete = new Option<bool>("--delete") { Description = "Delete every point of each group but the first in id order (the one shown as kept)" };
         var command = new Command(
@@ -35,14 +34,13 @@ internal static class DuplicatesCommand
         };
         command.SetAction(result =>
         {
-            var conditions = (result.GetValue(where) ?? []).Select(PayloadFilter.ParseCondition).ToList();
             using var source = CollectionStore.FromPaths(context.Paths).Open(result.GetValue(collection)!);
             var options = new DuplicateOptions
             {
                 Threshold = result.GetValue(threshold),
                 Neighbours = result.GetValue(neighbours),
                 Exact = result.GetValue(exact),
-                Filter = conditions.Count > 0 ? new PayloadFilter(conditions) : null,
+                Filter = CliOptions.Filter(result, where),
             };
             var last = DateTime.UtcNow;
             var report = NearDuplicates.Find(source, options, new SynchronousProgress<(long Done, long Total)>(p =>

@@ -4,7 +4,6 @@ using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Store.Collections;
 using Quiver.Store.Export;
-using Quiver.Store.Filtering;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
@@ -24,7 +23,7 @@ internal static class ExportCommand
             Required = true,
         };
         var format = new Option<ExportFormat?>("--format") { Description = "jsonl, npy or parquet (default: from the output's extension)" };
-        var where = new Option<string[]>("--where") { Description = "Export only points whose payload matches: key=value, key!=value, key>n, key>=n, key<n, key<=n (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
+        var where = CliOptions.Where("Export only points whose payload matches");
         var batch = new Option<int>("--batch")
         {
             Description = "Points read, held in memory and written at a time (a Parquet row group)",
@@ -46,10 +45,9 @@ internal static class ExportCommand
         {
             var path = result.GetValue(output)!.FullName;
             var exportFormat = result.GetValue(format) ?? CollectionExport.FormatOf(path);
-            var conditions = (result.GetValue(where) ?? []).Select(PayloadFilter.ParseCondition).ToList();
             var options = new ExportOptions
             {
-                Filter = conditions.Count > 0 ? new PayloadFilter(conditions) : null,
+                Filter = CliOptions.Filter(result, where),
                 Overwrite = result.GetValue(force),
                 BatchSize = result.GetValue(batch),
             };

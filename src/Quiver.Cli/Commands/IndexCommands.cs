@@ -208,7 +208,7 @@ internal static class IndexCommands
         var image = new Option<FileInfo?>("--image") { Description = "Search an image collection by example: the image file to look like" };
         var collection = CliOptions.Collection();
         var top = CliOptions.Top(5);
-        var where = new Option<string[]>("--where") { Description = "Payload filter: key=value, key!=value, key>n, key>=n, key<n, key<=n (repeatable; all must hold)", AllowMultipleArgumentsPerToken = false };
+        var where = CliOptions.Where("Payload filter");
         var ef = new Option<int?>("--ef") { Description = "HNSW candidate-list size for this search (higher: better recall, slower)" }.AtLeast(1, "200");
         var exact = new Option<bool>("--exact") { Description = "Dense side by a full scan with exact scores instead of the HNSW graph (slower, never misses)" };
         var mode = new Option<SearchMode?>("--mode")
@@ -240,14 +240,13 @@ internal static class IndexCommands
             var (text, vector, space, unknown) = searchMode == SearchMode.Keyword
                 ? (result.GetValue(query) ?? string.Empty, null, null, [])
                 : await QueryVectorAsync(context, target, result.GetValue(query), result.GetValue(image), cancellationToken);
-            var conditions = (result.GetValue(where) ?? []).Select(PayloadFilter.ParseCondition).ToList();
             var hits = target.Search(new SearchRequest
             {
                 Vector = vector,
                 Text = searchMode == SearchMode.Dense ? null : text,
                 Mode = searchMode,
                 K = result.GetValue(top),
-                Filter = conditions.Count > 0 ? new PayloadFilter(conditions) : null,
+                Filter = CliOptions.Filter(result, where),
                 Source = space,
                 Ef = result.GetValue(ef),
                 Exact = result.GetValue(exact),
