@@ -69,6 +69,7 @@ internal static class QuiverCli
         root.Subcommands.Add(CompareCommand.Create(context));
         root.Subcommands.Add(OutliersCommand.Create(context));
         root.Subcommands.Add(DuplicatesCommand.Create(context));
+        root.Subcommands.Add(RecommendCommand.Create(context));
         root.Subcommands.Add(AskContextCommand.Create(context));
         root.Subcommands.Add(ProjectCommand.Create(context));
         root.Subcommands.Add(EvalCommands.Create(context));

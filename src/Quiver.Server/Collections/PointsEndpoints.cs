@@ -8,6 +8,7 @@ using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
 using Quiver.Server.Security;
 using Quiver.Store.Collections;
+using Quiver.Store.Recommendation;
 using Quiver.Store.Filtering;
 
 namespace Quiver.Server.Collections;
@@ -37,6 +38,8 @@ internal static class PointsEndpoints
             .Accepts<CountRequest>(isOptional: true, "application/json").Produces<QdrantResponse<CountResult>>();
         points.MapPost("/search", Search).WithName("search_points").WithSummary("Nearest points to a vector (or text)")
             .Accepts<SearchPointsRequest>("application/json").Produces<QdrantResponse<ScoredPoint[]>>();
+        points.MapPost("/recommend", Recommend).WithName("recommend_points").WithSummary("Points like the positive examples and unlike the negative ones")
+            .Accepts<RecommendPointsRequest>("application/json").Produces<QdrantResponse<ScoredPoint[]>>();
         points.MapPost("/query", Query).WithName("query_points").WithSummary("Universal query: nearest to a vector, a point id or text")
             .Accepts<QueryPointsRequest>(isOptional: true, "application/json").Produces<QdrantResponse<QueryResult>>();
         points.MapPost("/payload", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Merge)).RequiresWrite().WithName("set_payload").WithSummary("Set payload keys")
@@ -302,8 +305,87 @@ internal static class PointsEndpoints
                 throw ApiException.BadRequest("must be a vector, {\"nearest\": vector}, a point id, or text ({\"text\": \"...\"}).", "query");
         }
 
-        var hits = Nearest(collection, vector, body, options, excluded);
+        var hits = Nearest(collection, vector, body, options, excluded is null ? null : new HashSet<string>(StringComparer.Ordinal) { excluded });
         return QdrantJson.Ok(context, new JsonObject { ["points"] = new JsonArray([.. hits]) });
+    }
+
+    // Qdrant's recommend: examples are point ids (left out of the answer) or vectors; average_vector searches one query
+    // vector, best_score and sum_scores score every point against every example (an exact scan here).
+    private static async Task<IResult> Recommend(string name, HttpContext context, ServedCollections collections, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        foreach (var unsupported in new[] { "using", "lookup_from" })
+        {
+            if (body[unsupported] is not null)
+            {
+                throw ApiException.BadRequest($"is not supported: Quiver collections hold one unnamed vector and recommend from their own points. Leave {unsupported} out.", unsupported);
+            }
+        }
+
+        var strategyName = JsonFields.String(body, "strategy");
+        var strategy = strategyName switch
+        {
+            null or "average_vector" => RecommendStrategy.AverageVector,
+            "best_score" => RecommendStrategy.BestScore,
+            "sum_scores" => RecommendStrategy.SumScores,
+            _ => throw ApiException.BadRequest($"'{strategyName}' is not a recommend strategy; use average_vector, best_score or sum_scores.", "strategy"),
+        };
+        var excluded = new HashSet<string>(StringComparer.Ordinal);
+        var positive = Examples(collection, body, "positive", excluded, options.Limits);
+        var negative = Examples(collection, body, "negative", excluded, options.Limits);
+        if (strategy == RecommendStrategy.AverageVector && positive.Count == 0)
+        {
+            throw ApiException.BadRequest("Positive vectors should not be empty with `average` strategy: give at least one positive example, or use best_score.", "positive");
+        }
+
+        if (positive.Count + negative.Count == 0)
+        {
+            throw ApiException.BadRequest("is required: at least one positive or negative example (a point id or a vector).", "positive");
+        }
+
+        var hits = strategy == RecommendStrategy.AverageVector
+            ? Nearest(collection, Recommender.AverageQuery(positive, negative), body, options, excluded)
+            : Nearest(collection, [], body, options, excluded, strategy, positive, negative);
+        return QdrantJson.Ok(context, new JsonArray([.. hits]));
+    }
+
+    private static List<float[]> Examples(Collection collection, RequestJson body, string field, HashSet<string> excluded, ServerLimits limits)
+    {
+        var examples = JsonFields.Array(body, field);
+        if (examples is null)
+        {
+            return [];
+        }
+
+        if (examples.Count > limits.MaxPointsPerRequest)
+        {
+            throw ApiException.BadRequest($"holds {examples.Count} examples; at most {limits.MaxPointsPerRequest} are accepted.", field);
+        }
+
+        var vectors = new List<float[]>(examples.Count);
+        for (var i = 0; i < examples.Count; i++)
+        {
+            var path = $"{field}[{i}]";
+            if (examples[i] is JsonArray)
+            {
+                var vector = JsonFields.Vector(examples[i], path);
+                if (vector.Length != collection.Dimensions)
+                {
+                    throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Dimensions}, got {vector.Length}", path);
+                }
+
+                vectors.Add(vector);
+                continue;
+            }
+
+            var id = PointIds.Parse(examples[i], path);
+            var point = collection.Get(id) ?? throw ApiException.NotFound($"Not found: No point with id {examples[i]!.ToJsonString()} found", path);
+            excluded.Add(id);
+            vectors.Add(point.Vector);
+        }
+
+        return vectors;
     }
 
     private static async Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
@@ -313,7 +395,7 @@ internal static class PointsEndpoints
         return embedded[0].Vector;
     }
 
-    private static List<JsonNode> Nearest(Collection collection, float[] vector, RequestJson body, ServerOptions options, string? excluded)
+    private static List<JsonNode> Nearest(Collection collection, float[] vector, RequestJson body, ServerOptions options, IReadOnlySet<string>? excluded, RecommendStrategy? scan = null, IReadOnlyList<float[]>? positive = null, IReadOnlyList<float[]>? negative = null)
     {
         var limits = options.Limits;
         var limit = JsonFields.Int(body, "limit", 1, limits.MaxPointsPerRequest) ?? 10;
@@ -330,15 +412,21 @@ internal static class PointsEndpoints
             exact = JsonFields.Bool(parameters, "exact", "params.exact") == true;
         }
 
-        if (vector.Length != collection.Dimensions)
+        if (scan is null && vector.Length != collection.Dimensions)
         {
             throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Dimensions}, got {vector.Length}", "vector");
         }
 
-        var k = limit + offset + (excluded is null ? 0 : 1);
-        var hits = collection.Search(vector, k, filter, ef: ef is null ? null : Math.Max(ef.Value, k), exact: exact)
-            .Where(h => h.Id != excluded)
-            .Where(h => threshold is not { } t || (collection.Space.Metric == DistanceMetric.Euclidean ? h.Score <= t : h.Score >= t))
+        var k = limit + offset + (excluded?.Count ?? 0);
+        var found = scan is { } strategy
+            ? Recommender.Scan(collection, positive!, negative!, strategy, k, filter, excluded ?? new HashSet<string>())
+            : collection.Search(vector, k, filter, ef: ef is null ? null : Math.Max(ef.Value, k), exact: exact);
+
+        // Recommendation scores are similarities (higher is better) whatever the metric; a search on Euclid scores distances.
+        var lowerIsBetter = scan is null && collection.Space.Metric == DistanceMetric.Euclidean;
+        var hits = found
+            .Where(h => excluded is null || !excluded.Contains(h.Id))
+            .Where(h => threshold is not { } t || (lowerIsBetter ? h.Score <= t : h.Score >= t))
             .Skip(offset)
             .Take(limit)
             .ToList();

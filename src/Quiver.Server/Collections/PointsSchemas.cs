@@ -319,3 +319,36 @@ internal sealed class QueryResult
     [JsonPropertyName("points")]
     public required ScoredPoint[] Points { get; init; }
 }
+
+[Union(typeof(ulong), typeof(Guid), typeof(float[]))]
+[Description("A recommend example: a point id (unsigned integer or UUID; the point is left out of the answer) or a vector.")]
+internal sealed class RecommendExample;
+
+[JsonConverter(typeof(JsonStringEnumConverter<RecommendStrategyName>))]
+internal enum RecommendStrategyName
+{
+    [JsonStringEnumMemberName("average_vector")]
+    AverageVector,
+
+    [JsonStringEnumMemberName("best_score")]
+    BestScore,
+
+    [JsonStringEnumMemberName("sum_scores")]
+    SumScores,
+}
+
+[Description("Qdrant's recommend request: points like the positive examples and unlike the negative ones.")]
+internal sealed class RecommendPointsRequest : NearestRequest
+{
+    [JsonPropertyName("positive")]
+    [Description("Examples to move towards (required with average_vector).")]
+    public RecommendExample[]? Positive { get; init; }
+
+    [JsonPropertyName("negative")]
+    [Description("Examples to move away from.")]
+    public RecommendExample[]? Negative { get; init; }
+
+    [JsonPropertyName("strategy")]
+    [Description("average_vector (when absent): one query vector, avg(positive) + (avg(positive) − avg(negative)), searched like any query; best_score: each point scored by its most similar example, positives above negatives; sum_scores: similarities to positives minus those to negatives. Quiver scores best_score and sum_scores by an exact scan.")]
+    public RecommendStrategyName? Strategy { get; init; }
+}
