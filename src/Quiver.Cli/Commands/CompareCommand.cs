@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
+using Quiver.Models.Prompts;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
@@ -44,22 +45,19 @@ internal static class CompareCommand
                 throw new QuiverException("compare needs two or more texts, or --query TEXT and one or more texts to rank against it.");
             }
 
-            EmbeddingSpace space;
+            // One model load: with --query the space's recorded prompts are put before the texts by wrappers.
+            using var generator = TextModels.Open(context.Paths, name, result.GetValue(pooling));
+            var space = generator.GetService<EmbeddingSpace>()!;
             float[][] vectors;
             float[]? queryVector = null;
             if (queryText is null)
             {
-                using var generator = TextModels.Open(context.Paths, name, result.GetValue(pooling));
-                space = generator.GetService<EmbeddingSpace>()!;
                 vectors = await Embed(generator, inputs, name, cancellationToken);
             }
             else
             {
-                using var documents = TextModels.Open(context.Paths, name, result.GetValue(pooling), TextRole.Document);
-                using var queries = TextModels.Open(context.Paths, name, result.GetValue(pooling), TextRole.Query);
-                space = documents.GetService<EmbeddingSpace>()!;
-                vectors = await Embed(documents, inputs, name, cancellationToken);
-                queryVector = (await Embed(queries, [queryText], name, cancellationToken))[0];
+                vectors = await Embed(PromptedEmbeddingGenerator.Wrap(generator, space.DocumentPrompt), inputs, name, cancellationToken);
+                queryVector = (await Embed(PromptedEmbeddingGenerator.Wrap(generator, space.QueryPrompt), [queryText], name, cancellationToken))[0];
             }
 
             var json = result.GetValue(CliOptions.Json);
