@@ -20,7 +20,6 @@ namespace Quiver.Cli.Analysis;
 /// </summary>
 internal sealed class AnalysisInput
 {
-    private const int PageSize = 1_000;
     private const int EmbedBatch = 64;
 
     private readonly CliContext _context;
@@ -139,22 +138,14 @@ internal sealed class AnalysisInput
 
             var total = collection.Count();
             _context.Note($"reading {total:N0} points of '{name}'");
-            string? offset = null;
-            do
+            foreach (var point in collection.ReadAll())
             {
-                var page = collection.Scroll(PageSize, offset, withVectors: true);
-                foreach (var point in page.Points)
-                {
-                    vectors.AddRange(point.Vector);
-                    ids.Add(point.Id);
-                    texts.Add(point.Text);
-                    payloads.Add(point.Payload);
-                    origins.Add(name);
-                }
-
-                offset = page.NextOffset;
+                vectors.AddRange(point.Vector);
+                ids.Add(point.Id);
+                texts.Add(point.Text);
+                payloads.Add(point.Payload);
+                origins.Add(name);
             }
-            while (offset is not null);
         }
 
         var source = names.Count == 1 ? $"collection '{names[0]}'" : $"collections {string.Join(", ", names.Select(n => $"'{n}'"))}";

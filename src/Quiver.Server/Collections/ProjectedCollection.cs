@@ -18,7 +18,7 @@ internal sealed record ProjectedCollection(long Sequence, long Total, bool Sampl
         var random = new Random(options.Seed);
         var sample = new List<Point>(Math.Min(limit, 1 << 16));
         long seen = 0;
-        foreach (var point in collection.ReadAll(filter: null))
+        foreach (var point in collection.ReadAll())
         {
             seen++;
             if (sample.Count < limit)

@@ -161,9 +161,9 @@ public sealed partial class Collection
     /// <summary>
     /// Every point matching <paramref name="filter"/>, with its vector, in id order, streamed from one read transaction:
     /// the points are those of a single moment (writes committed meanwhile are not seen), and memory stays that of one
-    /// point. Meant for exports; the snapshot keeps SQLite from checkpointing past it while it is read.
+    /// point. For exports and analysis; the snapshot keeps SQLite from checkpointing past it while it is read.
     /// </summary>
-    internal IEnumerable<Point> ReadAll(PayloadFilter? filter)
+    public IEnumerable<Point> ReadAll(PayloadFilter? filter = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var connection = CollectionDatabase.Open(_connectionString);
