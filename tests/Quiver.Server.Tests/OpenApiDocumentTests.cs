@@ -119,7 +119,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.Equal(["Cosine", "Dot", "Euclid"], schemas["DistanceName"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.Equal("string", schemas["EncodingFormat"]!["type"]!.GetValue<string>());
         Assert.Equal(["float", "base64"], schemas["EncodingFormat"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
-        Assert.Equal(6, schemas["QueryInput"]!["anyOf"]!.AsArray().Count);
+        Assert.Equal(7, schemas["QueryInput"]!["anyOf"]!.AsArray().Count);
         Assert.Contains("input", schemas["EmbeddingsRequest"]!["required"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 

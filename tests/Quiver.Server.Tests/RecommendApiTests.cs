@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Quiver.Server.Tests;
 
 /// <summary>
-/// POST /collections/{name}/points/recommend against a brute-force reading of Qdrant's definitions (its reco_query.rs):
+/// POST /collections/{name}/points/recommend (and recommend/batch, query with {"recommend": …}) against a brute-force reading of Qdrant's definitions (its reco_query.rs):
 /// average_vector searches avg(pos) + (avg(pos) − avg(neg)); best_score is s(p) if the best positive similarity p
 /// beats the best negative n, else −s(n), with s(x) = (x / (1 + |x|) + 1) / 2; sum_scores is Σ pos − Σ neg.
 /// </summary>
@@ -121,6 +121,65 @@ public sealed class RecommendApiTests : IAsyncLifetime
         Assert.Contains("average_vector, best_score or sum_scores", strategy.Body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(400, named.Status);
     }
+
+    [Fact]
+    public async Task Recommend_batch_and_query_recommend_answer_as_the_single_route_does()
+    {
+        var first = new { positive = new[] { 3, 11 }, negative = new[] { 20 }, limit = 5 };
+        var second = new { positive = new[] { 8 }, negative = new[] { 9 }, strategy = "best_score", limit = 4, offset = 1, filter = new { must = new[] { new { key = "odd", match = new { value = false } } } } };
+        var singleFirst = Ids((await _server.Ok(_server.Post("/collections/reco/points/recommend", first)))["result"]!);
+        var singleSecond = Ids((await _server.Ok(_server.Post("/collections/reco/points/recommend", second)))["result"]!);
+
+        var batch = (await _server.Ok(_server.Post("/collections/reco/points/recommend/batch", new { searches = new object[] { first, second } })))["result"]!.AsArray();
+        var query = (await _server.Ok(_server.Post("/collections/reco/points/query", new
+        {
+            query = new { recommend = new { positive = new[] { 8 }, negative = new[] { 9 }, strategy = "best_score" } },
+            limit = 4,
+            offset = 1,
+            filter = second.filter,
+        })))["result"]!["points"]!;
+        var queryBatch = (await _server.Ok(_server.Post("/collections/reco/points/query/batch", new
+        {
+            searches = new object[] { new { query = new { recommend = new { positive = new[] { 3, 11 }, negative = new[] { 20 } } }, limit = 5 }, new { query = _points[4], limit = 3 } },
+        })))["result"]!.AsArray();
+
+        Assert.Equal(2, batch.Count);
+        Assert.Equal(singleFirst, Ids(batch[0]!));
+        Assert.Equal(singleSecond, Ids(batch[1]!));
+        Assert.Equal(Expected("best_score", [8], [9], null, id => id % 2 == 0, 5).Skip(1).Select(e => e.Id), Ids(query));
+        Assert.Equal(singleFirst, Ids(queryBatch[0]!["points"]!));
+        Assert.Equal(4, Ids(queryBatch[1]!["points"]!)[0]);
+    }
+
+    [Fact]
+    public async Task Search_batch_answers_each_search_in_order_and_names_a_bad_entry()
+    {
+        var a = new { vector = _points[5], limit = 3 };
+        var b = new { vector = _points[6], limit = 2, filter = new { must = new[] { new { key = "odd", match = new { value = true } } } } };
+        var batch = (await _server.Ok(_server.Post("/collections/reco/points/search/batch", new { searches = new object[] { a, b } })))["result"]!.AsArray();
+
+        Assert.Equal(Ids((await _server.Ok(_server.Post("/collections/reco/points/search", a)))["result"]!), Ids(batch[0]!));
+        Assert.Equal(Ids((await _server.Ok(_server.Post("/collections/reco/points/search", b)))["result"]!), Ids(batch[1]!));
+        Assert.Equal(5, Ids(batch[0]!)[0]);
+
+        var badLimit = await _server.Post("/collections/reco/points/search/batch", new { searches = new object[] { a, new { vector = _points[1], limit = 0 } } });
+        var badExample = await _server.Post("/collections/reco/points/recommend/batch", new { searches = new object[] { new { positive = new[] { 1 } }, new { positive = new[] { 999 } } } });
+        var badQuery = await _server.Post("/collections/reco/points/query", new { query = new { recommend = new { positive = new[] { 1 }, strategy = "median" } } });
+        var empty = await _server.Post("/collections/reco/points/search/batch", new { searches = Array.Empty<object>() });
+        var missing = await _server.Post("/collections/reco/points/query/batch", new { });
+
+        Assert.Equal(400, badLimit.Status);
+        Assert.Contains("searches[1].limit", badLimit.Body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(404, badExample.Status);
+        Assert.Contains("searches[1].positive[0]", badExample.Body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(400, badQuery.Status);
+        Assert.Contains("query.recommend.strategy", badQuery.Body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(400, empty.Status);
+        Assert.Equal(400, missing.Status);
+        Assert.Contains("searches", missing.Body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static List<long> Ids(JsonNode hits) => [.. hits.AsArray().Select(r => r!["id"]!.GetValue<long>())];
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
     {

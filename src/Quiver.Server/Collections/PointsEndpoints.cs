@@ -14,7 +14,8 @@ using Quiver.Store.Filtering;
 namespace Quiver.Server.Collections;
 
 /// <summary>
-/// Qdrant's point routes: upsert, get, delete, scroll, count, search, query and payload editing. Every write is
+/// Qdrant's point routes: upsert, get, delete, scroll, count, search, recommend and query (each also as a batch) and
+/// payload editing. Every write is
 /// one SQLite transaction, committed before the answer, so an acknowledged write survives a crash and a refused
 /// request stores nothing. Quiver's extension: a point or a query may give "text" instead of a vector, embedded by
 /// the collection's model.
@@ -40,6 +41,12 @@ internal static class PointsEndpoints
             .Accepts<SearchPointsRequest>("application/json").Produces<QdrantResponse<ScoredPoint[]>>();
         points.MapPost("/recommend", Recommend).WithName("recommend_points").WithSummary("Points like the positive examples and unlike the negative ones")
             .Accepts<RecommendPointsRequest>("application/json").Produces<QdrantResponse<ScoredPoint[]>>();
+        points.MapPost("/search/batch", SearchBatch).WithName("search_batch_points").WithSummary("Several searches in one request, answered in order")
+            .Accepts<SearchBatchRequest>("application/json").Produces<QdrantResponse<ScoredPoint[][]>>();
+        points.MapPost("/recommend/batch", RecommendBatch).WithName("recommend_batch_points").WithSummary("Several recommendations in one request, answered in order")
+            .Accepts<RecommendBatchRequest>("application/json").Produces<QdrantResponse<ScoredPoint[][]>>();
+        points.MapPost("/query/batch", QueryBatch).WithName("query_batch_points").WithSummary("Several universal queries in one request, answered in order")
+            .Accepts<QueryBatchRequest>("application/json").Produces<QdrantResponse<QueryResult[]>>();
         points.MapPost("/query", Query).WithName("query_points").WithSummary("Universal query: nearest to a vector, a point id or text")
             .Accepts<QueryPointsRequest>(isOptional: true, "application/json").Produces<QdrantResponse<QueryResult>>();
         points.MapPost("/payload", (string name, HttpContext c, ServedCollections s, ServerOptions o) => EditPayload(name, c, s, o, PayloadEdit.Merge)).RequiresWrite().WithName("set_payload").WithSummary("Set payload keys")
@@ -234,44 +241,82 @@ internal static class PointsEndpoints
     {
         var collection = collections.Get(name);
         var body = await JsonBody.ReadObject(context, options.Limits);
+        return QdrantJson.Ok(context, await SearchOne(collection, body, collections, batcher, options, context));
+    }
+
+    private static async Task<IResult> SearchBatch(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var answers = new JsonArray();
+        foreach (var search in await Batch(context, options))
+        {
+            answers.Add(await SearchOne(collection, search, collections, batcher, options, context));
+        }
+
+        return QdrantJson.Ok(context, answers);
+    }
+
+    private static async Task<JsonArray> SearchOne(Collection collection, IRequestFields body, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
+    {
         float[] vector;
         if (body["vector"] is JsonArray)
         {
-            vector = JsonFields.Vector(body["vector"], "vector");
+            vector = JsonFields.Vector(body["vector"], body.PathOf("vector"));
         }
         else if (body["text"] is { } text)
         {
-            vector = await EmbedQuery(collection, JsonFields.Text(text, "text", options.Limits), collections, batcher, options, context);
+            vector = await EmbedQuery(collection, JsonFields.Text(text, body.PathOf("text"), options.Limits), collections, batcher, options, context);
         }
         else
         {
-            throw ApiException.BadRequest("is required: an array of numbers (or Quiver's \"text\").", "vector");
+            throw ApiException.BadRequest("is required: an array of numbers (or Quiver's \"text\").", body.PathOf("vector"));
         }
 
-        var hits = Nearest(collection, vector, body, options, excluded: null);
-        return QdrantJson.Ok(context, new JsonArray([.. hits]));
+        return new JsonArray([.. Nearest(collection, vector, body, options, excluded: null)]);
     }
 
     private static async Task<IResult> Query(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var collection = collections.Get(name);
         var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        foreach (var unsupported in new[] { "using", "prefetch" })
+        return QdrantJson.Ok(context, await QueryOne(collection, body, collections, batcher, options, context));
+    }
+
+    private static async Task<IResult> QueryBatch(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var answers = new JsonArray();
+        foreach (var query in await Batch(context, options))
+        {
+            answers.Add(await QueryOne(collection, query, collections, batcher, options, context));
+        }
+
+        return QdrantJson.Ok(context, answers);
+    }
+
+    private static async Task<JsonObject> QueryOne(Collection collection, IRequestFields body, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
+    {
+        foreach (var unsupported in new[] { "using", "prefetch", "lookup_from" })
         {
             if (body[unsupported] is not null)
             {
                 throw ApiException.BadRequest(
-                    unsupported == "using"
-                        ? "is not supported: Quiver collections hold one unnamed vector. Leave using out."
-                        : "is not supported: Quiver runs one query per request. Leave prefetch out, and use /context or hybrid search in the CLI for fused results.",
-                    unsupported);
+                    unsupported switch
+                    {
+                        "using" => "is not supported: Quiver collections hold one unnamed vector. Leave using out.",
+                        "prefetch" => "is not supported: Quiver runs one query per request. Leave prefetch out, and use /context or hybrid search in the CLI for fused results.",
+                        _ => "is not supported: Quiver recommends from the collection's own points. Leave lookup_from out.",
+                    },
+                    body.PathOf(unsupported));
             }
         }
 
         var query = body["query"];
+        var queryPath = body.PathOf("query");
         if (query is JsonObject nearest && nearest["nearest"] is { } inner)
         {
             query = inner;
+            queryPath += ".nearest";
         }
 
         string? excluded = null;
@@ -283,74 +328,119 @@ internal static class PointsEndpoints
                 var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
                 var payload = PayloadSelector.Parse(body, fallback: false);
                 var withVector = QdrantJson.WithVector(body, fallback: false);
-                var page = collection.Scroll(limit, null, QdrantFilters.Parse(body["filter"], "filter"), withVector);
-                return QdrantJson.Ok(context, new JsonObject
+                var page = collection.Scroll(limit, null, QdrantFilters.Parse(body["filter"], body.PathOf("filter")), withVector);
+                return new JsonObject
                 {
                     ["points"] = new JsonArray([.. page.Points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]),
-                });
+                };
+            case JsonObject recommend when recommend["recommend"] is { } examples:
+                var recommendPath = $"{queryPath}.recommend";
+                var input = examples as JsonObject ?? throw JsonFields.Wrong(recommendPath, "an object with positive and negative examples and a strategy", examples);
+                return new JsonObject { ["points"] = new JsonArray([.. RecommendOne(collection, new NestedFields(input, recommendPath), body, options)]) };
             case JsonArray:
-                vector = JsonFields.Vector(query, "query");
+                vector = JsonFields.Vector(query, queryPath);
                 break;
             case JsonObject document when document["text"] is { } text:
-                vector = await EmbedQuery(collection, JsonFields.Text(text, "query.text", options.Limits), collections, batcher, options, context);
+                vector = await EmbedQuery(collection, JsonFields.Text(text, $"{queryPath}.text", options.Limits), collections, batcher, options, context);
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.Number || (value.GetValueKind() == JsonValueKind.String && PointIds.TryParseUuid(value.GetValue<string>(), out _)):
-                excluded = PointIds.Parse(value, "query");
-                vector = collection.Get(excluded)?.Vector ?? throw ApiException.NotFound($"Not found: No point with id {value.ToJsonString()} found", "query");
+                excluded = PointIds.Parse(value, queryPath);
+                vector = collection.Get(excluded)?.Vector ?? throw ApiException.NotFound($"Not found: No point with id {value.ToJsonString()} found", queryPath);
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                vector = await EmbedQuery(collection, JsonFields.Text(value, "query", options.Limits), collections, batcher, options, context);
+                vector = await EmbedQuery(collection, JsonFields.Text(value, queryPath, options.Limits), collections, batcher, options, context);
                 break;
             default:
-                throw ApiException.BadRequest("must be a vector, {\"nearest\": vector}, a point id, or text ({\"text\": \"...\"}).", "query");
+                throw ApiException.BadRequest("must be a vector, {\"nearest\": vector}, {\"recommend\": {positive, negative, strategy}}, a point id, or text ({\"text\": \"...\"}).", queryPath);
         }
 
         var hits = Nearest(collection, vector, body, options, excluded is null ? null : new HashSet<string>(StringComparer.Ordinal) { excluded });
-        return QdrantJson.Ok(context, new JsonObject { ["points"] = new JsonArray([.. hits]) });
+        return new JsonObject { ["points"] = new JsonArray([.. hits]) };
     }
 
-    // Qdrant's recommend: examples are point ids (left out of the answer) or vectors; average_vector searches one query
-    // vector, best_score and sum_scores score every point against every example (an exact scan here).
     private static async Task<IResult> Recommend(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
         var body = await JsonBody.ReadObject(context, options.Limits);
+        return QdrantJson.Ok(context, new JsonArray([.. RecommendOne(collection, body, body, options)]));
+    }
+
+    private static async Task<IResult> RecommendBatch(string name, HttpContext context, ServedCollections collections, ServerOptions options)
+    {
+        var collection = collections.Get(name);
+        var answers = new JsonArray();
+        foreach (var request in await Batch(context, options))
+        {
+            answers.Add(new JsonArray([.. RecommendOne(collection, request, request, options)]));
+        }
+
+        return QdrantJson.Ok(context, answers);
+    }
+
+    // Qdrant's recommend: examples are point ids (left out of the answer) or vectors; average_vector searches one query
+    // vector, best_score and sum_scores score every point against every example (an exact scan here). The examples
+    // and strategy come from the recommend request itself or, in a query, from its {"recommend": …} object, while
+    // filter, limit, offset and the rest come from the request.
+    private static List<JsonNode> RecommendOne(Collection collection, IRequestFields examples, IRequestFields body, ServerOptions options)
+    {
         foreach (var unsupported in new[] { "using", "lookup_from" })
         {
             if (body[unsupported] is not null)
             {
-                throw ApiException.BadRequest($"is not supported: Quiver collections hold one unnamed vector and recommend from their own points. Leave {unsupported} out.", unsupported);
+                throw ApiException.BadRequest($"is not supported: Quiver collections hold one unnamed vector and recommend from their own points. Leave {unsupported} out.", body.PathOf(unsupported));
             }
         }
 
-        var strategyName = JsonFields.String(body, "strategy");
+        var strategyName = JsonFields.String(examples, "strategy");
         var strategy = strategyName switch
         {
             null or "average_vector" => RecommendStrategy.AverageVector,
             "best_score" => RecommendStrategy.BestScore,
             "sum_scores" => RecommendStrategy.SumScores,
-            _ => throw ApiException.BadRequest($"'{strategyName}' is not a recommend strategy; use average_vector, best_score or sum_scores.", "strategy"),
+            _ => throw ApiException.BadRequest($"'{strategyName}' is not a recommend strategy; use average_vector, best_score or sum_scores.", examples.PathOf("strategy")),
         };
         var excluded = new HashSet<string>(StringComparer.Ordinal);
-        var positive = Examples(collection, body, "positive", excluded, options.Limits);
-        var negative = Examples(collection, body, "negative", excluded, options.Limits);
+        var positive = Examples(collection, examples, "positive", excluded, options.Limits);
+        var negative = Examples(collection, examples, "negative", excluded, options.Limits);
         if (strategy == RecommendStrategy.AverageVector && positive.Count == 0)
         {
-            throw ApiException.BadRequest("Positive vectors should not be empty with `average` strategy: give at least one positive example, or use best_score.", "positive");
+            throw ApiException.BadRequest("Positive vectors should not be empty with `average` strategy: give at least one positive example, or use best_score.", examples.PathOf("positive"));
         }
 
         if (positive.Count + negative.Count == 0)
         {
-            throw ApiException.BadRequest("is required: at least one positive or negative example (a point id or a vector).", "positive");
+            throw ApiException.BadRequest("is required: at least one positive or negative example (a point id or a vector).", examples.PathOf("positive"));
         }
 
-        var hits = strategy == RecommendStrategy.AverageVector
+        return strategy == RecommendStrategy.AverageVector
             ? Nearest(collection, Recommender.AverageQuery(positive, negative), body, options, excluded)
             : Nearest(collection, [], body, options, excluded, strategy, positive, negative);
-        return QdrantJson.Ok(context, new JsonArray([.. hits]));
     }
 
-    private static List<float[]> Examples(Collection collection, RequestJson body, string field, HashSet<string> excluded, ServerLimits limits)
+    // A batch route's requests: {"searches": [request, …]}, each entry shaped like the single route's body and answered
+    // in order. Entries are read one after another; nothing a batch does writes, so an entry refused halfway leaves
+    // nothing behind.
+    private static async Task<List<NestedFields>> Batch(HttpContext context, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "searches");
+        var searches = JsonFields.Array(body, "searches") ?? throw ApiException.BadRequest("is required: an array of requests, each shaped like the single route's body.", "searches");
+        if (searches.Count == 0)
+        {
+            throw ApiException.BadRequest("is empty; give at least one request.", "searches");
+        }
+
+        if (searches.Count > options.Limits.MaxPointsPerRequest)
+        {
+            throw ApiException.BadRequest($"holds {searches.Count} requests; one batch takes at most {options.Limits.MaxPointsPerRequest}. Send several batches.", "searches");
+        }
+
+        return [.. searches.Select((entry, i) => new NestedFields(
+            entry as JsonObject ?? throw JsonFields.Wrong($"searches[{i}]", "an object shaped like the single route's body", entry),
+            $"searches[{i}]"))];
+    }
+
+    private static List<float[]> Examples(Collection collection, IRequestFields body, string field, HashSet<string> excluded, ServerLimits limits)
     {
         var examples = JsonFields.Array(body, field);
         if (examples is null)
@@ -358,15 +448,16 @@ internal static class PointsEndpoints
             return [];
         }
 
+        var fieldPath = body.PathOf(field);
         if (examples.Count > limits.MaxPointsPerRequest)
         {
-            throw ApiException.BadRequest($"holds {examples.Count} examples; at most {limits.MaxPointsPerRequest} are accepted.", field);
+            throw ApiException.BadRequest($"holds {examples.Count} examples; at most {limits.MaxPointsPerRequest} are accepted.", fieldPath);
         }
 
         var vectors = new List<float[]>(examples.Count);
         for (var i = 0; i < examples.Count; i++)
         {
-            var path = $"{field}[{i}]";
+            var path = $"{fieldPath}[{i}]";
             if (examples[i] is JsonArray)
             {
                 var vector = JsonFields.Vector(examples[i], path);
@@ -395,26 +486,26 @@ internal static class PointsEndpoints
         return embedded[0].Vector;
     }
 
-    private static List<JsonNode> Nearest(Collection collection, float[] vector, RequestJson body, ServerOptions options, IReadOnlySet<string>? excluded, RecommendStrategy? scan = null, IReadOnlyList<float[]>? positive = null, IReadOnlyList<float[]>? negative = null)
+    private static List<JsonNode> Nearest(Collection collection, float[] vector, IRequestFields body, ServerOptions options, IReadOnlySet<string>? excluded, RecommendStrategy? scan = null, IReadOnlyList<float[]>? positive = null, IReadOnlyList<float[]>? negative = null)
     {
         var limits = options.Limits;
         var limit = JsonFields.Int(body, "limit", 1, limits.MaxPointsPerRequest) ?? 10;
         var offset = JsonFields.Int(body, "offset", 0, limits.MaxPointsPerRequest) ?? 0;
         var threshold = JsonFields.Number(body, "score_threshold");
-        var filter = QdrantFilters.Parse(body["filter"], "filter");
+        var filter = QdrantFilters.Parse(body["filter"], body.PathOf("filter"));
         var payload = PayloadSelector.Parse(body, fallback: false);
         var withVector = QdrantJson.WithVector(body, fallback: false);
         int? ef = null;
         var exact = false;
         if (JsonFields.Object(body, "params") is { } parameters)
         {
-            ef = JsonFields.Int(parameters, "hnsw_ef", 1, 100_000, "params.hnsw_ef");
-            exact = JsonFields.Bool(parameters, "exact", "params.exact") == true;
+            ef = JsonFields.Int(parameters, "hnsw_ef", 1, 100_000, body.PathOf("params") + ".hnsw_ef");
+            exact = JsonFields.Bool(parameters, "exact", body.PathOf("params") + ".exact") == true;
         }
 
         if (scan is null && vector.Length != collection.Dimensions)
         {
-            throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Dimensions}, got {vector.Length}", "vector");
+            throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Dimensions}, got {vector.Length}", body.PathOf("vector"));
         }
 
         var k = limit + offset + (excluded?.Count ?? 0);

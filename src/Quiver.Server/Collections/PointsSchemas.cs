@@ -300,9 +300,30 @@ internal sealed class QueryPointsRequest : NearestRequest
     public QueryInput? Query { get; init; }
 }
 
-[Union(typeof(float[]), typeof(ulong), typeof(Guid), typeof(string), typeof(TextDocument), typeof(NearestQuery), Overlapping = true)]
-[Description("A vector, a point id (an unsigned integer or a UUID), a text (a string that is not a UUID, or {\"text\": ...}), or any of these as {\"nearest\": ...}.")]
+[Union(typeof(float[]), typeof(ulong), typeof(Guid), typeof(string), typeof(TextDocument), typeof(NearestQuery), typeof(RecommendQuery), Overlapping = true)]
+[Description("A vector, a point id (an unsigned integer or a UUID), a text (a string that is not a UUID, or {\"text\": ...}), any of these as {\"nearest\": ...}, or {\"recommend\": {positive, negative, strategy}}.")]
 internal sealed class QueryInput;
+
+internal sealed class RecommendQuery
+{
+    [JsonPropertyName("recommend")]
+    public required RecommendInput Recommend { get; init; }
+}
+
+[Description("A recommendation inside a query: the examples and strategy of the recommend route; filter, limit and the rest stay in the query request.")]
+internal sealed class RecommendInput
+{
+    [JsonPropertyName("positive")]
+    [Description("Examples to move towards (required with average_vector).")]
+    public RecommendExample[]? Positive { get; init; }
+
+    [JsonPropertyName("negative")]
+    [Description("Examples to move away from.")]
+    public RecommendExample[]? Negative { get; init; }
+
+    [JsonPropertyName("strategy")]
+    public RecommendStrategyName? Strategy { get; init; }
+}
 
 internal sealed class NearestQuery
 {
@@ -351,4 +372,25 @@ internal sealed class RecommendPointsRequest : NearestRequest
     [JsonPropertyName("strategy")]
     [Description("average_vector (when absent): one query vector, avg(positive) + (avg(positive) − avg(negative)), searched like any query; best_score: each point scored by its most similar example, positives above negatives; sum_scores: similarities to positives minus those to negatives. Quiver scores best_score and sum_scores by an exact scan.")]
     public RecommendStrategyName? Strategy { get; init; }
+}
+
+[Description("Several searches, answered in order.")]
+internal sealed class SearchBatchRequest
+{
+    [JsonPropertyName("searches")]
+    public required SearchPointsRequest[] Searches { get; init; }
+}
+
+[Description("Several recommendations, answered in order.")]
+internal sealed class RecommendBatchRequest
+{
+    [JsonPropertyName("searches")]
+    public required RecommendPointsRequest[] Searches { get; init; }
+}
+
+[Description("Several universal queries, answered in order.")]
+internal sealed class QueryBatchRequest
+{
+    [JsonPropertyName("searches")]
+    public required QueryPointsRequest[] Searches { get; init; }
 }

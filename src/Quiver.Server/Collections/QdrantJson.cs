@@ -38,7 +38,7 @@ internal static class QdrantJson
         return record;
     }
 
-    public static bool WithVector(RequestJson body, bool fallback)
+    public static bool WithVector(IRequestFields body, bool fallback)
     {
         var node = body["with_vector"] ?? body["with_vectors"];
         return node?.GetValueKind() switch
@@ -46,7 +46,7 @@ internal static class QdrantJson
             null => fallback,
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw JsonFields.Wrong("with_vector", "true or false (Quiver collections hold one unnamed vector)", node),
+            _ => throw JsonFields.Wrong(body.PathOf("with_vector"), "true or false (Quiver collections hold one unnamed vector)", node),
         };
     }
 }
@@ -57,7 +57,7 @@ internal sealed record PayloadSelector(bool Any, IReadOnlySet<string>? Include, 
     public static readonly PayloadSelector All = new(true, null, null);
     public static readonly PayloadSelector None = new(false, null, null);
 
-    public static PayloadSelector Parse(RequestJson body, bool fallback)
+    public static PayloadSelector Parse(IRequestFields body, bool fallback)
     {
         var node = body["with_payload"];
         switch (node?.GetValueKind())
@@ -69,15 +69,15 @@ internal sealed record PayloadSelector(bool Any, IReadOnlySet<string>? Include, 
             case JsonValueKind.False:
                 return None;
             case JsonValueKind.Array:
-                return new PayloadSelector(true, Keys(node, "with_payload"), null);
+                return new PayloadSelector(true, Keys(node, body.PathOf("with_payload")), null);
             case JsonValueKind.Object:
                 var selector = node.AsObject();
                 return new PayloadSelector(
                     true,
-                    selector["include"] is { } include ? Keys(include, "with_payload.include") : null,
-                    selector["exclude"] is { } exclude ? Keys(exclude, "with_payload.exclude") : null);
+                    selector["include"] is { } include ? Keys(include, body.PathOf("with_payload") + ".include") : null,
+                    selector["exclude"] is { } exclude ? Keys(exclude, body.PathOf("with_payload") + ".exclude") : null);
             default:
-                throw JsonFields.Wrong("with_payload", "true, false, a list of keys or {include|exclude: [keys]}", node);
+                throw JsonFields.Wrong(body.PathOf("with_payload"), "true, false, a list of keys or {include|exclude: [keys]}", node);
         }
     }
 

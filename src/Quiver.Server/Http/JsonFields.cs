@@ -6,30 +6,30 @@ namespace Quiver.Server.Http;
 /// <summary>Typed reads of request fields that name the field and the expected type when the value is wrong.</summary>
 internal static class JsonFields
 {
-    // Each read has two doors: a field of the request body (parsed as it is read) and a field of an object inside it.
-    public static string? String(RequestJson body, string name, string? path = null) => String(body[name], path ?? name);
+    // Each read has two doors: a field of a request object (the body, parsed as it is read, or a batch entry) and a field of an object inside it.
+    public static string? String(IRequestFields body, string name, string? path = null) => String(body[name], path ?? body.PathOf(name));
 
     public static string? String(JsonObject body, string name, string? path = null) => String(body[name], path ?? name);
 
-    public static bool? Bool(RequestJson body, string name, string? path = null) => Bool(body[name], path ?? name);
+    public static bool? Bool(IRequestFields body, string name, string? path = null) => Bool(body[name], path ?? body.PathOf(name));
 
     public static bool? Bool(JsonObject body, string name, string? path = null) => Bool(body[name], path ?? name);
 
-    public static int? Int(RequestJson body, string name, int min, int max, string? path = null) => Int(body[name], min, max, path ?? name);
+    public static int? Int(IRequestFields body, string name, int min, int max, string? path = null) => Int(body[name], min, max, path ?? body.PathOf(name));
 
     public static int? Int(JsonObject body, string name, int min, int max, string? path = null) => Int(body[name], min, max, path ?? name);
 
-    public static double? Number(RequestJson body, string name, string? path = null) => Number(body[name], path ?? name);
+    public static double? Number(IRequestFields body, string name, string? path = null) => Number(body[name], path ?? body.PathOf(name));
 
     public static double? Number(JsonObject body, string name, string? path = null) => Number(body[name], path ?? name);
 
     /// <summary>A number from 0 to 1, such as MMR's balance between relevance and diversity.</summary>
-    public static double? Fraction(RequestJson body, string name, string? path = null)
+    public static double? Fraction(IRequestFields body, string name, string? path = null)
     {
         var value = Number(body, name, path);
         return value is null or (>= 0 and <= 1)
             ? value
-            : throw ApiException.BadRequest($"must be from 0 to 1; it is {value}.", path ?? name);
+            : throw ApiException.BadRequest($"must be from 0 to 1; it is {value}.", path ?? body.PathOf(name));
     }
 
     /// <summary>A text to embed, within the characters one input may have (as /v1/embeddings limits its inputs).</summary>
@@ -46,11 +46,11 @@ internal static class JsonFields
             : throw ApiException.BadRequest($"is {text.Length} characters long; the server takes at most {limits.MaxInputCharacters} per text. Split the text into several points.", path);
     }
 
-    public static JsonObject? Object(RequestJson body, string name, string? path = null) => Object(body[name], path ?? name);
+    public static JsonObject? Object(IRequestFields body, string name, string? path = null) => Object(body[name], path ?? body.PathOf(name));
 
     public static JsonObject? Object(JsonObject body, string name, string? path = null) => Object(body[name], path ?? name);
 
-    public static JsonArray? Array(RequestJson body, string name, string? path = null) => Array(body[name], path ?? name);
+    public static JsonArray? Array(IRequestFields body, string name, string? path = null) => Array(body[name], path ?? body.PathOf(name));
 
     public static JsonArray? Array(JsonObject body, string name, string? path = null) => Array(body[name], path ?? name);
 
