@@ -3,7 +3,8 @@
 # 100,000): `quiver collections snapshot` (SQLite online backup + index snapshot + SHA-256 manifest, one tar) and
 # `quiver collections restore` (unpack, verify every SHA-256, swap in), timed from each command's own --json
 # "seconds" (process start excluded), against a peer doing the same file work without checksums in the same round:
-# sqlite3's .backup (the same online backup API) then tar of the copy and the index file; restore against tar x.
+# sqlite3's .backup (the same online backup API) then tar of the copy and the index file, synced to disk as Quiver's
+# snapshot is; restore against tar x and sync.
 # Rounds alternate Quiver and the peer; the table gives each round and the median ratio.
 # Usage: bench/snapshot.sh [POINTS] [ROUNDS]   (default: 100000 3)
 set -euo pipefail
@@ -33,6 +34,7 @@ for r in $(seq 1 "$rounds"); do
   start=$(now)
   sqlite3 "$folder/collection.db" ".backup '$work/out/peer.db'"
   tar cf "$work/out/p$r.tar" -C "$work/out" peer.db -C "$folder" index.qhns
+  sync -f "$work/out/p$r.tar"
   p_snap=$(echo "$(now) - $start" | bc -l)
   rm -f "$work/out/peer.db"
 

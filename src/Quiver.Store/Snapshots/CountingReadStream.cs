@@ -1,10 +1,14 @@
+using System.Security.Cryptography;
+
 namespace Quiver.Store.Snapshots;
 
 /// <summary>
-/// A read-only view of a seekable stream that reports the bytes read through it (for progress), so a tar entry can be
-/// written from it with its length known.
+/// A read-only view of a seekable stream that shows each chunk read through it to a callback (for a checksum and
+/// progress), so a tar entry can be written from it with its length known and hashed in the same pass.
 /// </summary>
-internal sealed class CountingReadStream(Stream inner, Action<int> read) : Stream
+/// <param name="hash">Takes every byte read, when given.</param>
+/// <param name="read">Told how many bytes each read gave.</param>
+internal sealed class CountingReadStream(Stream inner, IncrementalHash? hash, Action<int> read) : Stream
 {
     public override bool CanRead => true;
 
@@ -25,6 +29,7 @@ internal sealed class CountingReadStream(Stream inner, Action<int> read) : Strea
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer);
+        hash?.AppendData(buffer[..n]);
         read(n);
         return n;
     }

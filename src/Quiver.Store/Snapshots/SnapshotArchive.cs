@@ -6,9 +6,10 @@ using Quiver.Store.Storage;
 namespace Quiver.Store.Snapshots;
 
 /// <summary>
-/// The snapshot file: a tar archive (pax) of manifest.json, then collection.db (a standalone SQLite file, no -wal),
-/// then index.qhns when the collection had an index snapshot. The manifest comes first and gives each file's size and
-/// SHA-256, so a reader verifies each file as it unpacks it.
+/// The snapshot file: a tar archive (pax) of collection.db (a standalone SQLite file, no -wal), index.qhns when the
+/// collection had an index snapshot, then manifest.json with each file's size and SHA-256. The manifest comes last so
+/// each file is hashed as it is archived (one read); a reader unpacks everything into a staging folder, hashing as it
+/// goes, and checks it all against the manifest before anything is used.
 /// </summary>
 internal static class SnapshotArchive
 {
@@ -22,43 +23,33 @@ internal static class SnapshotArchive
     public static (long Size, string Sha256) Write(
         string output, string collection, long points, long sequence, IReadOnlyList<(string Name, Stream Content)> files, IProgress<SnapshotProgress>? progress, CancellationToken cancellationToken)
     {
-        var total = files.Sum(f => f.Content.Length) * 2;
+        var total = files.Sum(f => f.Content.Length);
         long done = 0;
-        void Count(int n, string stage)
-        {
-            done += n;
-            progress?.Report(new SnapshotProgress(stage, done, total));
-        }
-
         var entries = new List<SnapshotManifest.Entry>();
-        foreach (var (name, content) in files)
-        {
-            content.Position = 0;
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[1 << 20];
-            int read;
-            while ((read = content.Read(buffer)) > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                hash.AppendData(buffer, 0, read);
-                Count(read, "checksums");
-            }
-
-            entries.Add(new SnapshotManifest.Entry(name, content.Length, Convert.ToHexStringLower(hash.GetCurrentHash())));
-        }
-
-        var manifest = new SnapshotManifest(collection, DateTimeOffset.UtcNow, points, sequence, entries).ToBytes();
         using var file = new FileStream(output, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         using var hashing = new HashingWriteStream(file);
         using (var writer = new TarWriter(hashing, TarEntryFormat.Pax, leaveOpen: true))
         {
-            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, SnapshotManifest.EntryName) { DataStream = new MemoryStream(manifest) });
             foreach (var (name, content) in files)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 content.Position = 0;
-                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new CountingReadStream(content, n => Count(n, "archive")) });
+
+                // Each file is hashed as the archive takes it in: one read per file.
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
+                {
+                    DataStream = new CountingReadStream(content, hash, n =>
+                    {
+                        done += n;
+                        progress?.Report(new SnapshotProgress("archive", done, total));
+                    }),
+                });
+                entries.Add(new SnapshotManifest.Entry(name, content.Length, Convert.ToHexStringLower(hash.GetCurrentHash())));
             }
+
+            var manifest = new SnapshotManifest(collection, DateTimeOffset.UtcNow, points, sequence, entries).ToBytes();
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, SnapshotManifest.EntryName) { DataStream = new MemoryStream(manifest) });
         }
 
         hashing.Flush();
@@ -98,51 +89,69 @@ internal static class SnapshotArchive
             var total = source.Length;
             try
             {
-                using var reader = new TarReader(new CountingReadStream(source, _ => progress?.Report(new SnapshotProgress("verify", source.Position, total))));
-                var first = reader.GetNextEntry(copyData: false) ?? throw new InvalidSnapshotException(path, "it holds no files (an empty tar, or not a tar)");
-                if (first.Name != SnapshotManifest.EntryName || first.DataStream is null || first.Length > SnapshotManifest.MaxBytes)
+                using var reader = new TarReader(new CountingReadStream(source, null, _ => progress?.Report(new SnapshotProgress("verify", source.Position, total))));
+                SnapshotManifest? manifest = null;
+                var staged = new Dictionary<string, (long Bytes, string Sha256)>(StringComparer.Ordinal);
+                while (reader.GetNextEntry(copyData: false) is { } entry)
                 {
-                    throw new InvalidSnapshotException(path, $"it does not start with {SnapshotManifest.EntryName} (its first entry is '{first.Name}')");
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var known = entry.Name == SnapshotManifest.EntryName || Files.Contains(entry.Name);
+                    if (!known || staged.ContainsKey(entry.Name) || (entry.Name == SnapshotManifest.EntryName && manifest is not null) ||
+                        entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                    {
+                        throw new InvalidSnapshotException(path, $"it holds an entry '{entry.Name}' ({entry.EntryType}) that is not part of a Quiver snapshot, or holds it twice");
+                    }
+
+                    if (entry.Name == SnapshotManifest.EntryName)
+                    {
+                        if (entry.Length > SnapshotManifest.MaxBytes || entry.DataStream is null)
+                        {
+                            throw new InvalidSnapshotException(path, $"its {SnapshotManifest.EntryName} is {entry.Length} bytes, not a manifest");
+                        }
+
+                        var bytes = new byte[entry.Length];
+                        entry.DataStream.ReadExactly(bytes);
+                        manifest = SnapshotManifest.Parse(bytes, path);
+                        continue;
+                    }
+
+                    staged[entry.Name] = Copy(entry.DataStream, Path.Combine(staging, entry.Name));
                 }
 
-                var manifestBytes = new byte[first.Length];
-                first.DataStream.ReadExactly(manifestBytes);
-                var manifest = SnapshotManifest.Parse(manifestBytes, path);
+                if (manifest is null)
+                {
+                    throw new InvalidSnapshotException(path, staged.Count == 0
+                        ? "it holds no files (an empty tar, or not a tar)"
+                        : $"it ends before its {SnapshotManifest.EntryName} (the file is truncated)");
+                }
+
                 var expected = manifest.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
                 if (expected.Keys.Any(n => !Files.Contains(n)) || !expected.ContainsKey(CollectionDatabase.FileName))
                 {
                     throw new InvalidSnapshotException(path, $"its manifest lists {string.Join(", ", expected.Keys)}; a snapshot holds {CollectionDatabase.FileName} and optionally {IndexSnapshot.FileName}");
                 }
 
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                while (reader.GetNextEntry(copyData: false) is { } entry)
+                foreach (var (name, wanted) in expected)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (!expected.TryGetValue(entry.Name, out var wanted) || !seen.Add(entry.Name) || entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
+                    if (!staged.TryGetValue(name, out var got))
                     {
-                        throw new InvalidSnapshotException(path, $"it holds an entry '{entry.Name}' ({entry.EntryType}) that its manifest does not list");
+                        throw new InvalidSnapshotException(path, $"{name}, which its manifest lists, is missing");
                     }
 
-                    if (entry.Length != wanted.Bytes)
+                    if (got.Bytes != wanted.Bytes)
                     {
-                        throw new InvalidSnapshotException(path, $"{entry.Name} is {entry.Length} bytes in the archive but the manifest says {wanted.Bytes} (the file is damaged)");
+                        throw new InvalidSnapshotException(path, $"{name} holds {got.Bytes} bytes but the manifest says {wanted.Bytes} (the file is truncated or damaged)");
                     }
 
-                    var (bytes, sha256) = Copy(entry.DataStream, Path.Combine(staging, entry.Name));
-                    if (bytes != wanted.Bytes)
+                    if (got.Sha256 != wanted.Sha256)
                     {
-                        throw new InvalidSnapshotException(path, $"{entry.Name} holds {bytes} bytes but the manifest says {wanted.Bytes} (the file is truncated or damaged)");
-                    }
-
-                    if (sha256 != wanted.Sha256)
-                    {
-                        throw new InvalidSnapshotException(path, $"{entry.Name}'s SHA-256 is {sha256} but the manifest says {wanted.Sha256} (the file is damaged)");
+                        throw new InvalidSnapshotException(path, $"{name}'s SHA-256 is {got.Sha256} but the manifest says {wanted.Sha256} (the file is damaged)");
                     }
                 }
 
-                if (expected.Keys.FirstOrDefault(n => !seen.Contains(n)) is { } missing)
+                if (staged.Keys.FirstOrDefault(n => !expected.ContainsKey(n)) is { } extra)
                 {
-                    throw new InvalidSnapshotException(path, $"it ends before {missing}, which its manifest lists (the file is truncated)");
+                    throw new InvalidSnapshotException(path, $"it holds {extra}, which its manifest does not list");
                 }
 
                 return manifest;

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace Quiver.Store.Snapshots;
 
 /// <summary>
-/// manifest.json, the first entry of a snapshot: what it holds (the collection's name, points and sequence number),
+/// manifest.json, the last entry of a snapshot: what it holds (the collection's name, points and sequence number),
 /// and each file's size and SHA-256, which a restore checks before anything is put in place.
 /// </summary>
 internal sealed record SnapshotManifest(string Collection, DateTimeOffset CreatedAt, long Points, long Sequence, IReadOnlyList<SnapshotManifest.Entry> Files)
