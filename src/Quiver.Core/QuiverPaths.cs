@@ -11,6 +11,9 @@ public sealed record QuiverPaths(string Home)
 
     public string Collections => Path.Combine(Home, "collections");
 
+    /// <summary>Collection snapshots, one folder per collection (they outlive the collection, as backups should).</summary>
+    public string Snapshots => Path.Combine(Home, "snapshots");
+
     public static QuiverPaths FromEnvironment()
     {
         var home = Environment.GetEnvironmentVariable(HomeVariable);

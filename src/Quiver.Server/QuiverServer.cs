@@ -100,7 +100,9 @@ public static class QuiverServer
         app.MapOpenApi("/openapi/{documentName}.json");
         OperationsEndpoints.Map(app);
         EmbeddingsEndpoints.Map(app);
+        AliasesEndpoints.Map(app);
         CollectionsEndpoints.Map(app);
+        SnapshotsEndpoints.Map(app);
         PointsEndpoints.Map(app);
         ContextEndpoints.Map(app);
         ProjectionEndpoints.Map(app);

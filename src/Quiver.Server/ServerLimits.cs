@@ -6,6 +6,12 @@ public sealed record ServerLimits
     /// <summary>Largest request body; larger ones get 413.</summary>
     public long MaxBodyBytes { get; init; } = 32L << 20;
 
+    /// <summary>
+    /// Largest snapshot upload (POST /collections/{name}/snapshots/upload). Uploads are streamed to a file as they
+    /// arrive, not held in the body memory, so this bounds disk, not memory; larger ones get 413.
+    /// </summary>
+    public long MaxSnapshotBytes { get; init; } = 64L << 30;
+
     /// <summary>Most inputs in one /v1/embeddings request (OpenAI's limit is 2,048).</summary>
     public int MaxInputsPerRequest { get; init; } = 2048;
 

@@ -355,7 +355,7 @@ internal static class IndexCommands
 
     public static Command CreateCollections(CliContext context)
     {
-        var collections = new Command("collections", "List, inspect and delete collections.\n\nExample: quiver collections list");
+        var collections = new Command("collections", "List, inspect and delete collections; give them aliases; snapshot and restore them.\n\nExample: quiver collections list");
         var list = new Command("list", "List collections with their model and size.\n\nExample: quiver collections list --json");
         list.SetAction(result =>
         {
@@ -371,10 +371,11 @@ internal static class IndexCommands
                 return 0;
             }
 
-            var table = new Table().AddColumns("collection", "points", "space", "size", "sequence");
+            var table = new Table().AddColumns("collection", "points", "space", "size", "sequence", "aliases");
             foreach (var i in infos)
             {
-                table.AddRow(Markup.Escape(i.Name), i.Count.ToString("N0"), Markup.Escape(i.Space.ToString()), $"{i.DatabaseBytes / 1048576.0:F1} MiB", i.Sequence.ToString());
+                var aliases = string.Join(", ", store.Aliases.Of(i.Name).Select(a => a.AliasName));
+                table.AddRow(Markup.Escape(i.Name), i.Count.ToString("N0"), Markup.Escape(i.Space.ToString()), $"{i.DatabaseBytes / 1048576.0:F1} MiB", i.Sequence.ToString(), Markup.Escape(aliases));
             }
 
             context.Console.Write(table);
@@ -387,7 +388,14 @@ internal static class IndexCommands
         delete.SetAction(result =>
         {
             var collectionName = result.GetValue(name)!;
-            if (!CollectionStore.FromPaths(context.Paths).Delete(collectionName))
+            var store = CollectionStore.FromPaths(context.Paths);
+            if (store.Aliases.Target(collectionName) is { } target)
+            {
+                throw new Core.QuiverException(
+                    $"'{collectionName}' is an alias of collection '{target}'. Delete the alias with quiver collections alias delete {collectionName}, or the collection with quiver collections delete {target}.");
+            }
+
+            if (!store.Delete(collectionName))
             {
                 throw new Core.QuiverException($"There is no collection named '{collectionName}' to delete. See quiver collections list.");
             }
@@ -433,6 +441,9 @@ internal static class IndexCommands
         collections.Subcommands.Add(list);
         collections.Subcommands.Add(delete);
         collections.Subcommands.Add(indexField);
+        collections.Subcommands.Add(AliasCommands.Create(context));
+        collections.Subcommands.Add(SnapshotCommands.CreateSnapshot(context));
+        collections.Subcommands.Add(SnapshotCommands.CreateRestore(context));
         return collections;
     }
 

@@ -150,7 +150,7 @@ internal static class CollectionsEndpoints
     private static IResult Exists(string name, HttpContext context, ServedCollections collections)
     {
         Quiver.Core.ResourceName.Validate(name, "collection");
-        return QdrantJson.Ok(context, new JsonObject { ["exists"] = collections.Store.Exists(name) });
+        return QdrantJson.Ok(context, new JsonObject { ["exists"] = collections.Exists(name) });
     }
 
     private static IResult Delete(string name, HttpContext context, ServedCollections collections) =>

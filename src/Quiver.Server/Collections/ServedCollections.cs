@@ -2,12 +2,17 @@ using Microsoft.Extensions.Logging;
 using Quiver.Core;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
+using Quiver.Store.Aliases;
 using Quiver.Store.Collections;
+using Quiver.Store.Snapshots;
 using Quiver.Store.VectorData;
 
 namespace Quiver.Server.Collections;
 
-/// <summary>The collections this server has open (one <see cref="Collection"/> per name), and the model that embeds text for each.</summary>
+/// <summary>
+/// The collections this server has open (one <see cref="Collection"/> per name), the model that embeds text for each,
+/// their aliases (every look-up by name takes an alias too) and their snapshots.
+/// </summary>
 /// <param name="logger">Where the store reports damage it repaired (a snapshot rebuilt, leftover files moved aside).</param>
 internal sealed class ServedCollections(QuiverPaths paths, ServedModels models, ILogger<CollectionStore> logger) : IDisposable
 {
@@ -19,11 +24,55 @@ internal sealed class ServedCollections(QuiverPaths paths, ServedModels models, 
 
     public IReadOnlyList<Collection> Opened => _open.Opened;
 
+    public CollectionSnapshots Snapshots { get; } = CollectionSnapshots.FromPaths(paths);
+
+    /// <summary>The collection a name (or an alias) means; 404 in Qdrant's words when there is none.</summary>
     public Collection Get(string name)
     {
         ResourceName.Validate(name, "collection");
-        return _open.Find(name) ?? throw ApiException.NotFound($"Not found: Collection `{name}` doesn't exist!", code: "collection_not_found");
+        return _open.Find(Store.Resolve(name)) ?? throw NotFound(name);
     }
+
+    /// <summary>Whether a collection of that name, or an alias of one, exists.</summary>
+    public bool Exists(string name) => Store.Exists(Store.Resolve(name));
+
+    /// <summary>Applies alias changes all or nothing, with Qdrant's errors.</summary>
+    public void ChangeAliases(IReadOnlyList<AliasAction> actions)
+    {
+        try
+        {
+            Store.Aliases.Apply(actions);
+        }
+        catch (CollectionNotFoundException missing)
+        {
+            throw NotFound(missing.Name);
+        }
+        catch (AliasNotFoundException missing)
+        {
+            throw ApiException.NotFound($"Not found: Alias {missing.Alias} does not exists! {missing.Message}", code: "alias_not_found");
+        }
+    }
+
+    /// <summary>
+    /// Restores a snapshot file into the collection <paramref name="name"/> (or the one it is an alias of), replacing it
+    /// when it exists; the open collection is closed first so no request keeps its old index.
+    /// </summary>
+    public RestoredCollection Restore(string name, string file, string? checksum, CancellationToken cancellationToken)
+    {
+        ResourceName.Validate(name, "collection");
+        var target = Store.Resolve(name);
+        try
+        {
+            return _open.Replace(target, () => Store.Restore(file, new RestoreOptions(target, Replace: true, checksum), cancellationToken: cancellationToken));
+        }
+        catch (InvalidSnapshotException invalid)
+        {
+            throw ApiException.BadRequest($"Wrong input: {invalid.Message}", "snapshot");
+        }
+    }
+
+    private static ApiException NotFound(string name) =>
+        ApiException.NotFound($"Not found: Collection `{name}` doesn't exist!", code: "collection_not_found");
 
     public Collection Create(string name, CollectionOptions options)
     {
@@ -31,6 +80,11 @@ internal sealed class ServedCollections(QuiverPaths paths, ServedModels models, 
         if (Store.Exists(name))
         {
             throw ApiException.BadRequest($"Wrong input: Collection `{name}` already exists!");
+        }
+
+        if (Store.Aliases.Target(name) is not null)
+        {
+            throw ApiException.BadRequest($"Wrong input: Can't create collection with name {name}. Alias with the same name already exists");
         }
 
         return _open.OpenOrCreate(name, options);

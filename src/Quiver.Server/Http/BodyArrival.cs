@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Quiver.Server.Http;
@@ -31,8 +33,22 @@ internal sealed class BodyArrival(RequestDelegate next, ServerLimits limits, Req
         var request = context.Request;
         var length = request.ContentLength;
         var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? length > 0;
-        if (!canHaveBody || length == 0 || context.GetEndpoint() is null)
+        if (!canHaveBody || length == 0 || context.GetEndpoint() is not { } endpoint)
         {
+            await next(context);
+            return;
+        }
+
+        if (endpoint.Metadata.GetMetadata<StreamedBody>() is not null)
+        {
+            // The route copies the body to a file as it arrives: memory holds a buffer, not the body.
+            var size = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (size is { IsReadOnly: false })
+            {
+                size.MaxRequestBodySize = limits.MaxSnapshotBytes;
+            }
+
+            context.Features.Get<IHttpMinRequestBodyDataRateFeature>()?.MinDataRate = new MinDataRate(limits.MinBodyBytesPerSecond, RateGrace);
             await next(context);
             return;
         }

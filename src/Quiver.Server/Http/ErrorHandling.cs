@@ -36,7 +36,7 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
             else if (context.Response is { HasStarted: false, StatusCode: 415 })
             {
                 // Routing refuses a body route's request whose Content-Type is not JSON before any handler runs.
-                await ErrorResponses.Write(context, 415, $"The body's Content-Type is '{context.Request.ContentType}'; send it as application/json.", code: "unsupported_media_type");
+                await ErrorResponses.Write(context, 415, $"The body's Content-Type is '{context.Request.ContentType}'; send it as application/json (a snapshot upload: multipart/form-data or application/octet-stream).", code: "unsupported_media_type");
             }
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

@@ -1,16 +1,32 @@
 using Microsoft.Extensions.Logging;
 using Quiver.Core;
 using Quiver.Core.Spaces;
+using Quiver.Store.Aliases;
 using Quiver.Store.Index;
 using Quiver.Store.Keyword;
 using Quiver.Store.Storage;
 
 namespace Quiver.Store.Collections;
 
-/// <summary>A folder of collections, one sub-folder each holding its SQLite file.</summary>
-public sealed class CollectionStore(string root, ILogger? logger = null)
+/// <summary>
+/// A folder of collections, one sub-folder each holding its SQLite file, and their <see cref="Aliases"/>: every method
+/// that opens a collection by name accepts an alias too.
+/// </summary>
+public sealed partial class CollectionStore
 {
-    public string Root { get; } = Path.GetFullPath(root);
+    private readonly ILogger? _logger;
+
+    public CollectionStore(string root, ILogger? logger = null)
+    {
+        Root = Path.GetFullPath(root);
+        _logger = logger;
+        Aliases = new CollectionAliases(this);
+    }
+
+    public string Root { get; }
+
+    /// <summary>Other names for this store's collections (Qdrant's aliases).</summary>
+    public CollectionAliases Aliases { get; }
 
     public static CollectionStore FromPaths(QuiverPaths paths, ILogger? logger = null) => new(paths.Collections, logger);
 
@@ -29,10 +45,18 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
             .ToList();
     }
 
+    /// <summary>Whether a collection of this very name exists (an alias is not a collection: see <see cref="Resolve"/>).</summary>
     public bool Exists(string name)
     {
         ValidateName(name);
         return File.Exists(DatabasePath(name));
+    }
+
+    /// <summary>The collection a name means: the collection an alias points at, else the name itself.</summary>
+    public string Resolve(string name)
+    {
+        ValidateName(name);
+        return Aliases.Target(name) ?? name;
     }
 
     /// <summary>
@@ -54,9 +78,17 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
             throw AlreadyExists(name);
         }
 
+        // Held until the collection is in place, so an alias of this name cannot appear in between.
+        using var aliasLock = AliasFile.Lock(Root);
+        if (Aliases.Target(name) is { } target)
+        {
+            throw new QuiverException(
+                $"Can't create collection with name {name}. Alias with the same name already exists (it points at '{target}'). Delete or rename the alias first, or choose another name.");
+        }
+
         if (CollectionFolders.RemoveAbandonedStaging(Root, DateTime.UtcNow) is > 0 and var abandoned)
         {
-            logger?.LogWarning("Removed {Count} unfinished collection builds left in {Staging} by a process stopped mid-create.", abandoned, CollectionFolders.Staging);
+            _logger?.LogWarning("Removed {Count} unfinished collection builds left in {Staging} by a process stopped mid-create.", abandoned, CollectionFolders.Staging);
         }
 
         // Built whole in a staging folder, then renamed into place: the collection's folder never holds a half-made database.
@@ -94,7 +126,7 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
         var moved = CollectionFolders.MoveAsideLeftovers(Root, folder, CollectionDatabase.FileName);
         if (moved is not null)
         {
-            logger?.LogWarning(
+            _logger?.LogWarning(
                 "Collection {Collection}: its folder held files but no database (left by a deleted collection); moved them to {Leftovers} and created the collection afresh.",
                 name,
                 moved);
@@ -113,6 +145,7 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
     /// <summary>Opens a collection, or creates it when absent. An existing one must be bound to the same space.</summary>
     public Collection OpenOrCreate(string name, CollectionOptions options)
     {
+        name = Resolve(name);
         if (!Exists(name))
         {
             return Create(name, options);
@@ -129,13 +162,15 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
         return collection;
     }
 
+    /// <summary>Opens a collection by its name or an alias of it.</summary>
     public Collection Open(string name)
     {
-        ValidateName(name);
+        var asked = name;
+        name = Resolve(name);
         var path = DatabasePath(name);
         if (!File.Exists(path))
         {
-            throw new CollectionNotFoundException(name, Root, List());
+            throw new CollectionNotFoundException(asked, Root, List());
         }
 
         using var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(path, create: false));
@@ -143,7 +178,7 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
         var space = CollectionDatabase.SpaceOf(meta, path);
         if (CollectionDatabase.EnsureCollectionId(connection, meta))
         {
-            logger?.LogInformation(
+            _logger?.LogInformation(
                 "Collection {Collection} was made before index snapshots were bound to their database; gave it collection id {Id} (its index is rebuilt once).",
                 name,
                 meta[CollectionDatabase.CollectionIdKey]);
@@ -151,13 +186,16 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
 
         var stemming = KeywordSchema.EnsureCreated(connection, meta, path);
         return new Collection(
-            name, Path.Combine(Root, name), space, CollectionDatabase.IndexOptionsOf(meta), CollectionDatabase.PayloadIndexesOf(meta), CollectionDatabase.BindingOf(meta, path), logger)
+            name, Path.Combine(Root, name), space, CollectionDatabase.IndexOptionsOf(meta), CollectionDatabase.PayloadIndexesOf(meta), CollectionDatabase.BindingOf(meta, path), _logger)
         {
             KeywordStemming = stemming,
         };
     }
 
-    /// <summary>Deletes a collection and its files; returns whether it existed.</summary>
+    /// <summary>
+    /// Deletes a collection, its files and its aliases; returns whether it existed. An alias is not resolved here (as in
+    /// Qdrant): deleting by an alias's name deletes nothing.
+    /// </summary>
     public bool Delete(string name)
     {
         ValidateName(name);
@@ -166,6 +204,9 @@ public sealed class CollectionStore(string root, ILogger? logger = null)
         {
             return false;
         }
+
+        using var aliasLock = AliasFile.Lock(Root);
+        Aliases.DropAliasesOf(name);
 
         CollectionDatabase.ClearPool(DatabasePath(name));
         Directory.Delete(folder, recursive: true);

@@ -15,6 +15,9 @@ internal static class CollectionFolders
     /// <summary>Files moved out of the way of a new collection, kept for the operator to inspect or remove.</summary>
     public const string Leftovers = ".leftover";
 
+    /// <summary>Where a collection replaced by a restore waits while the restored one moves in (removed right after).</summary>
+    public const string Replaced = ".replaced";
+
     /// <summary>
     /// How long a staging folder may go untouched before it counts as abandoned: creating a collection takes
     /// milliseconds, so an older one was left by a process killed mid-create (another process may be creating one now,
@@ -58,6 +61,37 @@ internal static class CollectionFolders
         }
 
         return target;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="staging"/> in the place of the collection folder <paramref name="folder"/>: the old folder is
+    /// renamed aside, the new one renamed in, then the old one deleted. Should the second rename fail, the old folder
+    /// goes back. Returns false when the old folder could not be deleted afterwards (it is left under <see cref="Replaced"/>).
+    /// </summary>
+    public static bool Swap(string root, string folder, string staging)
+    {
+        var aside = Path.Combine(root, Replaced, $"{Path.GetFileName(folder)}.{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(root, Replaced));
+        Directory.Move(folder, aside);
+        try
+        {
+            Directory.Move(staging, folder);
+        }
+        catch
+        {
+            Directory.Move(aside, folder);
+            throw;
+        }
+
+        try
+        {
+            Directory.Delete(aside, recursive: true);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -88,6 +88,21 @@ internal sealed class OpenCollections(CollectionStore store) : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="replace"/>, which swaps the files of collection <paramref name="name"/> (a restore), with the
+    /// open collection of that name closed first, so the next look-up opens the new files instead of keeping an index
+    /// built from the old ones.
+    /// </summary>
+    public T Replace<T>(string name, Func<T> replace)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Forget(name);
+            return replace();
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

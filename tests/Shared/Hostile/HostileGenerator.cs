@@ -73,10 +73,11 @@ internal sealed class HostileGenerator(JsonObject document, HostileTarget target
 
     private IEnumerable<HostileRequest> ForSeed(ValidRequest valid, bool full, Random random)
     {
-        var body = valid.Body is null ? null : Encoding.UTF8.GetBytes(valid.Body.ToJsonString());
+        var body = valid.Body is null ? valid.RawBody : Encoding.UTF8.GetBytes(valid.Body.ToJsonString());
+        var bodyType = valid.Body is null && valid.RawBody is not null ? valid.RawContentType : "application/json";
         var room = target.GiantBytes - (body?.Length ?? 0);
         HostileRequest Make(string mutation, byte[]? newBody, string? contentType = null, string? path = null, HttpMethod? method = null, List<KeyValuePair<string, string>>? headers = null) =>
-            new(valid.Operation, mutation, method ?? valid.Method, path ?? valid.Path, newBody, contentType ?? (newBody is null ? null : "application/json"), headers ?? [new("api-key", target.AdminKey)]);
+            new(valid.Operation, mutation, method ?? valid.Method, path ?? valid.Path, newBody, contentType ?? (newBody is null ? null : bodyType), headers ?? [new("api-key", target.AdminKey)]);
 
         if (valid.Body is not null)
         {
@@ -98,6 +99,16 @@ internal sealed class HostileGenerator(JsonObject document, HostileTarget target
                 var (newBody, contentType) = mutate(body!, room, random);
                 yield return Make(name, newBody, contentType is "" ? null : contentType ?? "application/json");
             }
+        }
+        else if (valid.RawBody is { } raw)
+        {
+            // A file upload: the file cut short, damaged in its middle, sent as JSON, or replaced by JSON.
+            var flipped = raw.ToArray();
+            flipped[flipped.Length / 2] ^= 0x55;
+            yield return Make("raw-body-truncated", raw[..(raw.Length / 2)], valid.RawContentType);
+            yield return Make("raw-body-flipped-byte", flipped, valid.RawContentType);
+            yield return Make("raw-body-as-json", raw, "application/json");
+            yield return Make("raw-body-replaced-by-json", Encoding.UTF8.GetBytes("{\"snapshot\": [1, 2]}"), valid.RawContentType);
         }
         else
         {

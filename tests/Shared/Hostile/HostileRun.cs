@@ -34,8 +34,8 @@ internal sealed class HostileRun(HttpClient client, HostileTarget target, TimeSp
     {
         foreach (var seed in seeds)
         {
-            var body = seed.Body is null ? null : Encoding.UTF8.GetBytes(seed.Body.ToJsonString());
-            var request = new HostileRequest(seed.Operation, "valid", seed.Method, seed.Path, body, body is null ? null : "application/json", [new("api-key", target.AdminKey)]);
+            var body = seed.Body is null ? seed.RawBody : Encoding.UTF8.GetBytes(seed.Body.ToJsonString());
+            var request = new HostileRequest(seed.Operation, "valid", seed.Method, seed.Path, body, body is null ? null : seed.Body is null ? seed.RawContentType : "application/json", [new("api-key", target.AdminKey)]);
             var (status, text) = await Send(request, cancel);
             if (status is < 200 or >= 300)
             {
@@ -53,7 +53,7 @@ internal sealed class HostileRun(HttpClient client, HostileTarget target, TimeSp
         var batch = new List<HostileRequest>();
         foreach (var request in requests)
         {
-            if (request.Operation is "delete_collection" or "delete_points" or "create_collection")
+            if (request.Operation is "delete_collection" or "delete_points" or "create_collection" or "recover_from_snapshot" or "recover_from_uploaded_snapshot")
             {
                 await Drain(batch, parallel, progress, cancel);
                 await Check(request, cancel);

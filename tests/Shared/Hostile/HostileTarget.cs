@@ -29,6 +29,15 @@ internal sealed record HostileTarget
     /// <summary>The largest giant body to send (a full 32 MiB body per mutation would make the run slow, not harsher).</summary>
     public long GiantBytes => Math.Min(MaxBodyBytes * 9 / 10, 4L << 20);
 
+    /// <summary>A snapshot of <see cref="Keep"/> (made by <see cref="StoredState.SetUp"/>) that the download route reads.</summary>
+    public string KeepSnapshot { get; set; } = string.Empty;
+
+    /// <summary>Snapshots of <see cref="Scratch"/>: the first for the delete route, the second for the recover route.</summary>
+    public IReadOnlyList<string> ScratchSnapshots { get; set; } = [];
+
+    /// <summary>The bytes of a snapshot of <see cref="Scratch"/>, the body of the upload route's valid request.</summary>
+    public byte[] ScratchSnapshotFile { get; set; } = [];
+
     /// <summary>The collections no request may change.</summary>
     public IReadOnlyList<string> Protected => [Keep, Notes];
 }

@@ -45,6 +45,19 @@ internal static class StoredState
 
         await Send(client, target, HttpMethod.Put, $"/collections/{target.Notes}/points?wait=true", new JsonObject { ["points"] = notes }, cancel);
         await EnsureScratch(client, target, cancel);
+
+        // Snapshots for the snapshot routes' valid requests: one of a protected collection to download, two of the
+        // scratch collection to delete and to recover from, and a scratch snapshot's bytes to upload.
+        string Snapshot(JsonNode answer) => answer["result"]!["name"]!.GetValue<string>();
+        target.KeepSnapshot = Snapshot(await Send(client, target, HttpMethod.Post, $"/collections/{target.Keep}/snapshots", null, cancel));
+        target.ScratchSnapshots =
+        [
+            Snapshot(await Send(client, target, HttpMethod.Post, $"/collections/{target.Scratch}/snapshots", null, cancel)),
+            Snapshot(await Send(client, target, HttpMethod.Post, $"/collections/{target.Scratch}/snapshots", null, cancel)),
+        ];
+        using var download = await Request(client, target, HttpMethod.Get, $"/collections/{target.Scratch}/snapshots/{target.ScratchSnapshots[1]}", null, cancel);
+        download.EnsureSuccessStatusCode();
+        target.ScratchSnapshotFile = await download.Content.ReadAsByteArrayAsync(cancel);
     }
 
     /// <summary>Creates the scratch collection if a request deleted it, and puts back the points write requests name.</summary>
