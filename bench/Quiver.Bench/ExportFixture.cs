@@ -10,7 +10,7 @@ namespace Quiver.Bench;
 /// <summary>
 /// Writes a collection of random unit vectors with small payloads and texts (a flat index: no graph to build), for
 /// bench/export.sh to export and measure.
-/// Usage: Quiver.Bench export-fixture --collections DIR --name big --points 100000 [--dims 384] [--seed 1]
+/// Usage: Quiver.Bench export-fixture --collections DIR --name big --points 100000 [--dims 384] [--seed 1] [--flush true]
 /// </summary>
 internal static class ExportFixture
 {
@@ -40,5 +40,11 @@ internal static class ExportFixture
         }
 
         Console.Error.WriteLine();
+
+        // --flush true: load the index and save its snapshot file, as a collection that has been searched has one.
+        if (options.Get("flush", "false") == "true")
+        {
+            collection.Flush();
+        }
     }
 }

@@ -41,6 +41,18 @@ public sealed class SnapshotTests : IDisposable
     private static float[][] Queries(int count) =>
         [.. Points(900_000, count, 99).Select(p => p.Vector)];
 
+    private static List<string> Entries(string snapshot)
+    {
+        using var reader = new TarReader(System.IO.File.OpenRead(snapshot));
+        var names = new List<string>();
+        while (reader.GetNextEntry() is { } entry)
+        {
+            names.Add(entry.Name);
+        }
+
+        return names;
+    }
+
     private static List<(string, float, string?, string?)> Hits(IReadOnlyList<SearchHit> hits) =>
         [.. hits.Select(h => (h.Id, h.Score, h.Payload?.ToJsonString(), h.Text))];
 
@@ -65,8 +77,10 @@ public sealed class SnapshotTests : IDisposable
         source.CreatePayloadIndex("tag", Filtering.PayloadIndexKind.Keyword);
         source.Upsert(Points(0, 600, 1));
         source.Delete(["p000003", "p000010"]);
+        Assert.NotEmpty(source.Search(Queries(1)[0], 1));
         var written = source.WriteSnapshot(File("docs.snapshot"));
         Assert.Equal(598, written.Points);
+        Assert.Equal(["collection.db", "index.qhns", "manifest.json"], Entries(written.Path));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(System.IO.File.ReadAllBytes(written.Path))), written.Checksum);
 
         var restored = Store().Restore(written.Path, new RestoreOptions(Name: "copy"));

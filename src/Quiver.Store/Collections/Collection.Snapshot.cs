@@ -23,9 +23,14 @@ public sealed partial class Collection
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
 
-        // The index snapshot is brought up to date first, then opened before the database is copied: it covers a
-        // sequence number no later than the copy's, so a restore replays the rest from the copy.
-        Flush();
+        // An index this process has loaded is saved first, so a restore replays little; one not loaded is not loaded
+        // just for this (its snapshot file is as good, the restore replays what came after it). The index snapshot is
+        // opened before the database is copied, so it covers a sequence number no later than the copy's.
+        if (_index is not null)
+        {
+            Flush();
+        }
+
         var partial = path + ".partial";
         var database = path + ".db.partial";
         FileStream? index = null;
