@@ -355,7 +355,7 @@ internal static class IndexCommands
 
     public static Command CreateCollections(CliContext context)
     {
-        var collections = new Command("collections", "List, inspect and delete collections.\n\nExample: quiver collections list");
+        var collections = new Command("collections", "List, inspect, re-embed and delete collections.\n\nExample: quiver collections list");
         var list = new Command("list", "List collections with their model and size.\n\nExample: quiver collections list --json");
         list.SetAction(result =>
         {
@@ -433,6 +433,7 @@ internal static class IndexCommands
         collections.Subcommands.Add(list);
         collections.Subcommands.Add(delete);
         collections.Subcommands.Add(indexField);
+        collections.Subcommands.Add(ReembedCommand.Create(context));
         return collections;
     }
 

@@ -36,24 +36,9 @@ public sealed class ReembedJob(CollectionStore store, string source, IEmbeddingG
 
     public async Task<ReembedResult> RunAsync(IProgress<ReembedProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1);
         var clock = Stopwatch.StartNew();
-        var space = generator.GetService<EmbeddingSpace>()
-            ?? throw new QuiverException("The generator does not say which embedding space its vectors are in, so the new version could not record it. Open the model through Quiver's catalogue.");
         using var from = store.Open(source);
-        var target = _options.Into ?? source;
-        if (_options.Into is null && !_options.Force && !from.Space.IsRaw && from.Space.Accepts(space))
-        {
-            throw new QuiverException(
-                $"Collection '{source}' already holds vectors from {space}: re-embedding it with the same model and revision changes nothing. " +
-                "Name another model (--model), re-embed into a new collection (--into), or pass --force to embed again anyway.");
-        }
-
-        var (textless, textlessIds) = from.Textless(TextlessIdsShown);
-        if (textless > 0 && !_options.DropTextless)
-        {
-            throw TextlessRefused(textless, textlessIds);
-        }
+        var (space, target, textless, textlessIds) = Check(from);
 
         using var running = TakeLock(target);
         var (folder, version) = Prepare(from, target, space);
@@ -136,6 +121,42 @@ public sealed class ReembedJob(CollectionStore store, string source, IEmbeddingG
             target, source, from.Space, space, CountAt(path), embedded, reused, textless, textlessIds, resumedFrom, clock.Elapsed, path, retiredKept);
     }
 
+    /// <summary>
+    /// Checks, without starting, what would stop the job at once (no such collection, the same space, points without
+    /// text, a target name taken), so a host can refuse the request before running it in the background.
+    /// </summary>
+    public void Validate()
+    {
+        using var from = store.Open(source);
+        _ = Check(from);
+    }
+
+    private (EmbeddingSpace Space, string Target, long Textless, List<string> TextlessIds) Check(Collection from)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1);
+        var space = generator.GetService<EmbeddingSpace>()
+            ?? throw new QuiverException("The generator does not say which embedding space its vectors are in, so the new version could not record it. Open the model through Quiver's catalogue.");
+        if (_options.Into is null && !_options.Force && !from.Space.IsRaw && from.Space.Accepts(space))
+        {
+            throw new QuiverException(
+                $"Collection '{source}' already holds vectors from {space}: re-embedding it with the same model and revision changes nothing. " +
+                "Name another model, re-embed into a new collection (--into, \"into\"), or embed again anyway (--force, \"force\": true).");
+        }
+
+        if (_options.Into is { } into && store.Exists(into))
+        {
+            throw new QuiverException($"A collection named '{into}' already exists in {store.Root}. Re-embed into a new name, or delete that collection first.");
+        }
+
+        var (textless, textlessIds) = from.Textless(TextlessIdsShown);
+        if (textless > 0 && !_options.DropTextless)
+        {
+            throw TextlessRefused(textless, textlessIds);
+        }
+
+        return (space, _options.Into ?? source, textless, textlessIds);
+    }
+
     private static long CountAt(string databasePath)
     {
         using var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(databasePath, create: false));
@@ -203,11 +224,6 @@ public sealed class ReembedJob(CollectionStore store, string source, IEmbeddingG
     {
         if (_options.Into is not null)
         {
-            if (store.Exists(target))
-            {
-                throw new QuiverException($"A collection named '{target}' already exists in {store.Root}. Re-embed into a new name, or delete that collection first.");
-            }
-
             var staging = Path.Combine(store.Root, CollectionFolders.Reembedding, target);
             if (!Resumable(staging, from, space, target))
             {
@@ -306,5 +322,5 @@ public sealed class ReembedJob(CollectionStore store, string source, IEmbeddingG
 
     private QuiverException TextlessRefused(long count, IReadOnlyList<string> ids) => new(
         $"Collection '{source}' has {count} point(s) without text, which cannot be embedded again (ids: {string.Join(", ", ids)}{(count > ids.Count ? ", …" : string.Empty)}). " +
-        "Give them text (upsert them again), delete them, or pass --drop-textless to leave them out of the new version.");
+        "Give them text (upsert them again), delete them, or leave them out of the new version (--drop-textless; \"drop_textless\": true over HTTP).");
 }

@@ -62,6 +62,8 @@ internal static class ValidRequests
             "set_payload" or "overwrite_payload" => [Write(scratch, """{"payload": {"color": "red", "size": [1, 2]}, "points": [7, 8]}"""), Write(scratch, """{"payload": {"seen": true}, "filter": {"must": [{"key": "tag", "match": {"value": "a"}}]}}""")],
             "recommend_points" => [Read(keep, """{"positive": [1, 2], "negative": [[0, 1, 0, 1]], "limit": 3, "with_payload": true}"""), Read(keep, """{"positive": [3], "negative": [4], "strategy": "best_score", "filter": {"must": [{"key": "tag", "match": {"value": "t1"}}]}}""")],
             "project_points" => [Read(keep, """{"method": "pca", "dimensions": 2, "with_payload": true}"""), Read(keep, """{"method": "umap", "dimensions": 3, "seed": 7, "limit": 20}""")],
+            "reembed_collection" => [Write(notes, $$"""{"model": "{{target.Model}}", "into": "{{target.Notes}}-reembedded", "batch_size": 16}""")],
+            "get_reembed_status" => [Read(notes)],
             "delete_payload" => [Write(scratch, """{"keys": ["color", "tag"], "points": [7]}""")],
             "clear_payload" => [Write(scratch, """{"points": [8]}""")],
             _ when method == HttpMethod.Get && !template.Contains('{', StringComparison.Ordinal) => [Read(none)],
