@@ -32,6 +32,7 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "image-embed": Images.Embed(options); return;
     case "vectors-compare": Images.Compare(options); return;
     case "reindex": Reindex.Run(options); return;
+    case "reembed": Reembedding.Run(options); return;
     case "typos": Typos.Run(options); return;
     case "reachability": Reachability.Run(options); return;
     case "near-duplicates": NearDuplicateRecall.Run(options); return;

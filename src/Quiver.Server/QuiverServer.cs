@@ -73,6 +73,7 @@ public static class QuiverServer
             options.Paths, s.GetRequiredService<ServedModels>(), s.GetRequiredService<ILogger<CollectionStore>>()));
         services.AddSingleton<EmbeddingBatcher>();
         services.AddSingleton<ProjectionCache>();
+        services.AddSingleton<ReembedJobs>();
         services.AddSingleton(_ => new RequestMemory(options.Limits));
         services.AddSingleton(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
@@ -106,6 +107,7 @@ public static class QuiverServer
         PointsEndpoints.Map(app);
         ContextEndpoints.Map(app);
         ProjectionEndpoints.Map(app);
+        ReembedEndpoints.Map(app);
         return app;
     }
 

@@ -10,6 +10,13 @@ using Quiver.Store.Index.Hnsw;
 // moment and checks that every acknowledged point survived (and that its keyword row did too). Every few batches it also writes an index snapshot, so
 // a kill can land in the middle of one.
 // Usage: Quiver.Store.CrashWriter <store-folder> <collection> <first-batch> <batches> <batch-size>
+//        Quiver.Store.CrashWriter reembed <store-folder> <collection> <batch-size>   (see ReembedWorker)
+if (args[0] == "reembed")
+{
+    await ReembedWorker.RunAsync(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+    return;
+}
+
 var store = new CollectionStore(args[0]);
 var name = args[1];
 var first = int.Parse(args[2], CultureInfo.InvariantCulture);

@@ -13,7 +13,7 @@ public sealed class CrashSafetyTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static string WriterPath()
+    internal static string WriterPath()
     {
         // tests/Quiver.Store.Tests/bin/<Configuration>/net10.0 → tests/Quiver.Store.CrashWriter/bin/<Configuration>/net10.0
         var here = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);

@@ -355,7 +355,7 @@ internal static class IndexCommands
 
     public static Command CreateCollections(CliContext context)
     {
-        var collections = new Command("collections", "List, inspect and delete collections; give them aliases; snapshot and restore them.\n\nExample: quiver collections list");
+        var collections = new Command("collections", "List, inspect, re-embed and delete collections; give them aliases; snapshot and restore them.\n\nExample: quiver collections list");
         var list = new Command("list", "List collections with their model and size.\n\nExample: quiver collections list --json");
         list.SetAction(result =>
         {
@@ -444,6 +444,7 @@ internal static class IndexCommands
         collections.Subcommands.Add(AliasCommands.Create(context));
         collections.Subcommands.Add(SnapshotCommands.CreateSnapshot(context));
         collections.Subcommands.Add(SnapshotCommands.CreateRestore(context));
+        collections.Subcommands.Add(ReembedCommand.Create(context));
         return collections;
     }
 

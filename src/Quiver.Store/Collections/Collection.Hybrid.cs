@@ -97,7 +97,7 @@ public sealed partial class Collection
     // The stored vectors of the candidates, in order; a point deleted since it was found has a zero vector (no similarity).
     private float[][] StoredVectors(IReadOnlyList<string> ids)
     {
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT vector FROM points WHERE id = $id";
         var id = command.Parameters.Add("$id", SqliteType.Text);

@@ -25,7 +25,7 @@ public sealed partial class Collection
         }
 
         var match = KeywordQuery.ToMatch(query);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var command = connection.CreateCommand();
         var where = FilterSql.Where(filter, command, PayloadIndexes);
         command.CommandText = $"""
@@ -58,7 +58,7 @@ public sealed partial class Collection
     public bool HasKeywordText()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         return CollectionDatabase.Scalar(connection, $"SELECT 1 FROM {KeywordSchema.Table}_docsize LIMIT 1", null) is not null;
     }
 
@@ -66,7 +66,7 @@ public sealed partial class Collection
     internal (long KeywordRows, long PointsWithText, long Orphans) KeywordCensus()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var transaction = connection.BeginTransaction(deferred: true);
         var census = KeywordSchema.Census(connection, transaction);
         transaction.Commit();
@@ -76,7 +76,7 @@ public sealed partial class Collection
     /// <summary>FTS5's own integrity check of the keyword index against the points' text; throws when they differ.</summary>
     internal void CheckKeywordIntegrity()
     {
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         CollectionDatabase.Execute(connection, $"INSERT INTO {KeywordSchema.Table}({KeywordSchema.Table}, rank) VALUES ('integrity-check', 1)");
     }
 

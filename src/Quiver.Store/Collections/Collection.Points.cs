@@ -20,7 +20,7 @@ public sealed partial class Collection
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var command = connection.CreateCommand();
         var where = FilterSql.Where(filter, command, PayloadIndexes);
         if (offset is not null)
@@ -46,7 +46,7 @@ public sealed partial class Collection
     public long Sequence()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         return CollectionDatabase.ReadSequence(connection, null);
     }
 
@@ -54,7 +54,7 @@ public sealed partial class Collection
     public IReadOnlyList<Point> Get(IReadOnlyList<string> ids, bool withVectors = true)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var transaction = connection.BeginTransaction(deferred: true);
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -99,8 +99,8 @@ public sealed partial class Collection
     private int Edit(PayloadFilter? filter, IReadOnlyList<string>? ids, Func<JsonObject?, JsonObject?>? edit)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = Connect();
+        using var transaction = CollectionDatabase.BeginWrite(connection, Name, Space);
         var targets = new List<(string Id, string? Payload)>();
         using (var select = connection.CreateCommand())
         {
@@ -166,7 +166,7 @@ public sealed partial class Collection
     public IEnumerable<Point> ReadAll(PayloadFilter? filter = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var transaction = connection.BeginTransaction(deferred: true);
         using var command = connection.CreateCommand();
         command.Transaction = transaction;

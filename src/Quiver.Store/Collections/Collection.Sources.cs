@@ -9,7 +9,7 @@ public sealed partial class Collection
     internal Dictionary<string, (string? Hash, List<string> Ids)> Sources()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT id, json_extract(payload, '$.path'), json_extract(payload, '$.hash') FROM points

@@ -106,9 +106,16 @@ public sealed partial class Collection : IDisposable
             rows.Add((point.Id, CollectionDatabase.ToBlob(Prepare(point.Vector, $"Point '{point.Id}'")), point.Payload?.ToJsonString(), point.Text));
         }
 
-        using var connection = CollectionDatabase.Open(_connectionString);
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = Connect();
+        using var transaction = CollectionDatabase.BeginWrite(connection, Name, Space);
         var sequence = CollectionDatabase.ReadSequence(connection, transaction);
+        WriteRows(connection, transaction, rows, ref sequence);
+        CollectionDatabase.WriteSequence(connection, transaction, sequence);
+        transaction.Commit();
+    }
+
+    private static void WriteRows(SqliteConnection connection, SqliteTransaction transaction, List<(string Id, byte[] Vector, string? Payload, string? Text)> rows, ref long sequence)
+    {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
@@ -129,17 +136,14 @@ public sealed partial class Collection : IDisposable
             text.Value = (object?)row.Text ?? DBNull.Value;
             command.ExecuteNonQuery();
         }
-
-        CollectionDatabase.WriteSequence(connection, transaction, sequence);
-        transaction.Commit();
     }
 
     /// <summary>Deletes points by id; returns how many existed.</summary>
     public int Delete(IReadOnlyList<string> ids)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = Connect();
+        using var transaction = CollectionDatabase.BeginWrite(connection, Name, Space);
         var sequence = CollectionDatabase.ReadSequence(connection, transaction);
         var deleted = 0;
         foreach (var id in ids)
@@ -167,8 +171,8 @@ public sealed partial class Collection : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         var expression = FilterSql.IndexedExpression(key);
         var name = "payload_" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
-        using var connection = CollectionDatabase.Open(_connectionString);
-        using var transaction = connection.BeginTransaction(deferred: false);
+        using var connection = Connect();
+        using var transaction = CollectionDatabase.BeginWrite(connection, Name, Space);
         CollectionDatabase.Execute(connection, $"CREATE INDEX IF NOT EXISTS {name} ON points({expression})", transaction);
         CollectionDatabase.Execute(
             connection, "INSERT INTO meta(key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value", transaction,
@@ -193,10 +197,26 @@ public sealed partial class Collection : IDisposable
         }
     }
 
+    // A connection to this version's database. A handle that outlived its database (the collection was deleted, or
+    // re-embedded and the old version removed once no reader had it open) gets told so, not SQLite's "unable to open".
+    private SqliteConnection Connect()
+    {
+        try
+        {
+            return CollectionDatabase.Open(_connectionString);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 14 && !File.Exists(DatabasePath))
+        {
+            throw new QuiverException(
+                $"Collection '{Name}': its database {DatabasePath} is gone; the collection was deleted, or re-embedded into a new version after this " +
+                "handle was opened. Open the collection again.", e);
+        }
+    }
+
     /// <summary>SQLite's plan for the filter query (to check that a payload index is used).</summary>
     internal string ExplainFilter(PayloadFilter filter)
     {
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN SELECT id FROM points" + FilterSql.Where(filter, command, PayloadIndexes);
         using var reader = command.ExecuteReader();
@@ -213,7 +233,7 @@ public sealed partial class Collection : IDisposable
     public IReadOnlyList<string> Ids(PayloadFilter filter)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT id FROM points" + FilterSql.Where(filter, command, PayloadIndexes) + " ORDER BY id";
         var ids = new List<string>();
@@ -229,7 +249,7 @@ public sealed partial class Collection : IDisposable
     public Point? Get(string id)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT vector, payload, text FROM points WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
@@ -249,7 +269,7 @@ public sealed partial class Collection : IDisposable
     public long Count(PayloadFilter? filter = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM points" + FilterSql.Where(filter, command, PayloadIndexes);
         return (long)command.ExecuteScalar()!;
@@ -258,7 +278,7 @@ public sealed partial class Collection : IDisposable
     public CollectionInfo Info()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         var count = (long)CollectionDatabase.Scalar(connection, "SELECT COUNT(*) FROM points")!;
         var sequence = CollectionDatabase.ReadSequence(connection, null);
         var bytes = new[] { DatabasePath, DatabasePath + "-wal" }.Where(File.Exists).Sum(p => new FileInfo(p).Length);
@@ -296,7 +316,7 @@ public sealed partial class Collection : IDisposable
             throw new InvalidVectorException("The query is a zero vector, which has no direction to compare by cosine. Check the text or vector it came from.");
         }
 
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
 
         // One read transaction: the replay, the filter and the payloads all see the same snapshot.
         using var transaction = connection.BeginTransaction(deferred: true);
@@ -346,7 +366,7 @@ public sealed partial class Collection : IDisposable
     public void Flush()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var transaction = connection.BeginTransaction(deferred: true);
         Refresh(connection, transaction);
         transaction.Commit();
@@ -369,7 +389,7 @@ public sealed partial class Collection : IDisposable
     public IndexState InspectIndex()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = Connect();
         using var transaction = connection.BeginTransaction(deferred: true);
         var databaseSequence = CollectionDatabase.ReadSequence(connection, transaction);
         Refresh(connection, transaction);

@@ -9,7 +9,7 @@ using Quiver.Store.Storage;
 namespace Quiver.Store.Collections;
 
 /// <summary>
-/// A folder of collections, one sub-folder each holding its SQLite file, and their <see cref="Aliases"/>: every method
+/// A folder of collections, one sub-folder each holding its SQLite file (or its versions, see <c>Versions</c>), and their <see cref="Aliases"/>: every method
 /// that opens a collection by name accepts an alias too.
 /// </summary>
 public sealed partial class CollectionStore
@@ -38,7 +38,7 @@ public sealed partial class CollectionStore
         }
 
         return Directory.EnumerateDirectories(Root)
-            .Where(d => File.Exists(Path.Combine(d, CollectionDatabase.FileName)))
+            .Where(d => !Path.GetFileName(d).StartsWith('.') && File.Exists(Path.Combine(CollectionFolders.DatabaseFolder(d), CollectionDatabase.FileName)))
             .Select(Path.GetFileName)
             .OfType<string>()
             .Order(StringComparer.Ordinal)
@@ -95,15 +95,7 @@ public sealed partial class CollectionStore
         var staging = CollectionFolders.NewStagingFolder(Root);
         try
         {
-            var path = Path.Combine(staging, CollectionDatabase.FileName);
-            using (var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(path, create: true, pooled: false)))
-            {
-                CollectionDatabase.Create(connection, name, options.Space, index);
-                using var transaction = connection.BeginTransaction();
-                KeywordSchema.Create(connection, transaction, (options.Keyword ?? KeywordOptions.Default).Stemming);
-                transaction.Commit();
-            }
-
+            CreateDatabase(staging, name, options with { Index = index });
             Publish(name, staging);
         }
         finally
@@ -117,7 +109,22 @@ public sealed partial class CollectionStore
         return Open(name);
     }
 
-    private void Publish(string name, string staging)
+    /// <summary>Writes a new, empty collection database into <paramref name="folder"/> (which must exist).</summary>
+    internal static void CreateDatabase(string folder, string name, CollectionOptions options)
+    {
+        var path = Path.Combine(folder, CollectionDatabase.FileName);
+        using var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(path, create: true, pooled: false));
+        CollectionDatabase.Create(connection, name, options.Space, options.Index ?? IndexOptions.Default);
+        using var transaction = connection.BeginTransaction();
+        KeywordSchema.Create(connection, transaction, (options.Keyword ?? KeywordOptions.Default).Stemming);
+        transaction.Commit();
+    }
+
+    /// <summary>
+    /// Moves a complete collection folder built elsewhere (a staging or re-embedding folder) into place as collection
+    /// <paramref name="name"/>; fails, leaving it where it was, when that name is taken.
+    /// </summary>
+    internal void Publish(string name, string staging)
     {
         var folder = Path.Combine(Root, name);
 
@@ -173,6 +180,15 @@ public sealed partial class CollectionStore
             throw new CollectionNotFoundException(asked, Root, List());
         }
 
+        path = FinishSwitch(name, path);
+        RemoveRetiredVersions(name);
+        return OpenAt(name, Path.GetDirectoryName(path)!);
+    }
+
+    /// <summary>Opens the collection database in <paramref name="folder"/> (a version folder, or a re-embedding being built) under <paramref name="name"/>.</summary>
+    internal Collection OpenAt(string name, string folder)
+    {
+        var path = Path.Combine(folder, CollectionDatabase.FileName);
         using var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(path, create: false));
         var meta = CollectionDatabase.ReadMeta(connection);
         var space = CollectionDatabase.SpaceOf(meta, path);
@@ -186,7 +202,7 @@ public sealed partial class CollectionStore
 
         var stemming = KeywordSchema.EnsureCreated(connection, meta, path);
         return new Collection(
-            name, Path.Combine(Root, name), space, CollectionDatabase.IndexOptionsOf(meta), CollectionDatabase.PayloadIndexesOf(meta), CollectionDatabase.BindingOf(meta, path), _logger)
+            name, folder, space, CollectionDatabase.IndexOptionsOf(meta), CollectionDatabase.PayloadIndexesOf(meta), CollectionDatabase.BindingOf(meta, path), _logger)
         {
             KeywordStemming = stemming,
         };
@@ -208,7 +224,11 @@ public sealed partial class CollectionStore
         using var aliasLock = AliasFile.Lock(Root);
         Aliases.DropAliasesOf(name);
 
-        CollectionDatabase.ClearPool(DatabasePath(name));
+        foreach (var database in Directory.EnumerateFiles(folder, CollectionDatabase.FileName, SearchOption.AllDirectories))
+        {
+            CollectionDatabase.ClearPool(database);
+        }
+
         Directory.Delete(folder, recursive: true);
         return true;
     }
@@ -216,7 +236,8 @@ public sealed partial class CollectionStore
     private QuiverException AlreadyExists(string name) =>
         new($"A collection named '{name}' already exists in {Root}. Open it, delete it first, or choose another name.");
 
-    private string DatabasePath(string name) => Path.Combine(Root, name, CollectionDatabase.FileName);
+    /// <summary>Where collection <paramref name="name"/>'s database is now (the file need not exist).</summary>
+    internal string DatabasePath(string name) => Path.Combine(CollectionFolders.DatabaseFolder(Path.Combine(Root, name)), CollectionDatabase.FileName);
 
     private static void ValidateName(string name) => ResourceName.Validate(name, "collection");
 }

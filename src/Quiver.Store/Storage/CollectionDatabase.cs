@@ -23,6 +23,15 @@ internal static class CollectionDatabase
     /// <summary>The meta key of the collection's random id, which binds index snapshots to this database.</summary>
     public const string CollectionIdKey = "collection_id";
 
+    /// <summary>
+    /// The meta key set, in the same transaction that takes the last writes, on a database a re-embedded version has
+    /// replaced: it names that version's folder, and every later write to this database is refused.
+    /// </summary>
+    public const string SupersededByKey = "superseded_by";
+
+    /// <summary>When <see cref="SupersededByKey"/> was set (ISO 8601), so the old database outlives readers that just picked it up.</summary>
+    public const string SupersededAtKey = "superseded_at";
+
     /// <summary>Meta keys "payload_index:FIELD" record the payload indexes and their kinds.</summary>
     public const string PayloadIndexPrefix = "payload_index:";
 
@@ -56,6 +65,75 @@ internal static class CollectionDatabase
         connection.Open();
         Execute(connection, "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;");
         return connection;
+    }
+
+    /// <summary>
+    /// Begins a write transaction (taking SQLite's write lock at once) on a database that still takes writes; one that
+    /// a re-embedded version replaced is refused, so a write through a handle opened before the switch is never lost
+    /// in a file nobody reads.
+    /// </summary>
+    public static SqliteTransaction BeginWrite(SqliteConnection connection, string collection, Core.Spaces.EmbeddingSpace space)
+    {
+        var transaction = connection.BeginTransaction(deferred: false);
+        if (Scalar(connection, "SELECT value FROM meta WHERE key = $k", transaction, ("$k", SupersededByKey)) is string version)
+        {
+            transaction.Dispose();
+            throw new QuiverException(
+                $"Collection '{collection}' was re-embedded while this handle was open: its vectors are no longer from {space} but are in its " +
+                $"new version ({version}), and the old version takes no more writes. Open the collection again (and embed with its new model).");
+        }
+
+        return transaction;
+    }
+
+    /// <summary>
+    /// Removes a database whose collection moved to another version, with its -wal, -shm and index snapshot, when no
+    /// connection has it open and it was retired at least <paramref name="grace"/> ago (a reader that just picked the
+    /// old version up gets to finish). Returns whether it is gone.
+    /// </summary>
+    public static bool TryRemoveRetired(string folder, TimeSpan grace, DateTimeOffset now)
+    {
+        var path = Path.Combine(folder, FileName);
+        if (!File.Exists(path))
+        {
+            return true;
+        }
+
+        ClearPool(path);
+        var probe = new SqliteConnectionStringBuilder(ConnectionString(path, create: false, pooled: false)) { DefaultTimeout = 1 }.ToString();
+        try
+        {
+            // Exclusive locking mode, set before the first read, makes that read take the file's exclusive lock, which
+            // fails while any other connection (in this process or another) has the database open.
+            using var connection = new SqliteConnection(probe);
+            connection.Open();
+            Execute(connection, "PRAGMA busy_timeout=0; PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;");
+            var retired = Scalar(connection, "SELECT value FROM meta WHERE key = $k", null, ("$k", SupersededAtKey)) as string;
+            Execute(connection, "COMMIT");
+            if (retired is null || now - DateTimeOffset.Parse(retired, CultureInfo.InvariantCulture) < grace)
+            {
+                return false;
+            }
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        {
+            return false;
+        }
+
+        try
+        {
+            foreach (var file in new[] { FileName + "-wal", FileName + "-shm", IndexSnapshot.FileName, FileName })
+            {
+                File.Delete(Path.Combine(folder, file));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another process opened it meanwhile (Windows keeps open files); a later open tries again.
+            return false;
+        }
+
+        return true;
     }
 
     public static void Create(SqliteConnection connection, string name, EmbeddingSpace space, IndexOptions index)

@@ -25,6 +25,71 @@ internal static class CollectionFolders
     /// </summary>
     public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Re-embeddings into a new collection name are built here, one folder per target name, until they are published
+    /// (a fixed place, so that a stopped run finds its own work again; never removed as abandoned).
+    /// </summary>
+    public const string Reembedding = ".reembed";
+
+    /// <summary>
+    /// The file in a collection's folder that names the version folder holding its database now. Absent: the database
+    /// is in the collection's folder itself (every collection starts so). Replaced whole by a rename, so a reader sees
+    /// the old name or the new one, never a mix.
+    /// </summary>
+    public const string CurrentVersionFile = "current";
+
+    /// <summary>The file in a collection's folder that names the version folder an unfinished re-embedding is building.</summary>
+    public const string PendingVersionFile = "reembedding";
+
+    private const string VersionPrefix = "v-";
+
+    /// <summary>The folder that holds the database of the collection in <paramref name="folder"/> (see <see cref="CurrentVersionFile"/>).</summary>
+    public static string DatabaseFolder(string folder) => ReadVersion(folder, CurrentVersionFile) is { } version ? Path.Combine(folder, version) : folder;
+
+    /// <summary>The version folder named by <paramref name="file"/> in <paramref name="folder"/>, or null when the file is absent.</summary>
+    public static string? ReadVersion(string folder, string file)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(Path.Combine(folder, file)).Trim();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        if (!text.StartsWith(VersionPrefix, StringComparison.Ordinal) || text.IndexOfAny(['/', '\\']) >= 0 || text.Contains("..", StringComparison.Ordinal))
+        {
+            throw new Core.QuiverException(
+                $"{Path.Combine(folder, file)} should name a version folder (v-…) of the collection but holds '{text}'. Restore it, or delete the collection and index it again.");
+        }
+
+        return text;
+    }
+
+    /// <summary>A new version folder name for a collection's next database.</summary>
+    public static string NewVersion() => VersionPrefix + Guid.NewGuid().ToString("N");
+
+    /// <summary>Whether <paramref name="name"/> is a version folder's name.</summary>
+    public static bool IsVersion(string name) => name.StartsWith(VersionPrefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Points <paramref name="file"/> in <paramref name="folder"/> at <paramref name="version"/>: written beside it, flushed
+    /// to disk, then renamed over it, so the switch is atomic and survives a crash whole or not at all.
+    /// </summary>
+    public static void WriteVersion(string folder, string file, string version)
+    {
+        var temporary = Path.Combine(folder, $".{file}.{Guid.NewGuid():N}");
+        using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(version));
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, Path.Combine(folder, file), overwrite: true);
+    }
+
     public static string NewStagingFolder(string root)
     {
         var folder = Path.Combine(root, Staging, Guid.NewGuid().ToString("N"));
@@ -54,7 +119,7 @@ internal static class CollectionFolders
         var target = Path.Combine(root, Leftovers, $"{Path.GetFileName(folder)}.{stamp}.{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(Path.Combine(root, Leftovers));
         Directory.Move(folder, target);
-        if (File.Exists(Path.Combine(target, databaseName)))
+        if (File.Exists(Path.Combine(DatabaseFolder(target), databaseName)))
         {
             Directory.Move(target, folder);
             return null;

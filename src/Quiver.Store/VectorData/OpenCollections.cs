@@ -6,7 +6,7 @@ namespace Quiver.Store.VectorData;
 /// <summary>
 /// The Quiver collections a vector store has open, one <see cref="Collection"/> per name, shared by every adapter
 /// collection of that store so they share one in-memory index. A collection deleted from disk (by this store or
-/// another process) is forgotten on the next look-up.
+/// another process) is forgotten on the next look-up, and one switched to a re-embedded version is opened afresh.
 /// </summary>
 internal sealed class OpenCollections(CollectionStore store) : IDisposable
 {
@@ -28,7 +28,15 @@ internal sealed class OpenCollections(CollectionStore store) : IDisposable
                 return null;
             }
 
-            if (!_open.TryGetValue(name, out var collection))
+            if (_open.TryGetValue(name, out var collection) && collection.DatabasePath != Store.DatabasePath(name))
+            {
+                // Re-embedded (here or by another process): new requests get the new version. Requests still using
+                // the old handle finish on the old version, which stays until they let go, so it is not disposed here.
+                _open.Remove(name);
+                collection = null;
+            }
+
+            if (collection is null)
             {
                 collection = Store.Open(name);
                 _open[name] = collection;

@@ -73,6 +73,8 @@ internal static class ValidRequests
             "delete_snapshot" => [Write(new Dictionary<string, string> { ["name"] = target.Scratch, ["snapshot_name"] = target.ScratchSnapshots[0] })],
             "recover_from_snapshot" => [Write(scratch, $$"""{"location": "{{target.ScratchSnapshots[1]}}", "priority": "snapshot"}""")],
             "recover_from_uploaded_snapshot" => [new ValidRequest(operation, method, template, scratch, null, Writes: true) { Query = "?wait=true&priority=snapshot", RawBody = target.ScratchSnapshotFile }],
+            "reembed_collection" => [Write(notes, $$"""{"model": "{{target.Model}}", "into": "{{target.Notes}}-reembedded", "batch_size": 16}""")],
+            "get_reembed_status" => [Read(notes)],
             "delete_payload" => [Write(scratch, """{"keys": ["color", "tag"], "points": [7]}""")],
             "clear_payload" => [Write(scratch, """{"points": [8]}""")],
             _ when method == HttpMethod.Get && !template.Contains('{', StringComparison.Ordinal) => [Read(none)],
