@@ -17,14 +17,14 @@ namespace Quiver.Bench;
 /// other vectors and runs <see cref="ReembedJob"/> in place: reading the texts back, embedding, writing with a
 /// checkpoint per batch, building the index, the switch and the removal of the old version. Rounds alternate the two,
 /// so both see the same machine load; each prints points/s, and the medians' ratio ends the run.
-/// Usage: Quiver.Bench reembed --texts ../shared/data/corpus/moby-dick.part00.txt [--model all-minilm-l6-v2] [--points 2000] [--rounds 3] [--batch 64]
+/// Usage: Quiver.Bench reembed --texts ../shared/data/corpus/moby-dick.part00.txt [--model all-minilm-l6-v2] [--points 300] [--rounds 3] [--batch 64]
 /// </summary>
 internal static class Reembedding
 {
     public static void Run(Args options)
     {
         var model = options.Get("model", "all-minilm-l6-v2");
-        var points = int.Parse(options.Get("points", "2000"), CultureInfo.InvariantCulture);
+        var points = int.Parse(options.Get("points", "300"), CultureInfo.InvariantCulture);
         var rounds = int.Parse(options.Get("rounds", "3"), CultureInfo.InvariantCulture);
         var batch = int.Parse(options.Get("batch", "64"), CultureInfo.InvariantCulture);
         var texts = File.ReadLines(options.Get("texts", "../shared/data/corpus/moby-dick.part00.txt"))

@@ -19,6 +19,9 @@ namespace Quiver.Server.Collections;
 /// </summary>
 internal static class SnapshotsEndpoints
 {
+    // Declared beside the two real types so routing does not answer 415 before the key is checked; the handler refuses other types itself.
+    private const string AnyContentType = "*/*";
+
     public static void Map(IEndpointRouteBuilder routes)
     {
         const string Snapshots = "/collections/{name}/snapshots";
@@ -33,7 +36,7 @@ internal static class SnapshotsEndpoints
         routes.MapPut(Snapshots + "/recover", Recover).RequiresWrite().WithName("recover_from_snapshot").WithSummary("Restore a collection from a snapshot file on the server").WithTags("snapshots")
             .Accepts<SnapshotRecoverRequest>("application/json").Produces<QdrantResponse<bool>>();
         routes.MapPost(Snapshots + "/upload", Upload).RequiresWrite().StreamsBody().WithName("recover_from_uploaded_snapshot").WithSummary("Restore a collection from an uploaded snapshot (multipart field \"snapshot\", or the raw file)").WithTags("snapshots")
-            .Accepts<SnapshotUpload>("multipart/form-data", "application/octet-stream").Produces<QdrantResponse<bool>>();
+            .Accepts<SnapshotUpload>("multipart/form-data", "application/octet-stream", AnyContentType).Produces<QdrantResponse<bool>>();
     }
 
     private static async Task<IResult> Create(string name, HttpContext context, ServedCollections collections, ServerOptions options)
@@ -129,6 +132,12 @@ internal static class SnapshotsEndpoints
                 }
 
                 throw ApiException.BadRequest("The multipart body has no field \"snapshot\". Send the snapshot file as the form field \"snapshot\".", "snapshot");
+            }
+
+            if (request.ContentType is not null && !(type?.MediaType.Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase) ?? false))
+            {
+                throw new ApiException(
+                    415, $"The body's Content-Type is '{request.ContentType}'; send the snapshot file as multipart/form-data (field \"snapshot\") or application/octet-stream.", code: "unsupported_media_type");
             }
 
             await request.Body.CopyToAsync(output, context.RequestAborted);
