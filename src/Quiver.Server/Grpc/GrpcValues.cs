@@ -26,7 +26,7 @@ internal static class GrpcValues
     public static JsonNode? ToJson(Q.Value value, string path) => value.KindCase switch
     {
         Q.Value.KindOneofCase.NullValue => null,
-        Q.Value.KindOneofCase.DoubleValue => JsonValue.Create(value.DoubleValue),
+        Q.Value.KindOneofCase.DoubleValue => Double(value.DoubleValue, path),
         Q.Value.KindOneofCase.IntegerValue => JsonValue.Create(value.IntegerValue),
         Q.Value.KindOneofCase.StringValue => JsonValue.Create(value.StringValue),
         Q.Value.KindOneofCase.BoolValue => JsonValue.Create(value.BoolValue),
@@ -34,6 +34,14 @@ internal static class GrpcValues
         Q.Value.KindOneofCase.ListValue => new JsonArray([.. value.ListValue.Values.Select((v, i) => ToJson(v, $"{path}[{i}]"))]),
         _ => throw ApiException.BadRequest("is a payload value with no kind set: give null, a number, a string, a boolean, a struct or a list.", path),
     };
+
+    // A whole double is written with its ".0", so it reads back as a double (JSON's 1 would come back an integer).
+    private static JsonNode Double(double value, string path) =>
+        !double.IsFinite(value)
+            ? throw ApiException.BadRequest($"is {value}; payload numbers must be finite (JSON has no NaN or infinity).", path)
+            : Math.Floor(value) == value && Math.Abs(value) < 1e15
+                ? JsonNode.Parse(value.ToString("F1", System.Globalization.CultureInfo.InvariantCulture))!
+                : JsonValue.Create(value);
 
     public static void Fill(MapField<string, Q.Value> target, JsonObject? payload)
     {
