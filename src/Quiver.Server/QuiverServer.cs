@@ -123,6 +123,13 @@ public static class QuiverServer
         return app;
     }
 
+    /// <summary>Where the built server's gRPC API listens (its real port), or null when it serves none.</summary>
+    public static string? GrpcUrl(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetService<GrpcListener>()?.Url;
+    }
+
     private static void ObserveGauges(IServiceProvider services)
     {
         var metrics = services.GetRequiredService<ServerMetrics>();
