@@ -104,7 +104,7 @@ internal static class ServeCommand
             catch (IOException e) when (IsAddressInUse(e))
             {
                 context.WriteError(
-                    $"cannot listen on {options.AllUrls.Replace(";", ", ", StringComparison.Ordinal)}: the address is in use by another program (6333 is also Qdrant's port). " +
+                    $"cannot listen on {options.Urls}: the address{(options.GrpcUrl is null ? "" : $" (or gRPC's {options.GrpcUrl})")} is in use by another program (6333 and 6334 are also Qdrant's ports). " +
                     $"Pick a free port with --port N or {ServerOptions.PortVariable}=N (e.g. quiver serve --port 6400), and for gRPC --grpc-port N or --no-grpc.");
                 return AddressInUseExitCode;
             }

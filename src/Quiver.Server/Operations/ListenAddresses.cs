@@ -38,7 +38,7 @@ internal static class ListenAddresses
         if (options.IsOpenToNetwork && !options.AllowAnonymous)
         {
             throw new QuiverException(
-                $"refusing to listen on {string.Join(", ", BeyondLoopback(options.AllUrls))} with no API key (anyone who reaches it could read, write and delete): " +
+                $"refusing to listen on {string.Join(", ", BeyondLoopback(options.AllUrls).Distinct(StringComparer.Ordinal))} with no API key (anyone who reaches it could read, write and delete): " +
                 $"give a key with --api-key KEY or {ServerOptions.ApiKeyVariable}, or pass --allow-anonymous to serve the network without one.");
         }
     }
