@@ -40,6 +40,7 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "hostile": Environment.ExitCode = Hostile.Run(options); return;
     case "crash-http": Environment.ExitCode = CrashHttp.Run(options); return;
     case "parse-memory": ParseMemory.Run(options); return;
+    case "grpc": GrpcVsRest.Run(options); return;
 }
 
 if (args.Length > 0 && args[0] == "collection-filter")

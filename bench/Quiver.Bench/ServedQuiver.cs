@@ -12,14 +12,18 @@ internal sealed partial class ServedQuiver : IDisposable
     private readonly Process _process;
     private readonly List<string> _log;
 
-    private ServedQuiver(Process process, Uri url, List<string> log)
+    private ServedQuiver(Process process, Uri url, Uri? grpcUrl, List<string> log)
     {
         _process = process;
         Url = url;
+        GrpcUrl = grpcUrl;
         _log = log;
     }
 
     public Uri Url { get; }
+
+    /// <summary>Where its gRPC API listens, when it serves one.</summary>
+    public Uri? GrpcUrl { get; }
 
     public int ProcessId => _process.Id;
 
@@ -37,6 +41,9 @@ internal sealed partial class ServedQuiver : IDisposable
 
     [GeneratedRegex(@"listening on (http://[^\s,]+)")]
     private static partial Regex Listening();
+
+    [GeneratedRegex(@"and (http://[^\s,]+) \(gRPC")]
+    private static partial Regex ListeningGrpc();
 
     /// <summary>The quiver.dll that ./quiver builds (artifacts/bin), unless --quiver names another.</summary>
     public static string DllPath(Args options) =>
@@ -63,6 +70,7 @@ internal sealed partial class ServedQuiver : IDisposable
 
         var process = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Uri? grpcUrl = null;
         var served = new List<string>();
         void Read(string? line)
         {
@@ -79,6 +87,7 @@ internal sealed partial class ServedQuiver : IDisposable
 
             if (Listening().Match(line) is { Success: true } match)
             {
+                grpcUrl = ListeningGrpc().Match(line) is { Success: true } grpc ? new Uri(grpc.Groups[1].Value) : null;
                 listening.TrySetResult(new Uri(match.Groups[1].Value));
             }
         }
@@ -88,7 +97,7 @@ internal sealed partial class ServedQuiver : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var url = await listening.Task.WaitAsync(TimeSpan.FromMinutes(2));
-        return new ServedQuiver(process, url, served);
+        return new ServedQuiver(process, url, grpcUrl, served);
     }
 
     /// <summary>Waits for /readyz (the indexes loaded) after a start.</summary>

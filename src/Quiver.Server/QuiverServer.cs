@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
+using Quiver.Server.Grpc;
 using Quiver.Server.Http;
 using Quiver.Server.Operations;
 using Quiver.Server.Security;
@@ -13,7 +14,7 @@ using Quiver.Store.Collections;
 namespace Quiver.Server;
 
 /// <summary>
-/// Builds the Quiver server: a thin ASP.NET Core host that wires the libraries to HTTP. Only wiring lives here;
+/// Builds the Quiver server: a thin ASP.NET Core host that wires the libraries to HTTP (and Qdrant's gRPC API on a second port). Only wiring lives here;
 /// each API is in its own folder.
 /// </summary>
 public static class QuiverServer
@@ -26,7 +27,9 @@ public static class QuiverServer
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(QuiverServer).Assembly.GetName().Name });
         ListenAddresses.Check(options, builder.Configuration);
         var certificate = options.TlsCertificatePath is null ? null : TlsCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath);
-        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var grpc = GrpcListener.For(options);
+        string[] urls = [.. options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), .. grpc is null ? [] : new[] { grpc.Url }];
+        builder.WebHost.UseUrls(urls);
 
         // The slim builder leaves out Kestrel's https support (https:// URLs and the Kestrel:Certificates settings) until asked.
         builder.WebHost.UseKestrelHttpsConfiguration();
@@ -37,6 +40,7 @@ public static class QuiverServer
             // BodyArrival enforces the minimum body rate itself, answering 408 with a JSON body (Kestrel's has none).
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.AddServerHeader = false;
+            grpc?.Configure(kestrel);
             if (certificate is not null)
             {
                 kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
@@ -83,6 +87,12 @@ public static class QuiverServer
         }));
         services.AddHostedService<StoreLifetime>();
         services.AddQuiverOpenApi();
+        if (grpc is not null)
+        {
+            services.AddSingleton(grpc);
+            GrpcListener.AddServices(services, options);
+        }
+
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -93,11 +103,16 @@ public static class QuiverServer
 
         app.UseMiddleware<ErrorHandling>();
         app.UseRouting();
-        app.UseMiddleware<AccessControl>();
 
-        // The body is read before admission, so a slow upload never holds one of the request slots.
-        app.UseMiddleware<BodyArrival>();
-        app.UseMiddleware<AdmissionControl>();
+        // gRPC calls stream their messages and answer in gRPC statuses: QdrantGrpcGate checks their keys and admits them.
+        app.UseWhen(context => !GrpcListener.IsCall(context), rest =>
+        {
+            rest.UseMiddleware<AccessControl>();
+
+            // The body is read before admission, so a slow upload never holds one of the request slots.
+            rest.UseMiddleware<BodyArrival>();
+            rest.UseMiddleware<AdmissionControl>();
+        });
         app.MapOpenApi("/openapi/{documentName}.json");
         OperationsEndpoints.Map(app);
         EmbeddingsEndpoints.Map(app);
@@ -108,7 +123,15 @@ public static class QuiverServer
         ContextEndpoints.Map(app);
         ProjectionEndpoints.Map(app);
         ReembedEndpoints.Map(app);
+        grpc?.Map(app);
         return app;
+    }
+
+    /// <summary>Where the built server's gRPC API listens (its real port), or null when it serves none.</summary>
+    public static string? GrpcUrl(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetService<GrpcListener>()?.Url;
     }
 
     private static void ObserveGauges(IServiceProvider services)

@@ -33,6 +33,15 @@ public sealed record ServerOptions
     /// <summary>The addresses to listen on (Kestrel URLs separated by ';').</summary>
     public string Urls { get; init; } = DefaultUrl;
 
+    /// <summary>
+    /// Where Qdrant's gRPC API listens (one URL, HTTP/2 only; port 0 picks a free one), or null for no gRPC. The library
+    /// leaves it off; <c>quiver serve</c> listens on REST's port + 1, 6334 beside the default 6333, as Qdrant does.
+    /// </summary>
+    public string? GrpcUrl { get; init; }
+
+    /// <summary>Every URL the server listens on: <see cref="Urls"/>, then <see cref="GrpcUrl"/>.</summary>
+    public string AllUrls => GrpcUrl is null ? Urls : $"{Urls};{GrpcUrl}";
+
     /// <summary>Keys that may read and write. With no keys at all, every request is let in.</summary>
     public IReadOnlyList<string> AdminKeys { get; init; } = [];
 
@@ -68,7 +77,7 @@ public sealed record ServerOptions
     public bool JsonLogs { get; init; }
 
     /// <summary>Whether no key is asked for and some URL listens beyond loopback: the server refuses that unless <see cref="AllowAnonymous"/>.</summary>
-    public bool IsOpenToNetwork => AdminKeys.Count == 0 && ReadOnlyKeys.Count == 0 && ListenAddresses.BeyondLoopback(Urls).Count > 0;
+    public bool IsOpenToNetwork => AdminKeys.Count == 0 && ReadOnlyKeys.Count == 0 && ListenAddresses.BeyondLoopback(AllUrls).Count > 0;
 
     /// <summary>Adds the keys in <see cref="ApiKeyVariable"/> and <see cref="ReadOnlyApiKeyVariable"/>.</summary>
     public ServerOptions WithEnvironmentKeys() => this with

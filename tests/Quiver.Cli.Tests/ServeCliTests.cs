@@ -18,6 +18,24 @@ public sealed class ServeCliTests(CliFixture fixture) : IClassFixture<CliFixture
     public void Urls_come_from_urls_then_port_then_quiver_port(string? urls, int? port, string? environment, string expected) =>
         Assert.Equal(expected, ServeCommand.ListenUrls(urls, port, environment));
 
+    [Theory]
+    [InlineData("http://127.0.0.1:6333", null, false, "http://127.0.0.1:6334")]
+    [InlineData("http://0.0.0.0:9000;http://[::1]:9005", null, false, "http://0.0.0.0:9001")]
+    [InlineData("https://127.0.0.1:0", null, false, "https://127.0.0.1:0")]
+    [InlineData("http://127.0.0.1:6333", 7334, false, "http://127.0.0.1:7334")]
+    [InlineData("http://127.0.0.1:6333", null, true, null)]
+    public void Grpc_listens_on_the_first_urls_host_at_the_next_port_unless_told(string urls, int? grpcPort, bool noGrpc, string? expected) =>
+        Assert.Equal(expected, ServeCommand.GrpcUrl(urls, grpcPort, noGrpc));
+
+    [Fact]
+    public void Grpc_port_and_no_grpc_together_or_no_room_for_the_next_port_are_refused_with_the_fix()
+    {
+        var e = Assert.Throws<QuiverException>(() => ServeCommand.GrpcUrl("http://127.0.0.1:6333", 7000, noGrpc: true));
+        Assert.Contains("--grpc-port or --no-grpc, not both", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<QuiverException>(() => ServeCommand.GrpcUrl("http://127.0.0.1:65535", null, noGrpc: false));
+        Assert.Contains("give --grpc-port N, or --no-grpc", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Port_and_urls_together_or_a_bad_quiver_port_are_refused_with_the_fix()
     {

@@ -21,6 +21,8 @@ internal static class ServeCommand
     {
         var urls = new Option<string?>("--urls") { Description = $"Where to listen (';'-separated URLs; default {ServerOptions.DefaultUrl}, loopback only)" };
         var port = new Option<int?>("--port") { Description = $"Listen on http://127.0.0.1:N (short for --urls; else {ServerOptions.PortVariable}, else 6333; 0 picks a free port)" }.Between(0, 65535, "6334");
+        var grpcPort = new Option<int?>("--grpc-port") { Description = "Where Qdrant's gRPC API (the official .NET client's protocol) listens, on the host of the first URL (default: that URL's port + 1, so 6334 beside 6333 as Qdrant; 0 picks a free port)" }.Between(0, 65535, "6334");
+        var noGrpc = new Option<bool>("--no-grpc") { Description = "Serve no gRPC API (REST only)" };
         var apiKeys = new Option<string[]>("--api-key") { Description = $"An admin key (repeatable); also read from {ServerOptions.ApiKeyVariable}. With none, no key is asked for", AllowMultipleArgumentsPerToken = false };
         var readOnlyKeys = new Option<string[]>("--read-only-key") { Description = $"A read-only key (repeatable); also read from {ServerOptions.ReadOnlyApiKeyVariable}" };
         var model = new Option<string?>("--model") { Description = $"The model for /v1/embeddings requests that name none (default: {ModelCatalogue.DefaultTextModelRule})" };
@@ -46,17 +48,18 @@ internal static class ServeCommand
         var command = new Command(
             "serve",
             "Serve embeddings to OpenAI clients (POST /v1/embeddings, GET /v1/models) and collections to Qdrant clients " +
-            "(/collections/...), with API keys, limits, /metrics (Prometheus), /healthz, /readyz, /docs and /openapi/v1.json. " +
+            "(/collections/... over REST, and Qdrant's gRPC API on a second port: 6334 beside 6333), with API keys, limits, /metrics (Prometheus), /healthz, /readyz, /docs and /openapi/v1.json. " +
             "Ctrl+C (SIGTERM) finishes the requests in flight and flushes the store. " +
             $"When the address is taken it says so in one line and exits with {AddressInUseExitCode}.\n\n" +
             "Beyond loopback it needs an API key or --allow-anonymous; https:// URLs need --tls-cert (or Kestrel's certificate settings).\n\n" +
             "Examples:\n  quiver serve\n  QUIVER_API_KEY=secret quiver serve --urls http://0.0.0.0:6333 --read-only-key reader\n" +
             "  QUIVER_API_KEY=secret quiver serve --urls https://0.0.0.0:6333 --tls-cert cert.pem --tls-key key.pem\n" +
-            "  QUIVER_PORT=6334 quiver serve    (or: quiver serve --port 6334)\n" +
+            "  QUIVER_PORT=6400 quiver serve    (or: quiver serve --port 6400; gRPC then on 6401)\n" +
+            "  quiver serve --grpc-port 7334    (or --no-grpc for REST only)\n" +
             "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"all-minilm-l6-v2\"}'")
         {
             urls, port, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, bodyMemory, parsedMemory, jsonLogs,
-            tlsCert, tlsKey, allowAnonymous, maxRequestTokens, batchMaxTokens, deadline,
+            tlsCert, tlsKey, allowAnonymous, maxRequestTokens, batchMaxTokens, deadline, grpcPort, noGrpc,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -74,10 +77,12 @@ internal static class ServeCommand
                 MaxBodyMemoryBytes = result.GetValue(bodyMemory) << 20,
                 MaxParsedMemoryBytes = result.GetValue(parsedMemory) << 20,
             };
+            var listen = ListenUrls(result.GetValue(urls), result.GetValue(port), Environment.GetEnvironmentVariable(ServerOptions.PortVariable));
             var options = new ServerOptions
             {
                 Paths = context.Paths,
-                Urls = ListenUrls(result.GetValue(urls), result.GetValue(port), Environment.GetEnvironmentVariable(ServerOptions.PortVariable)),
+                Urls = listen,
+                GrpcUrl = GrpcUrl(listen, result.GetValue(grpcPort), result.GetValue(noGrpc)),
                 AdminKeys = result.GetValue(apiKeys) ?? [],
                 ReadOnlyKeys = result.GetValue(readOnlyKeys) ?? [],
                 DefaultModel = result.GetValue(model),
@@ -99,8 +104,8 @@ internal static class ServeCommand
             catch (IOException e) when (IsAddressInUse(e))
             {
                 context.WriteError(
-                    $"cannot listen on {options.Urls}: the address is in use by another program (6333 is also Qdrant's port). " +
-                    $"Pick a free port with --port N or {ServerOptions.PortVariable}=N (e.g. quiver serve --port 6334).");
+                    $"cannot listen on {options.Urls}: the address{(options.GrpcUrl is null ? "" : $" (or gRPC's {options.GrpcUrl})")} is in use by another program (6333 and 6334 are also Qdrant's ports). " +
+                    $"Pick a free port with --port N or {ServerOptions.PortVariable}=N (e.g. quiver serve --port 6400), and for gRPC --grpc-port N or --no-grpc.");
                 return AddressInUseExitCode;
             }
 
@@ -110,7 +115,11 @@ internal static class ServeCommand
                     $"quiver serve: warning: no API key, and {string.Join(", ", app.Urls)} is reachable beyond this machine (--allow-anonymous): anyone who reaches it may read, write and delete collections.");
             }
 
-            context.Error.WriteLine($"quiver serve: listening on {string.Join(", ", app.Urls)} (collections in {context.Paths.Collections}); Ctrl+C stops.");
+            var grpc = QuiverServer.GrpcUrl(app);
+            var rest = string.Join(", ", app.Urls.Where(url => url != grpc));
+            context.Error.WriteLine(grpc is null
+                ? $"quiver serve: listening on {rest} (collections in {context.Paths.Collections}); Ctrl+C stops."
+                : $"quiver serve: listening on {rest} (REST) and {grpc} (gRPC, Qdrant.Client) (collections in {context.Paths.Collections}); Ctrl+C stops.");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });
@@ -147,6 +156,34 @@ internal static class ServeCommand
             ? Loopback(fromEnvironment)
             : throw new QuiverException(
                 $"{ServerOptions.PortVariable} is '{environmentPort}', which is not a port: set it to a number from 1 to 65535 (0 picks a free port), or unset it for {ServerOptions.DefaultUrl}.");
+    }
+
+    /// <summary>
+    /// Where gRPC listens: the first URL's scheme and host with --grpc-port, else that URL's port + 1 (6334 beside 6333,
+    /// as Qdrant; a free port beside a free REST port); null with --no-grpc.
+    /// </summary>
+    internal static string? GrpcUrl(string urls, int? grpcPort, bool noGrpc)
+    {
+        if (noGrpc)
+        {
+            return grpcPort is null ? null : throw new QuiverException($"Pass --grpc-port or --no-grpc, not both: --grpc-port {grpcPort} serves gRPC, --no-grpc turns it off.");
+        }
+
+        var first = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+        var colon = first.LastIndexOf(':');
+        var portText = first[(colon + 1)..].TrimEnd('/');
+        if (colon < 0 || !int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var restPort))
+        {
+            throw new QuiverException($"cannot tell the port of {first} to put gRPC beside it: give --grpc-port N (Qdrant's is 6334), or --no-grpc.");
+        }
+
+        var chosen = grpcPort ?? (restPort == 0 ? 0 : restPort + 1);
+        if (chosen > 65535)
+        {
+            throw new QuiverException($"REST listens on port {restPort}, so gRPC's default (its port + 1) is past 65535: give --grpc-port N, or --no-grpc.");
+        }
+
+        return $"{first[..colon]}:{chosen.ToString(CultureInfo.InvariantCulture)}";
     }
 
     private static string Loopback(int port) => $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";

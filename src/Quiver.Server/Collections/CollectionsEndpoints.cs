@@ -56,46 +56,19 @@ internal static class CollectionsEndpoints
                 throw ApiException.BadRequest("named vectors are not supported: Quiver collections hold one unnamed vector. Give {\"size\": N, \"distance\": \"Cosine\"}.", "vectors");
             }
 
-            size = JsonFields.Int(vectors, "size", 1, 65_536, "vectors.size");
-            metric = Distance(JsonFields.String(vectors, "distance", "vectors.distance"));
+            size = JsonFields.Int(vectors, "size", 1, CollectionSettings.MaxDimensions, "vectors.size");
+            metric = CollectionSettings.Distance(JsonFields.String(vectors, "distance", "vectors.distance"));
         }
 
-        EmbeddingSpace space;
-        if (modelName is not null)
-        {
-            var model = models.Get(modelName);
-            space = model.Space;
-            if (size is { } s && s != space.Dimensions)
-            {
-                throw ApiException.BadRequest($"is {s} but the model '{model.Name}' gives {space.Dimensions}-dimensional vectors; leave it out or make them agree.", "vectors.size");
-            }
-
-            if (metric is { } m && m != space.Metric)
-            {
-                throw ApiException.BadRequest($"the model '{model.Name}' is compared by {space.Metric}; leave distance out or use that.", "vectors.distance");
-            }
-        }
-        else
-        {
-            if (size is null || metric is null)
-            {
-                throw ApiException.BadRequest("is required: {\"size\": N, \"distance\": \"Cosine\" | \"Dot\" | \"Euclid\"} (or give \"model\" to embed text).", "vectors");
-            }
-
-            space = EmbeddingSpace.Raw(size.Value, metric.Value);
-        }
-
-        var index = IndexOptions.Default;
+        int? m = null;
+        int? efConstruct = null;
         if (JsonFields.Object(body, "hnsw_config") is { } hnsw)
         {
-            var parameters = new HnswParameters(
-                JsonFields.Int(hnsw, "m", 2, 128, "hnsw_config.m") ?? index.Hnsw.M,
-                JsonFields.Int(hnsw, "ef_construct", 4, 4096, "hnsw_config.ef_construct") ?? index.Hnsw.EfConstruction,
-                index.Hnsw.EfSearch);
-            index = index with { Hnsw = parameters };
+            m = JsonFields.Int(hnsw, "m", CollectionSettings.MinM, CollectionSettings.MaxM, "hnsw_config.m");
+            efConstruct = JsonFields.Int(hnsw, "ef_construct", CollectionSettings.MinEfConstruct, CollectionSettings.MaxEfConstruct, "hnsw_config.ef_construct");
         }
 
-        collections.Create(name, new CollectionOptions(space, index));
+        collections.Create(name, CollectionSettings.Options(models, modelName, size, metric, m, efConstruct));
         return QdrantJson.Ok(context, true);
     }
 
@@ -121,7 +94,7 @@ internal static class CollectionsEndpoints
             {
                 ["params"] = new JsonObject
                 {
-                    ["vectors"] = new JsonObject { ["size"] = collection.Dimensions, ["distance"] = DistanceName(collection.Space.Metric) },
+                    ["vectors"] = new JsonObject { ["size"] = collection.Dimensions, ["distance"] = CollectionSettings.DistanceName(collection.Space.Metric) },
                     ["shard_number"] = 1,
                     ["replication_factor"] = 1,
                     ["write_consistency_factor"] = 1,
@@ -168,32 +141,8 @@ internal static class CollectionsEndpoints
 
         var schema = body["field_schema"];
         var type = schema is JsonObject typed ? JsonFields.String(typed, "type", "field_schema.type") : JsonFields.String(body, "field_schema");
-        var kind = type switch
-        {
-            "keyword" or "bool" or "uuid" => PayloadIndexKind.Keyword,
-            "integer" => PayloadIndexKind.Integer,
-            "float" => PayloadIndexKind.Float,
-            null => throw ApiException.BadRequest("is required: keyword, integer, float or bool.", "field_schema"),
-            _ => throw ApiException.BadRequest($"'{type}' payload indexes are not supported; use keyword, integer, float or bool.", "field_schema"),
-        };
+        var kind = CollectionSettings.IndexKind(type);
         collection.CreatePayloadIndex(field, kind);
         return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }
-
-    internal static string DistanceName(DistanceMetric metric) => metric switch
-    {
-        DistanceMetric.Cosine => "Cosine",
-        DistanceMetric.Dot => "Dot",
-        _ => "Euclid",
-    };
-
-    private static DistanceMetric Distance(string? name) => name switch
-    {
-        "Cosine" => DistanceMetric.Cosine,
-        "Dot" => DistanceMetric.Dot,
-        "Euclid" => DistanceMetric.Euclidean,
-        "Manhattan" => throw ApiException.BadRequest("Manhattan distance is not supported; use Cosine, Dot or Euclid.", "vectors.distance"),
-        null => throw ApiException.BadRequest("is required: Cosine, Dot or Euclid.", "vectors.distance"),
-        _ => throw ApiException.BadRequest($"'{name}' is not a distance; use Cosine, Dot or Euclid.", "vectors.distance"),
-    };
 }

@@ -72,23 +72,23 @@ internal static class PointsEndpoints
         var collection = collections.Get(name);
         var body = await JsonBody.ReadObject(context, options.Limits);
         await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "points", "batch");
-        var parsed = new List<(string Id, float[]? Vector, string? Text, JsonObject? Payload)>();
+        var parsed = new List<PendingPoint>();
         if (JsonFields.Array(body, "points") is { } points)
         {
-            Limit(points.Count, "points", options.Limits);
+            PointWrites.Limit(points.Count, "points", options.Limits);
             for (var i = 0; i < points.Count; i++)
             {
                 var path = $"points[{i}]";
                 var point = points[i] as JsonObject ?? throw JsonFields.Wrong(path, "a point object with id and vector", points[i]);
                 var id = PointIds.Parse(point["id"], $"{path}.id");
                 var (vector, text) = VectorOrText(point, path, options.Limits);
-                parsed.Add((id, vector, text, JsonFields.Object(point, "payload", $"{path}.payload")));
+                parsed.Add(new PendingPoint(id, vector, text, JsonFields.Object(point, "payload", $"{path}.payload")));
             }
         }
         else if (JsonFields.Object(body, "batch") is { } batch)
         {
             var ids = JsonFields.Array(batch, "ids", "batch.ids") ?? throw ApiException.BadRequest("is required.", "batch.ids");
-            Limit(ids.Count, "batch.ids", options.Limits);
+            PointWrites.Limit(ids.Count, "batch.ids", options.Limits);
             var vectors = JsonFields.Array(batch, "vectors", "batch.vectors");
             var texts = JsonFields.Array(batch, "texts", "batch.texts");
             var payloads = JsonFields.Array(batch, "payloads", "batch.payloads");
@@ -108,7 +108,7 @@ internal static class PointsEndpoints
             for (var i = 0; i < ids.Count; i++)
             {
                 var payload = payloads?[i];
-                parsed.Add((
+                parsed.Add(new PendingPoint(
                     PointIds.Parse(ids[i], $"batch.ids[{i}]"),
                     vectors is null ? null : JsonFields.Vector(vectors[i], $"batch.vectors[{i}]"),
                     texts is null ? null : JsonFields.Text(texts[i], $"batch.texts[{i}]", options.Limits),
@@ -120,29 +120,7 @@ internal static class PointsEndpoints
             throw ApiException.BadRequest("The body needs \"points\": [{\"id\", \"vector\", \"payload\"}] or \"batch\": {\"ids\", \"vectors\", \"payloads\"}.", "points");
         }
 
-        // Embed the texts first: nothing is written unless every point has a vector.
-        var textual = parsed.Select((p, i) => (p, i)).Where(x => x.p.Vector is null).ToList();
-        var vectorsOf = new float[parsed.Count][];
-        if (textual.Count > 0)
-        {
-            var model = collections.ModelFor(collection);
-            var embedded = await batcher.Embed(model, [.. textual.Select(x => EmbeddingInput.Prompted(collection.Space.DocumentPrompt, x.p.Text!))], options.Truncation, context.RequestAborted);
-            for (var k = 0; k < textual.Count; k++)
-            {
-                vectorsOf[textual[k].i] = embedded[k].Vector;
-            }
-        }
-
-        var stored = parsed.Select((p, i) => new Point(p.Id, p.Vector ?? vectorsOf[i], p.Payload is null ? null : (JsonObject)p.Payload.DeepClone(), p.Text)).ToList();
-        try
-        {
-            collection.Upsert(stored);
-        }
-        catch (InvalidVectorException e)
-        {
-            throw ApiException.BadRequest($"Wrong input: {e.Message}", "points");
-        }
-
+        await PointWrites.Upsert(collection, parsed, collections, batcher, options, context.RequestAborted);
         return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }
 
@@ -391,27 +369,11 @@ internal static class PointsEndpoints
             }
         }
 
-        var strategyName = JsonFields.String(examples, "strategy");
-        var strategy = strategyName switch
-        {
-            null or "average_vector" => RecommendStrategy.AverageVector,
-            "best_score" => RecommendStrategy.BestScore,
-            "sum_scores" => RecommendStrategy.SumScores,
-            _ => throw ApiException.BadRequest($"'{strategyName}' is not a recommend strategy; use average_vector, best_score or sum_scores.", examples.PathOf("strategy")),
-        };
+        var strategy = Recommendations.Strategy(JsonFields.String(examples, "strategy"), examples.PathOf("strategy"));
         var excluded = new HashSet<string>(StringComparer.Ordinal);
         var positive = Examples(collection, examples, "positive", excluded, options.Limits);
         var negative = Examples(collection, examples, "negative", excluded, options.Limits);
-        if (strategy == RecommendStrategy.AverageVector && positive.Count == 0)
-        {
-            throw ApiException.BadRequest("Positive vectors should not be empty with `average` strategy: give at least one positive example, or use best_score.", examples.PathOf("positive"));
-        }
-
-        if (positive.Count + negative.Count == 0)
-        {
-            throw ApiException.BadRequest("is required: at least one positive or negative example (a point id or a vector).", examples.PathOf("positive"));
-        }
-
+        Recommendations.Check(strategy, positive.Count, negative.Count, examples.PathOf("positive"));
         return strategy == RecommendStrategy.AverageVector
             ? Nearest(collection, Recommender.AverageQuery(positive, negative), body, options, excluded)
             : Nearest(collection, [], body, options, excluded, strategy, positive, negative);
@@ -454,37 +416,14 @@ internal static class PointsEndpoints
             throw ApiException.BadRequest($"holds {examples.Count} examples; at most {limits.MaxPointsPerRequest} are accepted.", fieldPath);
         }
 
-        var vectors = new List<float[]>(examples.Count);
-        for (var i = 0; i < examples.Count; i++)
-        {
-            var path = $"{fieldPath}[{i}]";
-            if (examples[i] is JsonArray)
-            {
-                var vector = JsonFields.Vector(examples[i], path);
-                if (vector.Length != collection.Dimensions)
-                {
-                    throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Dimensions}, got {vector.Length}", path);
-                }
-
-                vectors.Add(vector);
-                continue;
-            }
-
-            var id = PointIds.Parse(examples[i], path);
-            var point = collection.Get(id) ?? throw ApiException.NotFound($"Not found: No point with id {examples[i]!.ToJsonString()} found", path);
-            excluded.Add(id);
-            vectors.Add(point.Vector);
-        }
-
-        return vectors;
+        var given = examples.Select((example, i) => example is JsonArray
+            ? new GivenExample(null, JsonFields.Vector(example, $"{fieldPath}[{i}]"), $"{fieldPath}[{i}]", "")
+            : new GivenExample(PointIds.Parse(example, $"{fieldPath}[{i}]"), null, $"{fieldPath}[{i}]", example!.ToJsonString())).ToList();
+        return Recommendations.Vectors(collection, given, fieldPath, excluded, limits);
     }
 
-    private static async Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
-    {
-        var model = collections.ModelFor(collection);
-        var embedded = await batcher.Embed(model, [EmbeddingInput.Prompted(collection.Space.QueryPrompt, text)], options.Truncation, context.RequestAborted);
-        return embedded[0].Vector;
-    }
+    private static Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context) =>
+        PointWrites.EmbedQuery(collection, text, collections, batcher, options, context.RequestAborted);
 
     private static List<JsonNode> Nearest(Collection collection, float[] vector, IRequestFields body, ServerOptions options, IReadOnlySet<string>? excluded, RecommendStrategy? scan = null, IReadOnlyList<float[]>? positive = null, IReadOnlyList<float[]>? negative = null)
     {
@@ -503,27 +442,9 @@ internal static class PointsEndpoints
             exact = JsonFields.Bool(parameters, "exact", body.PathOf("params") + ".exact") == true;
         }
 
-        if (scan is null && vector.Length != collection.Dimensions)
-        {
-            throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Dimensions}, got {vector.Length}", body.PathOf("vector"));
-        }
-
-        var k = limit + offset + (excluded?.Count ?? 0);
-        var found = scan is { } strategy
-            ? Recommender.Scan(collection, positive!, negative!, strategy, k, filter, excluded ?? new HashSet<string>())
-            : collection.Search(vector, k, filter, ef: ef is null ? null : Math.Max(ef.Value, k), exact: exact);
-
-        // Recommendation scores are similarities (higher is better) whatever the metric; a search on Euclid scores distances.
-        var lowerIsBetter = scan is null && collection.Space.Metric == DistanceMetric.Euclidean;
-        var hits = found
-            .Where(h => excluded is null || !excluded.Contains(h.Id))
-            .Where(h => threshold is not { } t || (lowerIsBetter ? h.Score <= t : h.Score >= t))
-            .Skip(offset)
-            .Take(limit)
-            .ToList();
-        var vectors = withVector ? collection.Get([.. hits.Select(h => h.Id)]).ToDictionary(p => p.Id, p => p.Vector, StringComparer.Ordinal) : null;
+        var hits = NearestPoints.Find(collection, vector, new HitSelection(limit, offset, threshold, filter, ef, exact, withVector), excluded, scan, positive, negative, body.PathOf("vector"));
         return [.. hits.Select(h => (JsonNode)QdrantJson.Record(
-            new Point(h.Id, vectors?.GetValueOrDefault(h.Id) ?? [], h.Payload, h.Text), payload, withVector, h.Score))];
+            new Point(h.Hit.Id, h.Vector ?? [], h.Hit.Payload, h.Hit.Text), payload, withVector, h.Hit.Score))];
     }
 
     private static async Task<IResult> EditPayload(string name, HttpContext context, ServedCollections collections, ServerOptions options, PayloadEdit edit)
@@ -541,40 +462,15 @@ internal static class PointsEndpoints
                     throw ApiException.BadRequest("setting a nested key is not supported; set top-level keys.", "key");
                 }
 
-                change = edit == PayloadEdit.Overwrite
-                    ? _ => (JsonObject)payload.DeepClone()
-                    : current =>
-                    {
-                        var merged = (JsonObject?)current?.DeepClone() ?? [];
-                        foreach (var (key, value) in payload)
-                        {
-                            merged[key] = value?.DeepClone();
-                        }
-
-                        return merged;
-                    };
+                change = edit == PayloadEdit.Overwrite ? PayloadChanges.Overwrite(payload) : PayloadChanges.Merge(payload);
                 break;
             case PayloadEdit.DeleteKeys:
                 var keys = JsonFields.Array(body, "keys") ?? throw ApiException.BadRequest("is required: the payload keys to delete.", "keys");
                 var names = keys.Select((k, i) => k?.GetValueKind() == JsonValueKind.String ? k.GetValue<string>() : throw JsonFields.Wrong($"keys[{i}]", "a string", k)).ToList();
-                change = current =>
-                {
-                    if (current is null)
-                    {
-                        return null;
-                    }
-
-                    var trimmed = (JsonObject)current.DeepClone();
-                    foreach (var key in names)
-                    {
-                        trimmed.Remove(key);
-                    }
-
-                    return trimmed;
-                };
+                change = PayloadChanges.DeleteKeys(names);
                 break;
             default:
-                change = _ => null;
+                change = PayloadChanges.Clear();
                 break;
         }
 
@@ -608,18 +504,5 @@ internal static class PointsEndpoints
         }
 
         throw ApiException.BadRequest("is required: the point ids (or a filter) to apply this to.", "points");
-    }
-
-    private static void Limit(int count, string path, ServerLimits limits)
-    {
-        if (count > limits.MaxPointsPerRequest)
-        {
-            throw ApiException.BadRequest($"has {count} points; one request takes at most {limits.MaxPointsPerRequest}. Send several requests.", path);
-        }
-
-        if (count == 0)
-        {
-            throw ApiException.BadRequest("is empty; give at least one point.", path);
-        }
     }
 }

@@ -12,6 +12,8 @@ namespace Quiver.Server.Http;
 /// </summary>
 internal sealed class AdmissionControl(RequestDelegate next, ConcurrencyLimiter limiter, ServerMetrics metrics)
 {
+    public const string Full = "The server is at its limit of queued requests. Retry after the number of seconds in Retry-After.";
+
     public async Task InvokeAsync(HttpContext context)
     {
         var path = context.Request.Path.Value;
@@ -25,7 +27,7 @@ internal sealed class AdmissionControl(RequestDelegate next, ConcurrencyLimiter 
         if (!lease.IsAcquired)
         {
             metrics.Rejected.Add(1);
-            await ErrorResponses.Write(context, 429, "The server is at its limit of queued requests. Retry after the number of seconds in Retry-After.", code: "too_many_requests", header: ("Retry-After", "1"));
+            await ErrorResponses.Write(context, 429, Full, code: "too_many_requests", header: ("Retry-After", "1"));
             return;
         }
 

@@ -45,7 +45,7 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
         }
         catch (Exception e)
         {
-            var (status, message, param, code) = Classify(e);
+            var (status, message, param, code) = Classify(e, options);
             if (status >= 500 && e is not ApiException)
             {
                 logger.LogError(e, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
@@ -65,7 +65,8 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
         }
     }
 
-    private (int Status, string Message, string? Param, string? Code) Classify(Exception e) => e switch
+    /// <summary>The status, message, field at fault and code that a failure is answered with (gRPC maps the status to its codes).</summary>
+    internal static (int Status, string Message, string? Param, string? Code) Classify(Exception e, ServerOptions options) => e switch
     {
         ApiException api => (api.Status, api.Message, api.Param, api.Code),
         BadHttpRequestException bad when bad.StatusCode == 413 => (413, "The request body is larger than the server accepts. Send fewer or smaller inputs per request.", null, "request_too_large"),

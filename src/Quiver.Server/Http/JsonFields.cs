@@ -106,10 +106,14 @@ internal static class JsonFields
             throw Wrong(path, "a whole number", node);
         }
 
-        return value >= min && value <= max
+        return Within(value, min, max, path);
+    }
+
+    /// <summary>A whole number within bounds, as every API of the server checks it (gRPC's numbers too).</summary>
+    public static int Within(long value, int min, int max, string path) =>
+        value >= min && value <= max
             ? (int)value
             : throw ApiException.BadRequest($"must be from {min} to {max}; it is {value}.", path);
-    }
 
     private static double? Number(JsonNode? node, string path) =>
         node is null ? null : node.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : throw Wrong(path, "a number", node);

@@ -19,7 +19,7 @@ internal static class ListenAddresses
     /// <summary>Throws a one-line <see cref="QuiverException"/> naming the fix when the URLs cannot be served as asked.</summary>
     public static void Check(ServerOptions options, IConfiguration configuration)
     {
-        var urls = Split(options.Urls);
+        var urls = Split(options.AllUrls);
         var secure = urls.Where(url => url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)).ToList();
         var configured = !string.IsNullOrWhiteSpace(configuration[DefaultCertificateKey]);
         if (secure.Count > 0 && options.TlsCertificatePath is null && !configured)
@@ -38,7 +38,7 @@ internal static class ListenAddresses
         if (options.IsOpenToNetwork && !options.AllowAnonymous)
         {
             throw new QuiverException(
-                $"refusing to listen on {string.Join(", ", BeyondLoopback(options.Urls))} with no API key (anyone who reaches it could read, write and delete): " +
+                $"refusing to listen on {string.Join(", ", BeyondLoopback(options.AllUrls).Distinct(StringComparer.Ordinal))} with no API key (anyone who reaches it could read, write and delete): " +
                 $"give a key with --api-key KEY or {ServerOptions.ApiKeyVariable}, or pass --allow-anonymous to serve the network without one.");
         }
     }

@@ -12,6 +12,12 @@ internal sealed class AccessControl(RequestDelegate next, ApiKeys keys)
 {
     public static readonly string[] OpenPaths = ["/healthz", "/readyz", "/livez"];
 
+    public const string MissingKey = "This server needs an API key: send it in the 'api-key' header or as 'Authorization: Bearer <key>'.";
+
+    public const string InvalidKey = "The API key is not valid for this server.";
+
+    public const string ReadOnlyKey = "This key is read-only and this route changes stored data. Use an admin key.";
+
     public Task InvokeAsync(HttpContext context)
     {
         if (!keys.Enabled || OpenPaths.Contains(context.Request.Path.Value, StringComparer.Ordinal))
@@ -27,21 +33,22 @@ internal sealed class AccessControl(RequestDelegate next, ApiKeys keys)
                 context,
                 401,
                 key is null
-                    ? "This server needs an API key: send it in the 'api-key' header or as 'Authorization: Bearer <key>'."
-                    : "The API key is not valid for this server.",
+                    ? MissingKey
+                    : InvalidKey,
                 code: key is null ? "missing_api_key" : "invalid_api_key",
                 header: ("WWW-Authenticate", "Bearer"));
         }
 
         if (level == AccessLevel.ReadOnly && context.GetEndpoint()?.Metadata.GetMetadata<WriteAccess>() is not null)
         {
-            return ErrorResponses.Write(context, 403, "This key is read-only and this route changes stored data. Use an admin key.", code: "read_only_key");
+            return ErrorResponses.Write(context, 403, ReadOnlyKey, code: "read_only_key");
         }
 
         return next(context);
     }
 
-    private static string? KeyOf(HttpRequest request)
+    /// <summary>The key a request carries (gRPC calls carry the same headers as metadata).</summary>
+    internal static string? KeyOf(HttpRequest request)
     {
         // An empty api-key header (a client's unset variable) is absent, so it cannot hide a Bearer key.
         if (request.Headers.TryGetValue("api-key", out var header) && !string.IsNullOrWhiteSpace(header[0]))

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Quiver.Core;
+using Quiver.Server.Collections;
+using Quiver.Server.Embeddings;
+using Quiver.Server.Http;
+using Quiver.Store.Filtering;
+using Q = Qdrant.Client.Grpc;
+
+namespace Quiver.Server.Grpc;
+
+/// <summary>
+/// Qdrant's <c>qdrant.Collections</c> service: list, get, exists, create and delete, over the same store calls as the
+/// REST routes (<see cref="CollectionsEndpoints"/>). Aliases are not in Quiver yet and answer UNIMPLEMENTED, saying so.
+/// </summary>
+internal sealed class CollectionsService(ServedCollections collections, ServedModels models) : Services.Collections.CollectionsBase
+{
+    public override Task<Q.ListCollectionsResponse> List(Q.ListCollectionsRequest request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var response = new Q.ListCollectionsResponse();
+        response.Collections.AddRange(collections.Names.Select(name => new Q.CollectionDescription { Name = name }));
+        response.Time = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return Task.FromResult(response);
+    }
+
+    public override Task<Q.GetCollectionInfoResponse> Get(Q.GetCollectionInfoRequest request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var collection = collections.Get(request.CollectionName);
+        var info = collection.Info();
+        var vectors = new Q.VectorParams { Size = (ulong)collection.Dimensions, Distance = Distance(collection.Space.Metric) };
+        var result = new Q.CollectionInfo
+        {
+            Status = Q.CollectionStatus.Green,
+            OptimizerStatus = new Q.OptimizerStatus { Ok = true },
+            SegmentsCount = 1,
+            PointsCount = (ulong)info.Count,
+            IndexedVectorsCount = (ulong)info.Count,
+            Config = new Q.CollectionConfig
+            {
+                Params = new Q.CollectionParams
+                {
+                    ShardNumber = 1,
+                    ReplicationFactor = 1,
+                    WriteConsistencyFactor = 1,
+#pragma warning disable CS0612 // Deprecated by Qdrant, still read by older clients: payloads are on disk (in SQLite).
+                    OnDiskPayload = true,
+#pragma warning restore CS0612
+                    VectorsConfig = new Q.VectorsConfig { Params = vectors },
+                },
+                HnswConfig = new Q.HnswConfigDiff
+                {
+                    M = (ulong)collection.IndexOptions.Hnsw.M,
+                    EfConstruct = (ulong)collection.IndexOptions.Hnsw.EfConstruction,
+                    FullScanThreshold = (ulong)collection.IndexOptions.ExactThreshold,
+                },
+                OptimizerConfig = new Q.OptimizersConfigDiff(),
+                WalConfig = new Q.WalConfigDiff(),
+            },
+            CreatedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(info.CreatedAt),
+        };
+        foreach (var (field, kind) in collection.PayloadIndexes)
+        {
+            result.PayloadSchema[field] = new Q.PayloadSchemaInfo
+            {
+                DataType = kind switch
+                {
+                    PayloadIndexKind.Integer => Q.PayloadSchemaType.Integer,
+                    PayloadIndexKind.Float => Q.PayloadSchemaType.Float,
+                    _ => Q.PayloadSchemaType.Keyword,
+                },
+            };
+        }
+
+        return Task.FromResult(new Q.GetCollectionInfoResponse { Result = result, Time = Stopwatch.GetElapsedTime(started).TotalSeconds });
+    }
+
+    public override Task<Q.CollectionExistsResponse> CollectionExists(Q.CollectionExistsRequest request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        ResourceName.Validate(request.CollectionName, "collection");
+        return Task.FromResult(new Q.CollectionExistsResponse
+        {
+            Result = new Q.CollectionExists { Exists = collections.Store.Exists(request.CollectionName) },
+            Time = Stopwatch.GetElapsedTime(started).TotalSeconds,
+        });
+    }
+
+    public override Task<Q.CollectionOperationResponse> Create(Q.CreateCollection request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        int? size = null;
+        Core.Distances.DistanceMetric? metric = null;
+        var hnsw = request.HnswConfig;
+        switch (request.VectorsConfig?.ConfigCase)
+        {
+            case Q.VectorsConfig.ConfigOneofCase.Params:
+                var parameters = request.VectorsConfig.Params;
+                size = JsonFields.Within((long)Math.Min(parameters.Size, long.MaxValue), 1, CollectionSettings.MaxDimensions, "vectors.size");
+                metric = CollectionSettings.Distance(parameters.Distance switch
+                {
+                    Q.Distance.Cosine => "Cosine",
+                    Q.Distance.Dot => "Dot",
+                    Q.Distance.Euclid => "Euclid",
+                    Q.Distance.Manhattan => "Manhattan",
+                    _ => null,
+                });
+                hnsw ??= parameters.HnswConfig;
+                break;
+            case Q.VectorsConfig.ConfigOneofCase.ParamsMap:
+                throw ApiException.BadRequest("named vectors are not supported: Quiver collections hold one unnamed vector. Give VectorParams { Size = N, Distance = Cosine }.", "vectors");
+        }
+
+        if (request.SparseVectorsConfig is { Map.Count: > 0 })
+        {
+            throw ApiException.BadRequest("sparse vectors are not supported: Quiver collections hold one dense vector (Quiver's keyword search is BM25 over the stored text).", "sparse_vectors");
+        }
+
+        int? m = hnsw is { HasM: true } ? JsonFields.Within((long)Math.Min(hnsw.M, int.MaxValue), CollectionSettings.MinM, CollectionSettings.MaxM, "hnsw_config.m") : null;
+        int? ef = hnsw is { HasEfConstruct: true } ? JsonFields.Within((long)Math.Min(hnsw.EfConstruct, int.MaxValue), CollectionSettings.MinEfConstruct, CollectionSettings.MaxEfConstruct, "hnsw_config.ef_construct") : null;
+
+        // gRPC's CreateCollection has no field for Quiver's "model"; a collection bound to a model is created over REST or the CLI.
+        collections.Create(request.CollectionName, CollectionSettings.Options(models, modelName: null, size, metric, m, ef));
+        return Task.FromResult(new Q.CollectionOperationResponse { Result = true, Time = Stopwatch.GetElapsedTime(started).TotalSeconds });
+    }
+
+    public override Task<Q.CollectionOperationResponse> Delete(Q.DeleteCollection request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var existed = collections.Delete(request.CollectionName);
+        return Task.FromResult(new Q.CollectionOperationResponse { Result = existed, Time = Stopwatch.GetElapsedTime(started).TotalSeconds });
+    }
+
+    public override Task<Q.CollectionOperationResponse> UpdateAliases(Q.ChangeAliases request, ServerCallContext context) => throw NoAliases();
+
+    public override Task<Q.ListAliasesResponse> ListAliases(Q.ListAliasesRequest request, ServerCallContext context) => throw NoAliases();
+
+    public override Task<Q.ListAliasesResponse> ListCollectionAliases(Q.ListCollectionAliasesRequest request, ServerCallContext context) => throw NoAliases();
+
+    private static RpcException NoAliases() => new(new Status(
+        StatusCode.Unimplemented,
+        "Collection aliases are not in this Quiver version yet; name collections directly (quiver collections list shows them)."));
+
+    private static Q.Distance Distance(Core.Distances.DistanceMetric metric) => CollectionSettings.DistanceName(metric) switch
+    {
+        "Cosine" => Q.Distance.Cosine,
+        "Dot" => Q.Distance.Dot,
+        _ => Q.Distance.Euclid,
+    };
+}
