@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
+using Quiver.Server.Explorer;
 using Quiver.Server.Http;
 using Quiver.Server.Operations;
 using Quiver.Server.Security;
@@ -104,6 +105,11 @@ public static class QuiverServer
         PointsEndpoints.Map(app);
         ContextEndpoints.Map(app);
         ProjectionEndpoints.Map(app);
+        TextSearchEndpoints.Map(app);
+        ClustersEndpoints.Map(app);
+        OutliersEndpoints.Map(app);
+        OverviewEndpoints.Map(app);
+        ExplorerPage.Map(app);
         return app;
     }
 

@@ -388,7 +388,7 @@ internal static class PointsEndpoints
         return vectors;
     }
 
-    private static async Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
+    internal static async Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
     {
         var model = collections.ModelFor(collection);
         var embedded = await batcher.Embed(model, [EmbeddingInput.Prompted(collection.Space.QueryPrompt, text)], options.Truncation, context.RequestAborted);
