@@ -19,11 +19,10 @@ internal static class ExplorerPage
     public static void Map(IEndpointRouteBuilder routes)
     {
         routes.MapGet(Path, () => Serve("index.html")).ExcludeFromDescription();
-        routes.MapGet(Path + "/", () => Serve("index.html")).ExcludeFromDescription();
         routes.MapGet(Path + "/{file}", (string file) => Serve(file)).ExcludeFromDescription();
     }
 
-    /// <summary>Whether a request path is one of the page's files (served without a key).</summary>
+    /// <summary>Whether a request path is one of the page's files (served without a key); routing matches /explorer/ to /explorer.</summary>
     public static bool IsPageFile(string? path) =>
         path is not null && (path is Path or Path + "/" || (path.StartsWith(Path + "/", StringComparison.Ordinal) && Files.ContainsKey(path[(Path.Length + 1)..])));
 
