@@ -18,8 +18,10 @@ internal static class ExplorerPage
 
     public static void Map(IEndpointRouteBuilder routes)
     {
-        routes.MapGet(Path, () => Serve("index.html")).ExcludeFromDescription();
-        routes.MapGet(Path + "/{file}", (string file) => Serve(file)).ExcludeFromDescription();
+        routes.MapGet(Path, () => Serve("index.html")).WithName("explorer").WithSummary("The explorer page: collections, map, search, clusters, outliers, models (no key needed; it asks for one)").WithTags("explorer")
+            .Produces<string>(200, "text/html");
+        routes.MapGet(Path + "/{file}", (string file) => Serve(file)).WithName("explorer_file").WithSummary("The explorer page's scripts and styles (no key needed)").WithTags("explorer")
+            .Produces<string>(200, "text/javascript", "text/css");
     }
 
     /// <summary>Whether a request path is one of the page's files (served without a key); routing matches /explorer/ to /explorer.</summary>

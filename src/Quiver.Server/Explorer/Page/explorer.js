@@ -40,7 +40,7 @@ const state = {
 };
 
 // What the browser tests and the benchmark read back: when the map was drawn and how long each frame took.
-const stats = { mapDrawnAt: null, frames: [], lastFrameMs: 0 };
+const stats = { mapDrawnAt: null, frames: [], frameEnds: [], lastFrameMs: 0 };
 window.explorer = { state, stats };
 
 function rgba(r, g, b, a = 255) { return ((a << 24) | (b << 16) | (g << 8) | r) >>> 0; }
@@ -134,7 +134,7 @@ async function openCollection(name) {
   select.append(el('option', { value: '' }, 'nothing'), el('option', { value: 'cluster' }, 'cluster (k-means)'), el('option', { value: 'outlier' }, 'outlier score'));
   for (const field of state.overview.payload_fields) select.append(el('option', { value: 'field:' + field }, field));
   // UMAP shows clusters best but costs seconds per thousand points on a small machine; PCA is instant.
-  $('#method').value = state.overview.points <= 5000 ? 'umap' : 'pca';
+  $('#method').value = new URLSearchParams(location.search).get('method') ?? (state.overview.points <= 5000 ? 'umap' : 'pca');
   state.clusters = null;
   state.outliers = null;
   clear($('#clusters'));
@@ -220,7 +220,7 @@ function toScreen(i) {
 let image = null;
 let pixels = null;
 
-// One frame: every point written as a 2×2 block into one ImageData (no per-point canvas call), then the few
+// One frame: every point written as a 2×2 or 3×3 block into one ImageData (no per-point canvas call), then the few
 // highlighted points, the query and the selection box drawn on top with canvas paths.
 function draw() {
   const started = performance.now();
@@ -242,20 +242,24 @@ function draw() {
   } else {
     if (!image || image.width !== w || image.height !== h) { image = context.createImageData(w, h); pixels = new Uint32Array(image.data.buffer); }
     pixels.fill(BACKGROUND);
+    // 3×3 blocks while few enough points to tell apart; 2×2 beyond, where larger blocks would merge into a blot.
+    const big = state.count <= 20000;
     for (let i = 0; i < state.count; i++) {
       if (deleted[i]) continue;
       const px = ((xs[i] - cx) * scale + hw) | 0;
       const py = ((cy - ys[i]) * scale + hh) | 0;
-      if (px < 0 || py < 0 || px >= w - 1 || py >= h - 1) continue;
+      if (px < 0 || py < 0 || px >= w - 2 || py >= h - 2) continue;
       const c = colours[i]; const o = py * w + px;
       pixels[o] = c; pixels[o + 1] = c; pixels[o + w] = c; pixels[o + w + 1] = c;
+      if (big) { pixels[o + 2] = c; pixels[o + w + 2] = c; pixels[o + 2 * w] = c; pixels[o + 2 * w + 1] = c; pixels[o + 2 * w + 2] = c; }
     }
     context.putImageData(image, 0, 0);
   }
   drawMarks(context);
   stats.lastFrameMs = performance.now() - started;
   stats.frames.push(stats.lastFrameMs);
-  if (stats.frames.length > 1000) stats.frames.shift();
+  stats.frameEnds.push(performance.now());
+  if (stats.frames.length > 1000) { stats.frames.shift(); stats.frameEnds.shift(); }
 }
 
 function drawMarks(context) {
