@@ -106,6 +106,7 @@ public static class QuiverServer
         ContextEndpoints.Map(app);
         ProjectionEndpoints.Map(app);
         TextSearchEndpoints.Map(app);
+        InspectEndpoints.Map(app);
         ClustersEndpoints.Map(app);
         OutliersEndpoints.Map(app);
         OverviewEndpoints.Map(app);

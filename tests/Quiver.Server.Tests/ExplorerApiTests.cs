@@ -128,4 +128,32 @@ public sealed class ExplorerApiTests : IAsyncLifetime
         Assert.Equal(400, status);
         Assert.Contains("raw vectors", body!.ToJsonString());
     }
+
+    [Fact]
+    public async Task Inspect_opens_a_point_by_the_file_chunk_id_quiver_index_gives_it_and_lists_its_neighbours()
+    {
+        // What quiver index stores: string ids that Qdrant's routes cannot address.
+        using (var files = Store.Collections.CollectionStore.FromPaths(_server.Paths).Create("files", new Store.Collections.CollectionOptions(Core.Spaces.EmbeddingSpace.Raw(3, Core.Distances.DistanceMetric.Cosine))))
+        {
+            files.Upsert(
+            [
+                new Store.Collections.Point("notes.md#0", [1, 0, 0], new JsonObject { ["path"] = "notes.md" }, "first chunk"),
+                new Store.Collections.Point("notes.md#1", [0.9f, 0.1f, 0], new JsonObject { ["path"] = "notes.md" }, "second chunk"),
+                new Store.Collections.Point("other.md#0", [0, 0, 1], new JsonObject { ["path"] = "other.md" }, "elsewhere"),
+            ]);
+        }
+
+        var point = await Result("/collections/files/points/inspect", new { id = "notes.md#0", limit = 2 });
+        Assert.Equal("notes.md#0", point["id"]!.GetValue<string>());
+        Assert.Equal("first chunk", point["text"]!.GetValue<string>());
+        Assert.Equal(["notes.md#1", "other.md#0"], point["neighbours"]!.AsArray().Select(n => n!["id"]!.GetValue<string>()));
+
+        var numbered = await Result("/collections/blobs/points/inspect", new { id = 1, limit = 0 });
+        Assert.Empty(numbered["neighbours"]!.AsArray());
+        Assert.Equal(0, numbered["payload"]!["blob"]!.GetValue<int>());
+
+        var (status, body) = await _server.Post("/collections/files/points/inspect", new { id = "missing.md#0" });
+        Assert.Equal(404, status);
+        Assert.Contains("missing.md#0", body!.ToJsonString());
+    }
 }

@@ -65,6 +65,7 @@ internal static class ValidRequests
             "cluster_points" => [Read(keep, """{"k": 2, "keywords": 3, "seed": 1, "limit": 50}"""), Read(notes, """{"k": 1}""")],
             "outlier_points" => [Read(keep, """{"method": "knn_distance", "k": 2, "top": 3, "seed": 1, "limit": 50}"""), Read(notes, """{"method": "lof"}""")],
             "explorer_file" => [Read(new Dictionary<string, string> { ["file"] = "explorer.js" }), Read(new Dictionary<string, string> { ["file"] = "explorer.css" })],
+            "inspect_point" => [Read(keep, """{"id": 3, "limit": 4}"""), Read(notes, """{"id": 1, "limit": 0}""")],
             "collection_overview" => [Read(keep), Read(notes)],
             "search_text" => [Read(notes, $$"""{"text": "whale sea", "mode": "hybrid", "limit": 3, "filter": {{filter.ToJsonString()}}}"""), Read(notes, """{"text": "frog", "mode": "dense"}"""), Read(keep, """{"text": "t1", "mode": "keyword"}""")],
             "delete_payload" => [Write(scratch, """{"keys": ["color", "tag"], "points": [7]}""")],

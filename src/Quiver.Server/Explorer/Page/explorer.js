@@ -133,6 +133,9 @@ async function openCollection(name) {
   clear(select);
   select.append(el('option', { value: '' }, 'nothing'), el('option', { value: 'cluster' }, 'cluster (k-means)'), el('option', { value: 'outlier' }, 'outlier score'));
   for (const field of state.overview.payload_fields) select.append(el('option', { value: 'field:' + field }, field));
+  // ?colour=field:NAME, cluster or outlier opens the map already coloured (a link to share a view).
+  const colour = new URLSearchParams(location.search).get('colour');
+  if (colour && [...select.options].some((o) => o.value === colour)) select.value = colour;
   // UMAP shows clusters best but costs seconds per thousand points on a small machine; PCA is instant.
   $('#method').value = new URLSearchParams(location.search).get('method') ?? (state.overview.points <= 5000 ? 'umap' : 'pca');
   state.clusters = null;
@@ -375,8 +378,9 @@ function hover(x, y, event) {
   if (!state.texts.has(key(state.ids[i]))) hoverTimer = setTimeout(() => fetchPoint(i).then(render).catch(() => {}), 120);
 }
 
-async function fetchPoint(i) {
-  const point = await api('GET', `/collections/${encodeURIComponent(state.collection)}/points/${encodeURIComponent(state.ids[i])}`);
+// Through Quiver's inspect route, which takes any stored id: chunks that quiver index names "file.md#3" included.
+async function fetchPoint(i, neighbours = 0) {
+  const point = await api('POST', `/collections/${encodeURIComponent(state.collection)}/points/inspect`, { id: state.ids[i], limit: neighbours });
   state.texts.set(key(state.ids[i]), point.text ?? '');
   return point;
 }
@@ -411,14 +415,13 @@ async function inspect(i) {
   $('#inspect-error').hidden = true;
   $('#inspect-id').textContent = JSON.stringify(id);
   $('#inspect').dataset.id = key(id);
-  const point = await fetchPoint(i);
+  const point = await fetchPoint(i, 10);
   $('#inspect-text').textContent = point.text ?? '(no text)';
   $('#inspect-payload').textContent = JSON.stringify(point.payload ?? {}, null, 2);
-  const answer = await api('POST', `/collections/${encodeURIComponent(state.collection)}/points/query`, { query: id, limit: 10, with_payload: true });
   for (let j = 0; j < state.count; j++) state.flags[j] &= ~FLAG_NEIGHBOUR;
   const list = $('#neighbours');
   clear(list);
-  for (const n of answer.points) {
+  for (const n of point.neighbours) {
     const at = state.index.get(key(n.id));
     if (at !== undefined) state.flags[at] |= FLAG_NEIGHBOUR;
     const item = el('li', { 'data-id': key(n.id) }, el('span', { class: 'score' }, n.score.toFixed(3)), `${JSON.stringify(n.id)} ${shorten(n.text ?? JSON.stringify(n.payload ?? {}), 100)}`);
@@ -426,7 +429,7 @@ async function inspect(i) {
     else item.addEventListener('click', () => inspect(at).catch(showError));
     list.append(item);
   }
-  $('#neighbours').dataset.count = String(answer.points.length);
+  $('#neighbours').dataset.count = String(point.neighbours.length);
   redraw();
 }
 
