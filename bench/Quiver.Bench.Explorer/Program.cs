@@ -1,7 +1,8 @@
 // The explorer's figures: time from opening /explorer to a drawn map (projection computed, then cached) for
 // collections of N points, and the page's draw time per frame while panning, against a peer in the same run: the
 // bare projection route (what the page adds to it) and the same page drawing with one fillRect per point (what the
-// single ImageData write saves). Usage: Quiver.Bench.Explorer [--points 10000,100000] [--umap-up-to 10000] [--out DIR]
+// single ImageData write saves). Usage: Quiver.Bench.Explorer [--points 10000,100000] [--umap-up-to 10000] [--out DIR];
+// Quiver.Bench.Explorer --screenshots URL --query TEXT --out docs takes the README's pictures from a running server.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -20,6 +21,14 @@ if (!File.Exists(chromium))
 
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
+
+// --screenshots URL --query TEXT: the README's two pictures from a running server instead of the figures.
+if (Array.IndexOf(args, "--screenshots") >= 0)
+{
+    await Screenshots.Take(browser, ArgValue(args, "--screenshots", string.Empty), ArgValue(args, "--query", "whale"), output);
+    return 0;
+}
+
 var rows = new List<Dictionary<string, object>>();
 foreach (var n in points)
 {
