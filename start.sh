@@ -91,6 +91,7 @@ const hit = q.result.points[0];
 console.log(`POST /collections/samples/points/query (Qdrant schema, text query): best ${JSON.stringify(hit.payload.path ?? hit.id)} score ${hit.score.toFixed(3)}`);
 } catch (e) { fail(e.message); }
 JS
+echo "The explorer (map, search, clusters and outliers of the collections, in a browser): $url/explorer"
 
 if [ -t 0 ]; then
   echo

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Grpc;
+using Quiver.Server.Explorer;
 using Quiver.Server.Http;
 using Quiver.Server.Operations;
 using Quiver.Server.Security;
@@ -124,6 +125,12 @@ public static class QuiverServer
         ProjectionEndpoints.Map(app);
         ReembedEndpoints.Map(app);
         grpc?.Map(app);
+        TextSearchEndpoints.Map(app);
+        InspectEndpoints.Map(app);
+        ClustersEndpoints.Map(app);
+        OutliersEndpoints.Map(app);
+        OverviewEndpoints.Map(app);
+        ExplorerPage.Map(app);
         return app;
     }
 

@@ -36,6 +36,7 @@ internal static class ServeCommand
         var maxConcurrent = new Option<int>("--max-concurrent") { Description = "Requests served at once", DefaultValueFactory = _ => new ServerLimits().MaxConcurrentRequests }.AtLeast(1, "64");
         var queue = new Option<int>("--queue") { Description = "Requests that may wait; beyond it 429 with Retry-After", DefaultValueFactory = _ => new ServerLimits().QueueLimit }.AtLeast(0, "256");
         var maxBody = new Option<long>("--max-body-mib") { Description = "Largest request body in MiB", DefaultValueFactory = _ => new ServerLimits().MaxBodyBytes >> 20 }.Between(1, 1 << 20, "16");
+        var maxPoints = new Option<int>("--max-points") { Description = "Most points per request: one upsert, get or delete, results of one search or scroll page, and the points one map, clustering or outlier scoring reads (a larger collection is sampled with the seed)", DefaultValueFactory = _ => new ServerLimits().MaxPointsPerRequest }.Between(1, 10_000_000, "100000");
         var maxRequestTokens = new Option<int>("--max-request-tokens") { Description = "Most tokens one /v1/embeddings request may cost (every chunk window counted); more is refused with 413 before any model work", DefaultValueFactory = _ => new ServerLimits().MaxTokensPerRequest }.AtLeast(1, "100000");
         var batchMaxTokens = new Option<int>("--batch-max-tokens") { Description = "Most tokens per model call; large requests are cut into slices of this size and waiting requests take turns between them", DefaultValueFactory = _ => new ServerLimits().BatchMaxTokens }.AtLeast(1, "4096");
         var deadline = new Option<double>("--deadline-s") { Description = "Seconds an embeddings request may take, queue and model time together; past it 503 and its remaining work is dropped", DefaultValueFactory = _ => new ServerLimits().EmbeddingDeadline.TotalSeconds }.Between(0.001, 86_400, "300");
@@ -56,10 +57,11 @@ internal static class ServeCommand
             "  QUIVER_API_KEY=secret quiver serve --urls https://0.0.0.0:6333 --tls-cert cert.pem --tls-key key.pem\n" +
             "  QUIVER_PORT=6400 quiver serve    (or: quiver serve --port 6400; gRPC then on 6401)\n" +
             "  quiver serve --grpc-port 7334    (or --no-grpc for REST only)\n" +
+            "  quiver serve --max-points 100000    (then open http://127.0.0.1:6333/explorer: maps of up to 100,000 points)\n" +
             "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"all-minilm-l6-v2\"}'")
         {
             urls, port, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, bodyMemory, parsedMemory, jsonLogs,
-            tlsCert, tlsKey, allowAnonymous, maxRequestTokens, batchMaxTokens, deadline, grpcPort, noGrpc,
+            tlsCert, tlsKey, allowAnonymous, maxRequestTokens, batchMaxTokens, deadline, grpcPort, noGrpc, maxPoints,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -71,6 +73,7 @@ internal static class ServeCommand
                 QueueLimit = result.GetValue(queue),
                 EmbeddingCacheEntries = result.GetValue(cacheEntries),
                 MaxBodyBytes = result.GetValue(maxBody) << 20,
+                MaxPointsPerRequest = result.GetValue(maxPoints),
                 MaxTokensPerRequest = result.GetValue(maxRequestTokens),
                 BatchMaxTokens = result.GetValue(batchMaxTokens),
                 EmbeddingDeadline = TimeSpan.FromSeconds(result.GetValue(deadline)),

@@ -422,7 +422,7 @@ internal static class PointsEndpoints
         return Recommendations.Vectors(collection, given, fieldPath, excluded, limits);
     }
 
-    private static Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context) =>
+    internal static Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context) =>
         PointWrites.EmbedQuery(collection, text, collections, batcher, options, context.RequestAborted);
 
     private static List<JsonNode> Nearest(Collection collection, float[] vector, IRequestFields body, ServerOptions options, IReadOnlySet<string>? excluded, RecommendStrategy? scan = null, IReadOnlyList<float[]>? positive = null, IReadOnlyList<float[]>? negative = null)

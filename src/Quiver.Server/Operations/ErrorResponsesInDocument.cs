@@ -28,7 +28,7 @@ internal sealed class ErrorResponsesInDocument : IOpenApiOperationTransformer
         var path = "/" + description.RelativePath?.Split('?')[0];
         var style = ApiStyles.For(path);
         var errors = new SortedDictionary<int, string>();
-        if (!AccessControl.OpenPaths.Contains(path, StringComparer.Ordinal))
+        if (!AccessControl.OpenPaths.Contains(path, StringComparer.Ordinal) && path != Explorer.ExplorerPage.Path)
         {
             errors[401] = "No API key, or one this server does not know (when the server has keys).";
         }

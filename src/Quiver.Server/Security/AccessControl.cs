@@ -5,7 +5,7 @@ namespace Quiver.Server.Security;
 
 /// <summary>
 /// Checks the API key (the <c>api-key</c> header, as Qdrant's clients send it, or <c>Authorization: Bearer</c>, as
-/// OpenAI's do) on every route but the health probes: 401 without a valid key, 403 for a write with a read-only key.
+/// OpenAI's do) on every route but the health probes and the explorer page's files (which hold no data): 401 without a valid key, 403 for a write with a read-only key.
 /// Keys are never logged.
 /// </summary>
 internal sealed class AccessControl(RequestDelegate next, ApiKeys keys)
@@ -20,7 +20,7 @@ internal sealed class AccessControl(RequestDelegate next, ApiKeys keys)
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (!keys.Enabled || OpenPaths.Contains(context.Request.Path.Value, StringComparer.Ordinal))
+        if (!keys.Enabled || OpenPaths.Contains(context.Request.Path.Value, StringComparer.Ordinal) || Explorer.ExplorerPage.IsPageFile(context.Request.Path.Value))
         {
             return next(context);
         }

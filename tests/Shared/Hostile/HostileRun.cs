@@ -12,8 +12,8 @@ namespace Quiver.Tests.Shared.Hostile;
 /// </summary>
 internal sealed class HostileRun(HttpClient client, HostileTarget target, TimeSpan timeout)
 {
-    /// <summary>The routes that need no key (liveness and readiness probes).</summary>
-    private static readonly HashSet<string> Open = ["healthz", "livez", "readyz"];
+    /// <summary>The routes that need no key (liveness and readiness probes, and the explorer page's files, which hold no data).</summary>
+    private static readonly HashSet<string> Open = ["healthz", "livez", "readyz", "explorer", "explorer_file"];
 
     private static readonly HashSet<string> Unauthorised = ["headers-no-key", "headers-wrong-key", "headers-empty-bearer", "headers-basic-auth", "headers-long-key"];
 
