@@ -120,7 +120,7 @@ internal static class OverviewEndpoints
         ["model"] = space.ModelId,
         ["revision"] = space.Revision,
         ["dimensions"] = space.Dimensions,
-        ["distance"] = CollectionsEndpoints.DistanceName(space.Metric),
+        ["distance"] = CollectionSettings.DistanceName(space.Metric),
         ["normalized"] = space.Normalized,
         ["description"] = space.ToString(),
     };
