@@ -11,6 +11,9 @@ public sealed record QuiverPaths(string Home)
 
     public string Collections => Path.Combine(Home, "collections");
 
+    /// <summary>Trained classifiers, one folder each (<c>quiver classify train</c>).</summary>
+    public string Classifiers => Path.Combine(Home, "classifiers");
+
     public static QuiverPaths FromEnvironment()
     {
         var home = Environment.GetEnvironmentVariable(HomeVariable);
