@@ -34,7 +34,7 @@ internal static class Lbfgs
         for (var iteration = 1; iteration <= maxIterations; iteration++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TensorPrimitives.MaxMagnitude<double>(g) <= tolerance)
+            if (Math.Abs(TensorPrimitives.MaxMagnitude<double>(g)) <= tolerance)
             {
                 return (iteration - 1, true, f);
             }
@@ -100,10 +100,10 @@ internal static class Lbfgs
             f = trialValue;
             if ((previous - f) / Math.Max(Math.Max(Math.Abs(previous), Math.Abs(f)), 1.0) <= RelativeProgress)
             {
-                return (iteration, TensorPrimitives.MaxMagnitude<double>(g) <= tolerance, f);
+                return (iteration, Math.Abs(TensorPrimitives.MaxMagnitude<double>(g)) <= tolerance, f);
             }
         }
 
-        return (maxIterations, TensorPrimitives.MaxMagnitude<double>(g) <= tolerance, f);
+        return (maxIterations, Math.Abs(TensorPrimitives.MaxMagnitude<double>(g)) <= tolerance, f);
     }
 }
