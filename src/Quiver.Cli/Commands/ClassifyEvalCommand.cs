@@ -89,7 +89,7 @@ internal static class ClassifyEvalCommand
             var scored = new List<MethodScore>();
             foreach (var method in chosen)
             {
-                context.Note($"scoring {ClassifyCommands.Name(method)}" + (foldOf is null ? " on the test rows" : $" by {foldOf.Max() + 1}-fold cross-validation"));
+                context.Note($"scoring {ClassifyCommands.Name(method)}" + (foldOf is null ? " on the test rows" : method == ClassifierMethod.ZeroShot ? " on every row" : $" by {foldOf.Max() + 1}-fold cross-validation"));
                 Func<LabelledVectors, IVectorClassifier> fit = method switch
                 {
                     ClassifierMethod.Logistic => rows => LogisticRegression.Fit(rows, new LogisticRegressionOptions { C = result.GetValue(c) }, cancellationToken),
