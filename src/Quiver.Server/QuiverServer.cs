@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Quiver.Server.Classification;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
@@ -73,6 +74,7 @@ public static class QuiverServer
             options.Paths, s.GetRequiredService<ServedModels>(), s.GetRequiredService<ILogger<CollectionStore>>()));
         services.AddSingleton<EmbeddingBatcher>();
         services.AddSingleton<ProjectionCache>();
+        services.AddSingleton(_ => new ServedClassifiers(options));
         services.AddSingleton(_ => new RequestMemory(options.Limits));
         services.AddSingleton(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
@@ -104,6 +106,7 @@ public static class QuiverServer
         PointsEndpoints.Map(app);
         ContextEndpoints.Map(app);
         ProjectionEndpoints.Map(app);
+        ClassifiersEndpoints.Map(app);
         return app;
     }
 
