@@ -61,6 +61,17 @@ internal static class ValidRequests
             ],
             "set_payload" or "overwrite_payload" => [Write(scratch, """{"payload": {"color": "red", "size": [1, 2]}, "points": [7, 8]}"""), Write(scratch, """{"payload": {"seen": true}, "filter": {"must": [{"key": "tag", "match": {"value": "a"}}]}}""")],
             "recommend_points" => [Read(keep, """{"positive": [1, 2], "negative": [[0, 1, 0, 1]], "limit": 3, "with_payload": true}"""), Read(keep, """{"positive": [3], "negative": [4], "strategy": "best_score", "filter": {"must": [{"key": "tag", "match": {"value": "t1"}}]}}""")],
+            "list_classifiers" => [Read(none)],
+            "classify_texts" =>
+            [
+                Read(new Dictionary<string, string> { ["name"] = target.Classifier }, """{"input": ["the whale swims", "a cat sat on the mat"], "top": 1}"""),
+                Read(new Dictionary<string, string> { ["name"] = target.Classifier }, """{"input": "a ship on the sea"}"""),
+            ],
+            "train_classifier" =>
+            [
+                Write(new Dictionary<string, string> { ["name"] = target.Scratch + "-classifier" }, $$"""{"input": ["the whale swims", "a ship sails", "the cat sat", "a dog barks"], "labels": ["sea", "sea", "land", "land"], "model": "{{target.Model}}", "method": "knn", "k": 1, "replace": true}"""),
+                Write(new Dictionary<string, string> { ["name"] = target.Scratch + "-classifier" }, """{"input": ["the whale swims", "the cat sat"], "labels": ["sea", "land"], "c": 0.5, "replace": true}"""),
+            ],
             "project_points" => [Read(keep, """{"method": "pca", "dimensions": 2, "with_payload": true}"""), Read(keep, """{"method": "umap", "dimensions": 3, "seed": 7, "limit": 20}""")],
             "delete_payload" => [Write(scratch, """{"keys": ["color", "tag"], "points": [7]}""")],
             "clear_payload" => [Write(scratch, """{"points": [8]}""")],
