@@ -100,7 +100,7 @@ public sealed class ClassifiersApiTests : IAsyncLifetime
         Assert.Contains("input[1]", empty.Body!.ToJsonString());
         Assert.Contains("is empty", empty.Body!.ToJsonString());
         Assert.Equal(404, unknown.Status);
-        Assert.Contains("There is no classifier named 'plcaes'", unknown.Body!.ToJsonString());
+        Assert.Contains("There is no classifier named 'plcaes'", unknown.Body!["status"]!["error"]!.GetValue<string>());
         Assert.Equal(400, single.Status);
         Assert.Contains("at least two different labels", single.Body!.ToJsonString());
         Assert.Equal(400, count.Status);

@@ -34,8 +34,9 @@ internal static class ClassifiersEndpoints
 
     private static async Task<IResult> Predict(string name, HttpContext context, ServedClassifiers classifiers, ServedModels models, EmbeddingBatcher batcher, ServerOptions options)
     {
-        var saved = classifiers.Get(name);
+        // The body is checked first, as on every body route: malformed JSON is a 400 whatever the name.
         var body = await JsonBody.ReadObject(context, options.Limits);
+        var saved = classifiers.Get(name);
         await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "input");
         var texts = Texts(body["input"], "input", options.Limits.MaxInputsPerRequest, options.Limits);
         var classes = saved.Classifier.Classes;
