@@ -76,6 +76,7 @@ internal static class QuiverCli
         root.Subcommands.Add(ServeCommand.Create(context));
         root.Subcommands.Add(TrainCommands.Create(context));
         root.Subcommands.Add(ClusterCommand.Create(context));
+        root.Subcommands.Add(ClassifyCommands.Create(context));
         return root;
     }
 }

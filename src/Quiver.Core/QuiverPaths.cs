@@ -13,6 +13,8 @@ public sealed record QuiverPaths(string Home)
 
     /// <summary>Collection snapshots, one folder per collection (they outlive the collection, as backups should).</summary>
     public string Snapshots => Path.Combine(Home, "snapshots");
+    /// <summary>Trained classifiers, one folder each (<c>quiver classify train</c>).</summary>
+    public string Classifiers => Path.Combine(Home, "classifiers");
 
     public static QuiverPaths FromEnvironment()
     {

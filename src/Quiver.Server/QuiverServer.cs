@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Quiver.Server.Classification;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Grpc;
@@ -79,6 +80,7 @@ public static class QuiverServer
         services.AddSingleton<EmbeddingBatcher>();
         services.AddSingleton<ProjectionCache>();
         services.AddSingleton<ReembedJobs>();
+        services.AddSingleton(_ => new ServedClassifiers(options));
         services.AddSingleton(_ => new RequestMemory(options.Limits));
         services.AddSingleton(_ => new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
@@ -131,6 +133,7 @@ public static class QuiverServer
         OutliersEndpoints.Map(app);
         OverviewEndpoints.Map(app);
         ExplorerPage.Map(app);
+        ClassifiersEndpoints.Map(app);
         return app;
     }
 

@@ -226,7 +226,14 @@ internal sealed class AnalysisInput
         };
     }
 
-    private async Task<AnalysisData> LoadTextsAsync(string path, string textColumn, string? labelColumn, string model, string? pooling, CancellationToken cancellationToken)
+    /// <summary>
+    /// A labelled CSV or JSONL file embedded with <paramref name="model"/> (what <c>classify</c> and <c>eval classify</c>
+    /// read); with <paramref name="refuseEmptyTexts"/>, a row with no text is refused before anything is embedded.
+    /// </summary>
+    public Task<AnalysisData> LoadFileAsync(string path, string textColumn, string? labelColumn, string model, string? pooling, bool refuseEmptyTexts, CancellationToken cancellationToken) =>
+        LoadTextsAsync(path, textColumn, labelColumn, model, pooling, cancellationToken, refuseEmptyTexts);
+
+    private async Task<AnalysisData> LoadTextsAsync(string path, string textColumn, string? labelColumn, string model, string? pooling, CancellationToken cancellationToken, bool refuseEmptyTexts = false)
     {
         var format = TextRecordReader.FormatOf(path);
         if (format == TextRecordFormat.Lines)
@@ -251,6 +258,11 @@ internal sealed class AnalysisInput
         {
             while (reader.Read() is { } record)
             {
+                if (refuseEmptyTexts && string.IsNullOrWhiteSpace(record.Text))
+                {
+                    throw new QuiverException($"Line {record.Line:N0} of '{path}' has an empty text in '{textColumn}'. Fill it in or remove the row.");
+                }
+
                 texts.Add(record.Text);
                 labels?.Add(record.Id is { ValueKind: JsonValueKind.String } id ? id.GetString() : record.Id?.GetRawText());
             }

@@ -20,6 +20,7 @@ internal static class EvalCommands
         eval.Subcommands.Add(Sts(context));
         eval.Subcommands.Add(ImageEvalCommand.Create(context));
         eval.Subcommands.Add(RetrievalEvalCommand.Create(context));
+        eval.Subcommands.Add(ClassifyEvalCommand.Create(context));
         return eval;
     }
 

@@ -15,6 +15,9 @@ internal sealed record HostileTarget
     /// <summary>Where the valid requests of write routes write; recreated after a request that may delete it.</summary>
     public string Scratch { get; init; } = "hostile-scratch";
 
+    /// <summary>A classifier trained on the notes' texts at set-up; predictions read it, and no request may replace it.</summary>
+    public string Classifier { get; init; } = "hostile-topics";
+
     public int KeepSize { get; init; } = 4;
 
     public required string Model { get; init; }

@@ -44,6 +44,8 @@ internal static class StoredState
         }
 
         await Send(client, target, HttpMethod.Put, $"/collections/{target.Notes}/points?wait=true", new JsonObject { ["points"] = notes }, cancel);
+        var labels = new JsonArray([.. Texts.Select(t => (JsonNode)(t.Contains("sea", StringComparison.Ordinal) || t.Contains("ship", StringComparison.Ordinal) ? "sea" : "land"))]);
+        await Send(client, target, HttpMethod.Put, $"/classifiers/{target.Classifier}", new JsonObject { ["input"] = new JsonArray([.. Texts.Select(t => (JsonNode)t)]), ["labels"] = labels, ["model"] = target.Model, ["replace"] = true }, cancel);
         await EnsureScratch(client, target, cancel);
 
         // Snapshots for the snapshot routes' valid requests: one of a protected collection to download, two of the

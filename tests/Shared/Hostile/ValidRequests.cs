@@ -65,6 +65,17 @@ internal static class ValidRequests
             "recommend_batch_points" => [Read(keep, """{"searches": [{"positive": [1, 2], "limit": 3}, {"positive": [3], "negative": [[0, 1, 0, 1]], "strategy": "sum_scores", "offset": 1, "with_payload": ["tag"]}]}""")],
             "search_batch_points" => [Read(keep, """{"searches": [{"vector": [1, 2, 3, 4], "limit": 2}, {"vector": [4, 3, 2, 1], "filter": {"must": [{"key": "tag", "match": {"value": "t1"}}]}, "with_vector": true}]}"""), Read(notes, """{"searches": [{"text": "a ship on the sea", "limit": 2}]}""")],
             "query_batch_points" => [Read(keep, """{"searches": [{"query": [1, 0, 2, 0], "limit": 2}, {"query": {"recommend": {"positive": [1], "negative": [2], "strategy": "best_score"}}, "limit": 3, "score_threshold": 0}, {}]}""")],
+            "list_classifiers" => [Read(none)],
+            "classify_texts" =>
+            [
+                Read(new Dictionary<string, string> { ["name"] = target.Classifier }, """{"input": ["the whale swims", "a cat sat on the mat"], "top": 1}"""),
+                Read(new Dictionary<string, string> { ["name"] = target.Classifier }, """{"input": "a ship on the sea"}"""),
+            ],
+            "train_classifier" =>
+            [
+                Write(new Dictionary<string, string> { ["name"] = target.Scratch + "-classifier" }, $$"""{"input": ["the whale swims", "a ship sails", "the cat sat", "a dog barks"], "labels": ["sea", "sea", "land", "land"], "model": "{{target.Model}}", "method": "knn", "k": 1, "replace": true}"""),
+                Write(new Dictionary<string, string> { ["name"] = target.Scratch + "-classifier" }, """{"input": ["the whale swims", "the cat sat"], "labels": ["sea", "land"], "c": 0.5, "replace": true}"""),
+            ],
             "project_points" => [Read(keep, """{"method": "pca", "dimensions": 2, "with_payload": true}"""), Read(keep, """{"method": "umap", "dimensions": 3, "seed": 7, "limit": 20}""")],
             "update_aliases" => [Write(none, $$$"""{"actions": [{"create_alias": {"collection_name": "{{{target.Scratch}}}", "alias_name": "{{{target.Scratch}}}-alias"}}, {"rename_alias": {"old_alias_name": "{{{target.Scratch}}}-alias", "new_alias_name": "{{{target.Scratch}}}-renamed"}}, {"delete_alias": {"alias_name": "{{{target.Scratch}}}-renamed"}}]}""")],
             "get_collection_aliases" or "list_snapshots" => [Read(keep)],
