@@ -232,7 +232,7 @@ public sealed class DistributedCollection
             if (live.Length == 0)
             {
                 await Task.Delay(RetryDelay);
-                Layout = await Collection().Layout() ?? throw NotFound(Name);
+                await RefreshAsync();
                 continue;
             }
 
@@ -244,7 +244,7 @@ public sealed class DistributedCollection
             catch (Exception e) when (e is not QuiverException)
             {
                 last = e;
-                Layout = await Collection().ReportFailure(shard, replica.Key);
+                await ReportAsync(shard, replica.Key);
             }
         }
 
@@ -262,7 +262,7 @@ public sealed class DistributedCollection
             if (primary.State != ReplicaState.Live)
             {
                 await Task.Delay(RetryDelay);
-                Layout = await Collection().Layout() ?? throw NotFound(Name);
+                await RefreshAsync();
                 continue;
             }
 
@@ -271,7 +271,7 @@ public sealed class DistributedCollection
                 var result = await Local(() => _grains.GetGrain<IShardReplicaGrain>(primary.Key).Write(upserts, deletes));
                 foreach (var failed in result.FailedFollowers)
                 {
-                    Layout = await Collection().ReportFailure(shard, failed);
+                    await ReportAsync(shard, failed);
                 }
 
                 return;
@@ -279,13 +279,40 @@ public sealed class DistributedCollection
             catch (Exception e) when (e is not QuiverException)
             {
                 last = e;
-                Layout = await Collection().ReportFailure(shard, primary.Key);
+                await ReportAsync(shard, primary.Key);
                 await Task.Delay(RetryDelay);
             }
         }
 
         throw new QuiverException(
             $"The write to shard {shard} of '{Name}' found no live primary after {Attempts} tries (silos {string.Join(", ", Layout.Shards[shard].Replicas.Select(r => r.Silo))}); nothing was acknowledged, retry once the silos are back. Last error: {last?.Message}");
+    }
+
+    // Tells the collection's grain a replica failed and takes the new layout. The grain itself may have been on the
+    // silo that went (Orleans activates it again elsewhere once the silo is declared dead), so a failure here is
+    // not an answer: the caller's retry loop comes back.
+    private async Task ReportAsync(int shard, string replica)
+    {
+        try
+        {
+            Layout = await Collection().ReportFailure(shard, replica);
+        }
+        catch (Exception e) when (e is not RemoteQuiverException)
+        {
+            await Task.Delay(RetryDelay);
+        }
+    }
+
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            Layout = await Collection().Layout() ?? throw NotFound(Name);
+        }
+        catch (Exception e) when (e is not RemoteQuiverException and not QuiverException)
+        {
+            await Task.Delay(RetryDelay);
+        }
     }
 
     // A silo's refusal raised here as the Quiver error it was; anything else (a silo gone) is left to the retries.
