@@ -7,6 +7,8 @@ using Quiver.Store.Keyword;
 namespace Quiver.Cluster.Grains;
 
 /// <inheritdoc cref="ICollectionGrain"/>
+/// <remarks>Kept active: its timer brings lagging replicas back even when nobody calls.</remarks>
+[CollectionAgeLimit(AlwaysActive = true)]
 internal sealed class CollectionGrain(ISiloStatusOracle oracle, IGrainFactory grains, ILogger<CollectionGrain> logger) : Grain, ICollectionGrain
 {
     private static readonly TimeSpan HealEvery = TimeSpan.FromSeconds(2);
@@ -263,6 +265,7 @@ internal sealed class CollectionGrain(ISiloStatusOracle oracle, IGrainFactory gr
         oracle.GetApproximateSiloStatuses(onlyActive: true).Keys
             .Select(s => oracle.TryGetSiloName(s, out var name) ? name : null)
             .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
 

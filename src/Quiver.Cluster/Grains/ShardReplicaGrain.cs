@@ -11,7 +11,12 @@ using Quiver.Store.Keyword;
 namespace Quiver.Cluster.Grains;
 
 /// <inheritdoc cref="IShardReplicaGrain"/>
+/// <remarks>
+/// Never collected when idle: the primary's role and follower list live in memory, and a primary that went away on
+/// its own would cost a failover. A silo that restarts brings its replicas back as followers, to catch up.
+/// </remarks>
 [SiloPinnedPlacement]
+[CollectionAgeLimit(AlwaysActive = true)]
 internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSiloDetails silo, IGrainFactory grains, ILogger<ShardReplicaGrain> logger)
     : Grain, IShardReplicaGrain
 {
@@ -137,6 +142,13 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
     public async Task Apply(ShardOperation operation, string primary)
     {
         var log = Ready();
+
+        // A primary from an older epoch was replaced while it was cut off: its writes must not land here.
+        if (operation.Epoch < log.Last.Epoch)
+        {
+            throw new NotPrimaryException($"Operation {operation.Number} comes from epoch {operation.Epoch}, but this replica already follows epoch {log.Last.Epoch}.");
+        }
+
         if (operation.Number <= log.Last.Number)
         {
             return;
@@ -202,11 +214,10 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
                 continue;
             }
 
-            foreach (var operation in read.Operations)
-            {
-                _log.Append(operation);
-                ApplyToCollection(operation);
-            }
+            // Logged together, then applied as few transactions: runs of upserts merged (the last version of a
+            // point wins, as it would one by one), a delete ending a run.
+            _log.Append(read.Operations);
+            ApplyInRuns(read.Operations);
 
             if (_log.Last.Number >= read.Last)
             {
@@ -279,6 +290,37 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
         while (offset is not null);
 
         _log!.Reset(start);
+    }
+
+    private void ApplyInRuns(IReadOnlyList<ShardOperation> operations)
+    {
+        var run = new Dictionary<string, WirePoint>(StringComparer.Ordinal);
+        void Flush()
+        {
+            if (run.Count > 0)
+            {
+                Points().Upsert(run.Values.Select(p => p.ToPoint()).ToList());
+                run.Clear();
+            }
+        }
+
+        foreach (var operation in operations)
+        {
+            if (operation.Deletes is { Length: > 0 })
+            {
+                Flush();
+                ApplyToCollection(operation);
+                continue;
+            }
+
+            foreach (var point in operation.Upserts ?? [])
+            {
+                run.Remove(point.Id);
+                run[point.Id] = point;
+            }
+        }
+
+        Flush();
     }
 
     private void ApplyToCollection(ShardOperation operation)

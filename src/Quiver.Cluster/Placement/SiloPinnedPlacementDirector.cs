@@ -9,12 +9,15 @@ internal sealed class SiloPinnedPlacementDirector(ISiloStatusOracle oracle) : IP
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var name = SiloPinnedPlacement.SiloOf(target.GrainIdentity.Key.ToString()!);
-        foreach (var silo in context.GetCompatibleSilos(target))
+
+        // A silo restarted under its name has a new generation; until the old one is declared dead both look
+        // active, and only the newest can be alive.
+        var newest = context.GetCompatibleSilos(target)
+            .Where(silo => oracle.TryGetSiloName(silo, out var siloName) && siloName == name && oracle.GetApproximateSiloStatus(silo) == SiloStatus.Active)
+            .MaxBy(silo => silo.Generation);
+        if (newest is not null)
         {
-            if (oracle.TryGetSiloName(silo, out var siloName) && siloName == name && oracle.GetApproximateSiloStatus(silo) == SiloStatus.Active)
-            {
-                return Task.FromResult(silo);
-            }
+            return Task.FromResult(newest);
         }
 
         throw new SiloUnavailableException($"The silo '{name}' that holds this replica is not in the cluster now; the replica is unavailable until it returns.");

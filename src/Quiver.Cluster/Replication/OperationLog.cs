@@ -25,20 +25,26 @@ internal sealed class OperationLog : IDisposable
 
     public ReplicaPosition Last { get; private set; } = new(0, 0);
 
-    public void Append(ShardOperation operation)
+    public void Append(ShardOperation operation) => Append([operation]);
+
+    /// <summary>Appends operations that follow the log's last in order, with one flush to disk for all of them.</summary>
+    public void Append(IReadOnlyList<ShardOperation> operations)
     {
-        if (operation.Number != Last.Number + 1)
+        _file.Seek(0, SeekOrigin.End);
+        foreach (var operation in operations)
         {
-            throw new InvalidOperationException($"Operation {operation.Number} does not follow the log's last, {Last.Number}.");
+            if (operation.Number != Last.Number + 1)
+            {
+                throw new InvalidOperationException($"Operation {operation.Number} does not follow the log's last, {Last.Number}.");
+            }
+
+            _offsets.Add(_file.Position);
+            _file.Write(JsonSerializer.SerializeToUtf8Bytes(operation, LogJson.Default.ShardOperation));
+            _file.WriteByte((byte)'\n');
+            Last = new ReplicaPosition(operation.Number, operation.Epoch);
         }
 
-        _file.Seek(0, SeekOrigin.End);
-        _offsets.Add(_file.Position);
-        var line = JsonSerializer.SerializeToUtf8Bytes(operation, LogJson.Default.ShardOperation);
-        _file.Write(line);
-        _file.WriteByte((byte)'\n');
         _file.Flush(flushToDisk: true);
-        Last = new ReplicaPosition(operation.Number, operation.Epoch);
     }
 
     /// <summary>Takes back the last appended operation (its collection refused it, so it never happened).</summary>
