@@ -20,6 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+touch "$work/acknowledged.txt"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" >"$work/redis.log" 2>&1 &
 pids+=($!)
 redis="127.0.0.1:$redis_port"

@@ -137,6 +137,7 @@ static float[] Vector(Random random, int dims) => Enumerable.Range(0, dims).Sele
 static async Task<InProcessTestCluster> Start(int silos, string folder)
 {
     var builder = new InProcessTestClusterBuilder((short)silos);
+    builder.Options.ConfigureFileLogging = false;
     builder.ConfigureSilo((_, silo) => silo.AddQuiverCluster(folder).Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(30)));
     var cluster = builder.Build();
     await cluster.DeployAsync();

@@ -15,6 +15,7 @@ public sealed class ThreeSiloCluster : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(3);
+        builder.Options.ConfigureFileLogging = false;
         // A killed silo's calls fail fast instead of waiting out Orleans's default 30 s.
         builder.ConfigureSilo((_, silo) => silo.AddQuiverCluster(Root).Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5)));
         builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5)));

@@ -139,6 +139,29 @@ internal sealed class CollectionGrain(ISiloStatusOracle oracle, IGrainFactory gr
                 shard = promoted;
             }
 
+            // A follower the primary dropped after a failed write stopped getting writes, even when the report of
+            // that failure never arrived (this grain's own silo may have been the one that went): it lags.
+            var primaryKey = shard.PrimaryReplica.Key;
+            string[]? writeSet = null;
+            if (!await TryCall(async () => writeSet = await Replica(primaryKey).Followers()))
+            {
+                continue;
+            }
+
+            if (writeSet is null)
+            {
+                // The primary lost its role (its silo restarted before anyone saw it fail): fail over now.
+                await ReportFailure(s, primaryKey);
+                continue;
+            }
+
+            var dropped = shard.Replicas.Select((x, i) => i != shard.Primary && x.State == ReplicaState.Live && !writeSet!.Contains(x.Key)).ToArray();
+            if (dropped.Any(d => d))
+            {
+                shard = shard with { Replicas = shard.Replicas.Select((x, i) => dropped[i] ? x with { State = ReplicaState.Lagging } : x).ToArray() };
+                await Replace(s, shard);
+            }
+
             for (var r = 0; r < shard.Replicas.Length; r++)
             {
                 var replica = shard.Replicas[r];

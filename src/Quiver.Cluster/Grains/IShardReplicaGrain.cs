@@ -30,6 +30,13 @@ public interface IShardReplicaGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task StepDown();
 
+    /// <summary>
+    /// As primary: the followers it sends writes to now (a follower that failed a write is no longer among them);
+    /// null when this replica is not primary (its silo restarted, or it stepped down).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<string[]?> Followers();
+
     /// <summary>Brings this replica level with <paramref name="primary"/>: replays the operations it missed, or copies everything when its log diverged.</summary>
     Task<ReplicaPosition> CatchUp(string primary);
 

@@ -195,6 +195,8 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
         return Task.CompletedTask;
     }
 
+    public Task<string[]?> Followers() => Task.FromResult(_primary ? _followers : null);
+
     public Task StepDown()
     {
         _primary = false;
@@ -271,6 +273,10 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
         var start = await source.Position();
         logger.LogInformation("Replica {Replica} diverged or fell behind the log; copying from {Source} at operation {Operation}.", this.GetPrimaryKeyString(), source.GetPrimaryKeyString(), start.Number);
         var spec = _spec!;
+
+        // Until the copy is whole the log claims no position at all, so a crash mid-copy starts the copy again
+        // instead of passing a partial collection off as level with the log.
+        _log!.Reset(new ReplicaPosition(-1, -1));
         _collection!.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var store = new CollectionStore(Folder);
@@ -289,7 +295,7 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
         }
         while (offset is not null);
 
-        _log!.Reset(start);
+        _log.Reset(start);
     }
 
     private void ApplyInRuns(IReadOnlyList<ShardOperation> operations)
