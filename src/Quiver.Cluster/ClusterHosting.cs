@@ -18,16 +18,26 @@ public static class ClusterHosting
             throw new ArgumentException($"The silo name '{options.SiloName}' must be non-empty and hold no '@' or '/': replicas are keyed by it (for example silo-1).", nameof(options));
         }
 
-        return builder.UseOrleans(silo => silo
-            .UseRedisClustering(options.Redis)
-            .Configure<ClusterOptions>(o =>
+        return builder.UseOrleans(silo =>
+        {
+            if (options.Redis is null)
             {
-                o.ClusterId = options.ClusterId;
-                o.ServiceId = options.ClusterId;
-            })
-            .Configure<SiloOptions>(o => o.SiloName = options.SiloName)
-            .ConfigureEndpoints(IPAddress.Parse(options.Address), options.SiloPort, options.GatewayPort)
-            .AddQuiverCluster(options.DataRoot));
+                var primary = new IPEndPoint(IPAddress.Parse(options.Address), options.PrimarySiloPort ?? options.SiloPort);
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, primary, options.ClusterId, options.ClusterId);
+            }
+            else
+            {
+                silo.UseRedisClustering(options.Redis)
+                    .Configure<ClusterOptions>(o =>
+                    {
+                        o.ClusterId = options.ClusterId;
+                        o.ServiceId = options.ClusterId;
+                    })
+                    .ConfigureEndpoints(IPAddress.Parse(options.Address), options.SiloPort, options.GatewayPort);
+            }
+
+            silo.Configure<SiloOptions>(o => o.SiloName = options.SiloName).AddQuiverCluster(options.DataRoot);
+        });
     }
 
     /// <summary>Adds an Orleans client that finds the cluster's gateways through the same Redis server.</summary>

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Quiver.Cluster;
+using Quiver.Server.Cluster;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
@@ -80,6 +82,12 @@ public static class QuiverServer
             QueueLimit = options.Limits.QueueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         }));
+        services.AddSingleton<DistributedCollections>();
+        if (options.Cluster is not null)
+        {
+            builder.Host.UseQuiverSilo(options.Cluster);
+        }
+
         services.AddHostedService<StoreLifetime>();
         services.AddQuiverOpenApi();
         configure?.Invoke(builder);
@@ -97,6 +105,9 @@ public static class QuiverServer
         // The body is read before admission, so a slow upload never holds one of the request slots.
         app.UseMiddleware<BodyArrival>();
         app.UseMiddleware<AdmissionControl>();
+
+        // Cluster mode only: requests on distributed collections are answered here, the rest go on to the routes below.
+        app.UseMiddleware<ClusterDispatch>();
         app.MapOpenApi("/openapi/{documentName}.json");
         OperationsEndpoints.Map(app);
         EmbeddingsEndpoints.Map(app);

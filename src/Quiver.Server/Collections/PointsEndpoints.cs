@@ -492,7 +492,7 @@ internal static class PointsEndpoints
     }
 
     // Which points a delete or payload edit applies to: "points" (ids, or a filter in Qdrant's older form) or "filter".
-    private static (List<string>? Ids, PayloadFilter? Filter) Selection(RequestJson body, ServerLimits limits)
+    internal static (List<string>? Ids, PayloadFilter? Filter) Selection(RequestJson body, ServerLimits limits)
     {
         var points = body["points"];
         var filter = body["filter"];
@@ -519,7 +519,7 @@ internal static class PointsEndpoints
         throw ApiException.BadRequest("is required: the point ids (or a filter) to apply this to.", "points");
     }
 
-    private static void Limit(int count, string path, ServerLimits limits)
+    internal static void Limit(int count, string path, ServerLimits limits)
     {
         if (count > limits.MaxPointsPerRequest)
         {
