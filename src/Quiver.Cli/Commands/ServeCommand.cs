@@ -99,7 +99,7 @@ internal static class ServeCommand
                 TlsKeyPath = result.GetValue(tlsKey),
                 AllowAnonymous = result.GetValue(allowAnonymous),
                 Cluster = ClusterOf(
-                    result.GetValue(cluster), result.GetValue(redis), result.GetValue(siloName), result.GetValue(siloPort), result.GetValue(gatewayPort), result.GetValue(clusterId),
+                    result.GetValue(cluster), result.GetValue(redis), result.GetValue(siloName), result.GetValue(siloPort), result.GetValue(gatewayPort), result.GetValue(clusterId)!,
                     Path.Combine(context.Paths.Home, "cluster")),
             }.WithEnvironmentKeys();
             await using var app = QuiverServer.Build(options);
