@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Quiver.Server.Classification;
+using Quiver.Cluster;
+using Quiver.Server.Cluster;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Grpc;
@@ -88,6 +90,12 @@ public static class QuiverServer
             QueueLimit = options.Limits.QueueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         }));
+        services.AddSingleton<DistributedCollections>();
+        if (options.Cluster is not null)
+        {
+            builder.Host.UseQuiverSilo(options.Cluster);
+        }
+
         services.AddHostedService<StoreLifetime>();
         services.AddQuiverOpenApi();
         if (grpc is not null)
@@ -116,6 +124,9 @@ public static class QuiverServer
             rest.UseMiddleware<BodyArrival>();
             rest.UseMiddleware<AdmissionControl>();
         });
+
+        // Cluster mode only: requests on distributed collections are answered here, the rest go on to the routes below.
+        app.UseMiddleware<ClusterDispatch>();
         app.MapOpenApi("/openapi/{documentName}.json");
         OperationsEndpoints.Map(app);
         EmbeddingsEndpoints.Map(app);

@@ -1,3 +1,4 @@
+using Quiver.Cluster;
 using Quiver.Core;
 using Quiver.Models.Onnx;
 using Quiver.Server.Operations;
@@ -72,6 +73,12 @@ public sealed record ServerOptions
     public bool Spinning { get; init; }
 
     public ServerLimits Limits { get; init; } = new();
+
+    /// <summary>
+    /// Cluster mode: an Orleans silo in this server's host, joined to the cluster these options name, so the Qdrant
+    /// routes can create and serve distributed collections beside local ones. Null (the default): one process.
+    /// </summary>
+    public ClusterHostOptions? Cluster { get; init; }
 
     /// <summary>Structured (JSON) console logs instead of plain text.</summary>
     public bool JsonLogs { get; init; }

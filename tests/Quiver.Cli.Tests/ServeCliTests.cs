@@ -49,6 +49,21 @@ public sealed class ServeCliTests(CliFixture fixture) : IClassFixture<CliFixture
     }
 
     [Fact]
+    public void Cluster_options_need_cluster_and_redis_and_default_the_silo_name()
+    {
+        Assert.Null(ServeCommand.ClusterOf(false, null, null, 11111, 30000, "quiver", "/data"));
+        var e = Assert.Throws<QuiverException>(() => ServeCommand.ClusterOf(false, "127.0.0.1:6379", null, 11111, 30000, "quiver", "/data"));
+        Assert.Contains("add --cluster", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<QuiverException>(() => ServeCommand.ClusterOf(true, null, null, 11111, 30000, "quiver", "/data"));
+        Assert.Contains("--cluster needs --redis HOST:PORT", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<QuiverException>(() => ServeCommand.ClusterOf(true, "127.0.0.1:6379", null, 11111, 11111, "quiver", "/data"));
+        Assert.Contains("different ports", e.Message, StringComparison.Ordinal);
+
+        var silo = ServeCommand.ClusterOf(true, "127.0.0.1:6379", null, 11112, 30002, "qa", "/data")!;
+        Assert.Equal(new Quiver.Cluster.ClusterHostOptions("silo-11112", 11112, 30002, "127.0.0.1:6379", "/data", "qa"), silo);
+    }
+
+    [Fact]
     public void A_taken_port_is_one_line_naming_it_and_the_way_out_with_exit_code_3()
     {
         using var holder = new TcpListener(IPAddress.Loopback, 0);

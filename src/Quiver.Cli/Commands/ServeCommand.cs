@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using Quiver.Cli.Parsing;
+using Quiver.Cluster;
 using Quiver.Core;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Onnx;
@@ -46,6 +47,12 @@ internal static class ServeCommand
         var tlsCert = new Option<string?>("--tls-cert") { Description = "The certificate for https:// URLs: PEM (with --tls-key, or its key inside) or PFX without a password; or set ASPNETCORE_Kestrel__Certificates__Default__Path" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "The PEM private key of --tls-cert" };
         var allowAnonymous = new Option<bool>("--allow-anonymous") { Description = $"Listen beyond loopback with no API key (refused otherwise: give --api-key or {ServerOptions.ApiKeyVariable})" };
+        var cluster = new Option<bool>("--cluster") { Description = "Cluster mode: host an Orleans silo beside the HTTP APIs, so PUT /collections/{name} with shard_number and replication_factor creates a distributed collection (needs --redis)" };
+        var redis = new Option<string?>("--redis") { Description = "With --cluster: the Redis server (HOST:PORT) holding the cluster's membership table; every server of the cluster names the same one" };
+        var siloName = new Option<string?>("--silo-name") { Description = "With --cluster: this silo's name, stable across restarts since replicas are pinned to it (default: silo-<silo port>)" };
+        var siloPort = new Option<int>("--silo-port") { Description = "With --cluster: the port silos talk to each other on", DefaultValueFactory = _ => 11111 }.Between(1, 65535, "11112");
+        var gatewayPort = new Option<int>("--gateway-port") { Description = "With --cluster: the port Orleans clients connect to", DefaultValueFactory = _ => 30000 }.Between(1, 65535, "30001");
+        var clusterId = new Option<string>("--cluster-id") { Description = "With --cluster: the cluster's id (servers with the same Redis and id form one cluster)", DefaultValueFactory = _ => "quiver" };
         var command = new Command(
             "serve",
             "Serve embeddings to OpenAI clients (POST /v1/embeddings, GET /v1/models) and collections to Qdrant clients " +
@@ -58,10 +65,11 @@ internal static class ServeCommand
             "  QUIVER_PORT=6400 quiver serve    (or: quiver serve --port 6400; gRPC then on 6401)\n" +
             "  quiver serve --grpc-port 7334    (or --no-grpc for REST only)\n" +
             "  quiver serve --max-points 100000    (then open http://127.0.0.1:6333/explorer: maps of up to 100,000 points)\n" +
+            "  quiver serve --port 6400 --cluster --redis 127.0.0.1:6379 --silo-name silo-1 --silo-port 11111 --gateway-port 30000\n" +
             "  curl -s localhost:6333/v1/embeddings -H 'content-type: application/json' -d '{\"input\": \"hello\", \"model\": \"all-minilm-l6-v2\"}'")
         {
             urls, port, apiKeys, readOnlyKeys, model, truncation, threads, workers, spinning, modelBatch, linger, cacheEntries, maxConcurrent, queue, maxBody, bodyMemory, parsedMemory, jsonLogs,
-            tlsCert, tlsKey, allowAnonymous, maxRequestTokens, batchMaxTokens, deadline, grpcPort, noGrpc, maxPoints,
+            tlsCert, tlsKey, allowAnonymous, maxRequestTokens, batchMaxTokens, deadline, grpcPort, noGrpc, maxPoints, cluster, redis, siloName, siloPort, gatewayPort, clusterId,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -98,6 +106,9 @@ internal static class ServeCommand
                 TlsCertificatePath = result.GetValue(tlsCert),
                 TlsKeyPath = result.GetValue(tlsKey),
                 AllowAnonymous = result.GetValue(allowAnonymous),
+                Cluster = ClusterOf(
+                    result.GetValue(cluster), result.GetValue(redis), result.GetValue(siloName), result.GetValue(siloPort), result.GetValue(gatewayPort), result.GetValue(clusterId)!,
+                    Path.Combine(context.Paths.Home, "cluster")),
             }.WithEnvironmentKeys();
             await using var app = QuiverServer.Build(options);
             try
@@ -123,10 +134,37 @@ internal static class ServeCommand
             context.Error.WriteLine(grpc is null
                 ? $"quiver serve: listening on {rest} (collections in {context.Paths.Collections}); Ctrl+C stops."
                 : $"quiver serve: listening on {rest} (REST) and {grpc} (gRPC, Qdrant.Client) (collections in {context.Paths.Collections}); Ctrl+C stops.");
+            if (options.Cluster is { } silo)
+            {
+                context.Error.WriteLine($"quiver serve: silo {silo.SiloName} in cluster '{silo.ClusterId}' (Redis {silo.Redis}, silo port {silo.SiloPort}, gateway port {silo.GatewayPort}; replicas in {silo.DataRoot}).");
+            }
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The silo this server hosts with --cluster (replicas under QUIVER_HOME/cluster), or null without it; cluster options without --cluster are refused.</summary>
+    internal static ClusterHostOptions? ClusterOf(bool cluster, string? redis, string? siloName, int siloPort, int gatewayPort, string clusterId, string dataRoot)
+    {
+        if (!cluster)
+        {
+            return redis is null && siloName is null
+                ? null
+                : throw new QuiverException("--redis and --silo-name only mean something in cluster mode: add --cluster (e.g. quiver serve --cluster --redis 127.0.0.1:6379).");
+        }
+
+        if (string.IsNullOrWhiteSpace(redis) || !redis.Contains(':', StringComparison.Ordinal))
+        {
+            throw new QuiverException($"--cluster needs --redis HOST:PORT, the Redis server holding the membership table (got '{redis}'); e.g. quiver serve --cluster --redis 127.0.0.1:6379.");
+        }
+
+        if (siloPort == gatewayPort)
+        {
+            throw new QuiverException($"--silo-port and --gateway-port are both {siloPort}; give them different ports (defaults 11111 and 30000).");
+        }
+
+        return new ClusterHostOptions(siloName ?? $"silo-{siloPort}", siloPort, gatewayPort, redis, dataRoot, clusterId);
     }
 
     /// <summary>

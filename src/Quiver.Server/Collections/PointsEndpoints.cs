@@ -479,7 +479,7 @@ internal static class PointsEndpoints
     }
 
     // Which points a delete or payload edit applies to: "points" (ids, or a filter in Qdrant's older form) or "filter".
-    private static (List<string>? Ids, PayloadFilter? Filter) Selection(RequestJson body, ServerLimits limits)
+    internal static (List<string>? Ids, PayloadFilter? Filter) Selection(RequestJson body, ServerLimits limits)
     {
         var points = body["points"];
         var filter = body["filter"];

@@ -1,0 +1,24 @@
+using Quiver.Cluster.Wire;
+using Quiver.Store.Keyword;
+
+namespace Quiver.Cluster.Grains;
+
+/// <summary>
+/// The layout of one distributed collection (key: its name) and the decisions about it: where replicas go, which
+/// replica of a shard is primary, failover when a replica fails, and bringing lagging replicas back.
+/// </summary>
+public interface ICollectionGrain : IGrainWithStringKey
+{
+    Task<CollectionLayout> Create(WireSpace space, KeywordStemming stemming, int shards, int replicationFactor);
+
+    /// <summary>The layout; null when the collection does not exist.</summary>
+    Task<CollectionLayout?> Layout();
+
+    /// <summary>A call to this replica failed: it stops serving and, if it was its shard's primary, another live replica takes over.</summary>
+    Task<CollectionLayout> ReportFailure(int shard, string replica);
+
+    /// <summary>Brings every lagging replica whose silo is in the cluster level with its primary and back into service.</summary>
+    Task<CollectionLayout?> Heal();
+
+    Task Drop();
+}

@@ -1,0 +1,266 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Quiver.Cluster;
+using Quiver.Core.Distances;
+using Quiver.Core.Spaces;
+using Quiver.Server.Collections;
+using Quiver.Server.Http;
+using Quiver.Store.Collections;
+
+namespace Quiver.Server.Cluster;
+
+/// <summary>
+/// Qdrant's routes over a <see cref="DistributedCollection"/>: create with shard_number and replication_factor, get
+/// (with shards, replicas, silos and lag), upsert of vectors, get, delete by ids, search and query by vector, scroll
+/// and count. Bodies are read with the single-node routes' parsers, so a field means the same on both.
+/// </summary>
+internal static class DistributedEndpoints
+{
+    /// <summary>Whether a create body asks for Qdrant's shard_number or replication_factor (cluster mode makes it distributed).</summary>
+    public static async Task<bool> AsksForShards(HttpContext context, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        return body["shard_number"] is not null || body["replication_factor"] is not null;
+    }
+
+    public static async Task<IResult> Create(string name, HttpContext context, DistributedCollections distributed, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        if (JsonFields.String(body, "model") is not null)
+        {
+            throw ApiException.BadRequest("is not yet supported for distributed collections in cluster mode: give {\"size\": N, \"distance\": ...} and send vectors.", "model");
+        }
+
+        var vectors = JsonFields.Object(body, "vectors")
+            ?? throw ApiException.BadRequest("is required: {\"size\": N, \"distance\": \"Cosine\" | \"Dot\" | \"Euclid\"}.", "vectors");
+        var size = JsonFields.Int(vectors, "size", 1, 65_536, "vectors.size") ?? throw ApiException.BadRequest("is required: the vectors' dimensions.", "vectors.size");
+        var metric = JsonFields.String(vectors, "distance", "vectors.distance") switch
+        {
+            "Cosine" => DistanceMetric.Cosine,
+            "Dot" => DistanceMetric.Dot,
+            "Euclid" => DistanceMetric.Euclidean,
+            var other => throw ApiException.BadRequest($"'{other}' is not a distance; use Cosine, Dot or Euclid.", "vectors.distance"),
+        };
+        var shards = JsonFields.Int(body, "shard_number", 1, 1024) ?? 1;
+        var replicas = JsonFields.Int(body, "replication_factor", 1, 16) ?? 1;
+        await distributed.Create(name, new DistributedCollectionOptions(EmbeddingSpace.Raw(size, metric), shards, replicas));
+        return QdrantJson.Ok(context, true);
+    }
+
+    public static async Task<IResult> Get(DistributedCollection collection, HttpContext context)
+    {
+        var replicas = await collection.InspectAsync();
+        var count = await collection.CountAsync();
+        var layout = collection.Layout;
+        return QdrantJson.Ok(context, new JsonObject
+        {
+            ["status"] = replicas.All(r => r.State == Quiver.Cluster.Grains.ReplicaState.Live) ? "green" : "yellow",
+            ["optimizer_status"] = "ok",
+            ["vectors_count"] = count,
+            ["indexed_vectors_count"] = count,
+            ["points_count"] = count,
+            ["segments_count"] = layout.Shards.Length,
+            ["config"] = new JsonObject
+            {
+                ["params"] = new JsonObject
+                {
+                    ["vectors"] = new JsonObject { ["size"] = collection.Space.Dimensions, ["distance"] = CollectionSettings.DistanceName(collection.Space.Metric) },
+                    ["shard_number"] = layout.Shards.Length,
+                    ["replication_factor"] = layout.ReplicationFactor,
+                    ["write_consistency_factor"] = layout.ReplicationFactor,
+                    ["on_disk_payload"] = true,
+                },
+            },
+            ["payload_schema"] = new JsonObject(),
+            ["quiver"] = new JsonObject
+            {
+                ["distributed"] = true,
+                ["silos"] = new JsonArray([.. replicas.Select(r => r.Silo).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(s => (JsonNode)s)]),
+                ["replicas"] = new JsonArray([.. replicas.Select(r => (JsonNode)new JsonObject
+                {
+                    ["shard"] = r.Shard,
+                    ["replica"] = r.Replica,
+                    ["silo"] = r.Silo,
+                    ["state"] = r.State.ToString().ToLowerInvariant(),
+                    ["primary"] = r.Primary,
+                    ["operation"] = r.Operation,
+                    ["lag"] = r.Lag,
+                })]),
+            },
+        });
+    }
+
+    public static async Task<IResult> Upsert(DistributedCollection collection, HttpContext context, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "points", "batch");
+        var points = new List<Point>();
+        if (JsonFields.Array(body, "points") is { } list)
+        {
+            PointWrites.Limit(list.Count, "points", options.Limits);
+            for (var i = 0; i < list.Count; i++)
+            {
+                var path = $"points[{i}]";
+                var point = list[i] as JsonObject ?? throw JsonFields.Wrong(path, "a point object with id and vector", list[i]);
+                if (point["vector"] is not JsonArray)
+                {
+                    throw ApiException.BadRequest("needs a vector (an array of numbers): text and named vectors are not yet supported for distributed collections in cluster mode.", $"{path}.vector");
+                }
+
+                var payload = JsonFields.Object(point, "payload", $"{path}.payload");
+                points.Add(new Point(PointIds.Parse(point["id"], $"{path}.id"), JsonFields.Vector(point["vector"], $"{path}.vector"), payload is null ? null : (JsonObject)payload.DeepClone()));
+            }
+        }
+        else
+        {
+            throw ApiException.BadRequest("The body needs \"points\": [{\"id\", \"vector\", \"payload\"}] (the batch form is not yet supported for distributed collections in cluster mode).", "points");
+        }
+
+        try
+        {
+            await collection.UpsertAsync(points);
+        }
+        catch (InvalidVectorException e)
+        {
+            throw ApiException.BadRequest($"Wrong input: {e.Message}", "points");
+        }
+
+        return QdrantJson.Ok(context, QdrantJson.Operation(0));
+    }
+
+    public static async Task<IResult> GetMany(DistributedCollection collection, HttpContext context, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        var ids = PointIds.ParseMany(JsonFields.Array(body, "ids") ?? throw ApiException.BadRequest("is required.", "ids"), "ids", options.Limits.MaxPointsPerRequest);
+        var payload = PayloadSelector.Parse(body, fallback: true);
+        var withVector = QdrantJson.WithVector(body, fallback: false);
+        var points = await collection.GetAsync(ids, withVector);
+        return QdrantJson.Ok(context, new JsonArray([.. points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]));
+    }
+
+    public static async Task<IResult> GetOne(DistributedCollection collection, HttpContext context)
+    {
+        var id = context.GetRouteValue("id") as string ?? string.Empty;
+        var key = PointIds.ParsePath(id, "id");
+        var point = (await collection.GetAsync([key])).FirstOrDefault() ?? throw ApiException.NotFound($"Not found: No point with id {id} found");
+        return QdrantJson.Ok(context, QdrantJson.Record(point, PayloadSelector.All, withVector: true));
+    }
+
+    public static async Task<IResult> Delete(DistributedCollection collection, HttpContext context, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        var (ids, _) = PointsEndpoints.Selection(body, options.Limits);
+        await collection.DeleteAsync(ids ?? throw ApiException.BadRequest("delete by filter is not yet supported for distributed collections in cluster mode; give the point ids.", "filter"));
+        return QdrantJson.Ok(context, QdrantJson.Operation(0));
+    }
+
+    public static async Task<IResult> Scroll(DistributedCollection collection, HttpContext context, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
+        var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
+        var offset = body["offset"] is { } o ? PointIds.Parse(o, "offset") : null;
+        var filter = QdrantFilters.Parse(body["filter"], "filter");
+        if (body["order_by"] is not null)
+        {
+            throw ApiException.BadRequest("order_by is not supported; points come in id order.", "order_by");
+        }
+
+        var payload = PayloadSelector.Parse(body, fallback: true);
+        var withVector = QdrantJson.WithVector(body, fallback: false);
+        var page = await collection.ScrollAsync(limit, offset, filter, withVector);
+        return QdrantJson.Ok(context, new JsonObject
+        {
+            ["points"] = new JsonArray([.. page.Points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]),
+            ["next_page_offset"] = page.NextOffset is null ? null : QdrantJson.Id(page.NextOffset),
+        });
+    }
+
+    public static async Task<IResult> Count(DistributedCollection collection, HttpContext context, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
+        JsonFields.Bool(body, "exact");
+        return QdrantJson.Ok(context, new JsonObject { ["count"] = await collection.CountAsync(QdrantFilters.Parse(body["filter"], "filter")) });
+    }
+
+    public static async Task<IResult> Search(DistributedCollection collection, HttpContext context, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits);
+        if (body["vector"] is not JsonArray)
+        {
+            throw ApiException.BadRequest("is required: an array of numbers (text queries are not yet supported for distributed collections in cluster mode).", "vector");
+        }
+
+        return QdrantJson.Ok(context, new JsonArray([.. await Nearest(collection, JsonFields.Vector(body["vector"], "vector"), body, options)]));
+    }
+
+    public static async Task<IResult> Query(DistributedCollection collection, HttpContext context, ServerOptions options)
+    {
+        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
+        foreach (var unsupported in new[] { "using", "prefetch" })
+        {
+            if (body[unsupported] is not null)
+            {
+                throw ApiException.BadRequest($"is not supported: Quiver runs one query on one unnamed vector. Leave {unsupported} out.", unsupported);
+            }
+        }
+
+        var query = body["query"];
+        if (query is JsonObject nearest && nearest["nearest"] is { } inner)
+        {
+            query = inner;
+        }
+
+        switch (query)
+        {
+            case null:
+                var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
+                var payload = PayloadSelector.Parse(body, fallback: false);
+                var withVector = QdrantJson.WithVector(body, fallback: false);
+                var page = await collection.ScrollAsync(limit, null, QdrantFilters.Parse(body["filter"], "filter"), withVector);
+                return QdrantJson.Ok(context, new JsonObject
+                {
+                    ["points"] = new JsonArray([.. page.Points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]),
+                });
+            case JsonArray:
+                return QdrantJson.Ok(context, new JsonObject { ["points"] = new JsonArray([.. await Nearest(collection, JsonFields.Vector(query, "query"), body, options)]) });
+            default:
+                throw ApiException.BadRequest("must be a vector or {\"nearest\": vector} for a distributed collection in cluster mode (point ids and text are not yet supported there).", "query");
+        }
+    }
+
+    private static async Task<List<JsonNode>> Nearest(DistributedCollection collection, float[] vector, RequestJson body, ServerOptions options)
+    {
+        var limits = options.Limits;
+        var limit = JsonFields.Int(body, "limit", 1, limits.MaxPointsPerRequest) ?? 10;
+        var offset = JsonFields.Int(body, "offset", 0, limits.MaxPointsPerRequest) ?? 0;
+        var threshold = JsonFields.Number(body, "score_threshold");
+        var filter = QdrantFilters.Parse(body["filter"], "filter");
+        var payload = PayloadSelector.Parse(body, fallback: false);
+        var withVector = QdrantJson.WithVector(body, fallback: false);
+        int? ef = null;
+        var exact = false;
+        if (JsonFields.Object(body, "params") is { } parameters)
+        {
+            ef = JsonFields.Int(parameters, "hnsw_ef", 1, 100_000, "params.hnsw_ef");
+            exact = JsonFields.Bool(parameters, "exact", "params.exact") == true;
+        }
+
+        if (vector.Length != collection.Space.Dimensions)
+        {
+            throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Space.Dimensions}, got {vector.Length}", "vector");
+        }
+
+        var k = limit + offset;
+        var found = await collection.SearchAsync(vector, k, filter, ef is null ? null : Math.Max(ef.Value, k), exact);
+        var lowerIsBetter = collection.Space.Metric == DistanceMetric.Euclidean;
+        var hits = found
+            .Where(h => threshold is not { } t || (lowerIsBetter ? h.Score <= t : h.Score >= t))
+            .Skip(offset)
+            .Take(limit)
+            .ToList();
+        var vectors = withVector ? (await collection.GetAsync([.. hits.Select(h => h.Id)])).ToDictionary(p => p.Id, p => p.Vector, StringComparer.Ordinal) : null;
+        return [.. hits.Select(h => (JsonNode)QdrantJson.Record(
+            new Point(h.Id, vectors?.GetValueOrDefault(h.Id) ?? [], h.Payload, h.Text), payload, withVector, h.Score))];
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using Quiver.Cluster;
+
+namespace Quiver.Server.Tests;
+
+/// <summary>
+/// Three servers in cluster mode, each hosting a silo (Orleans's development membership in the first, so no Redis is
+/// needed), driven over Qdrant's REST routes: a distributed collection (3 shards, 2 replicas) created on one server,
+/// written through another and read through the third must answer exactly as a single-node collection holding the
+/// same points does.
+/// </summary>
+public sealed class ClusterApiTests : IAsyncLifetime
+{
+    private const int Dimensions = 8;
+    private const int Points = 240;
+    private readonly string _data = Directory.CreateTempSubdirectory("quiver-cluster-api-").FullName;
+    private readonly List<ServerFixture> _servers = [];
+
+    public async Task InitializeAsync()
+    {
+        var ports = FreePorts(6);
+        for (var i = 0; i < 3; i++)
+        {
+            var silo = new ClusterHostOptions($"silo-{i + 1}", ports[2 * i], ports[(2 * i) + 1], Redis: null, _data, ClusterId: "api-test", PrimarySiloPort: ports[0]);
+            _servers.Add(new ServerFixture(o => o with { Cluster = silo }));
+        }
+
+        // The layout grain places replicas on the silos it sees; wait until all three have joined.
+        var management = _servers[0].App.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await management.GetHosts(onlyActive: true)).Count < 3)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the three silos did not form a cluster within 60 s");
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        for (var i = _servers.Count - 1; i >= 0; i--)
+        {
+            await _servers[i].DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover scratch folder is harmless.
+        }
+    }
+
+    [Fact]
+    public async Task A_distributed_collection_over_REST_answers_as_a_single_node_collection_does()
+    {
+        var (a, b, c) = (_servers[0], _servers[1], _servers[2]);
+        await a.Ok(a.Put("/collections/sharded", new { vectors = new { size = Dimensions, distance = "Cosine" }, shard_number = 3, replication_factor = 2 }));
+        await a.Ok(a.Put("/collections/single", new { vectors = new { size = Dimensions, distance = "Cosine" } }));
+
+        var random = new Random(5);
+        var points = Enumerable.Range(0, Points).Select(i => new
+        {
+            id = i,
+            vector = Enumerable.Range(0, Dimensions).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray(),
+            payload = new { group = i % 3 },
+        }).ToList();
+        foreach (var batch in points.Chunk(80))
+        {
+            await b.Ok(b.Put("/collections/sharded/points", new { points = batch }));
+            await a.Ok(a.Put("/collections/single/points", new { points = batch }));
+        }
+
+        await b.Ok(b.Post("/collections/sharded/points/delete", new { points = new[] { 3, 50, 199 } }));
+        await a.Ok(a.Post("/collections/single/points/delete", new { points = new[] { 3, 50, 199 } }));
+
+        // Every server sees the collection, and its layout: 3 shards × 2 replicas over the three silos.
+        var info = (await c.Ok(c.Get("/collections/sharded")))["result"]!;
+        Assert.Equal(3, info["config"]!["params"]!["shard_number"]!.GetValue<int>());
+        Assert.Equal(2, info["config"]!["params"]!["replication_factor"]!.GetValue<int>());
+        Assert.Equal(Points - 3, info["points_count"]!.GetValue<long>());
+        Assert.Equal(["silo-1", "silo-2", "silo-3"], info["quiver"]!["silos"]!.AsArray().Select(s => s!.GetValue<string>()));
+        var replicas = info["quiver"]!["replicas"]!.AsArray();
+        Assert.Equal(6, replicas.Count);
+        Assert.All(replicas, r => Assert.Equal(0, r!["lag"]!.GetValue<long>()));
+
+        // Exact search through the third server: the same ids, order and scores as the single-node collection.
+        for (var q = 0; q < 5; q++)
+        {
+            var query = new
+            {
+                vector = Enumerable.Range(0, Dimensions).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray(),
+                limit = 12,
+                with_payload = true,
+                @params = new { exact = true },
+            };
+            var expected = Hits((await a.Ok(a.Post("/collections/single/points/search", query)))["result"]!);
+            var actual = Hits((await c.Ok(c.Post("/collections/sharded/points/search", query)))["result"]!);
+            Assert.Equal(12, expected.Count);
+            Assert.Equal(expected, actual);
+
+            var filtered = new { query = query.vector, limit = 5, filter = new { must = new[] { new { key = "group", match = new { value = 1 } } } }, @params = new { exact = true } };
+            Assert.Equal(
+                Hits((await a.Ok(a.Post("/collections/single/points/query", filtered)))["result"]!["points"]!),
+                Hits((await c.Ok(c.Post("/collections/sharded/points/query", filtered)))["result"]!["points"]!));
+        }
+
+        // Count, with and without a filter.
+        Assert.Equal(Points - 3, (await c.Ok(c.Post("/collections/sharded/points/count", new { })))["result"]!["count"]!.GetValue<long>());
+        var group = new { filter = new { must = new[] { new { key = "group", match = new { value = 2 } } } } };
+        Assert.Equal(
+            (await a.Ok(a.Post("/collections/single/points/count", group)))["result"]!["count"]!.GetValue<long>(),
+            (await c.Ok(c.Post("/collections/sharded/points/count", group)))["result"]!["count"]!.GetValue<long>());
+
+        // Scroll page by page: the same ids in the same order, and the same offsets, as the single-node collection.
+        Assert.Equal(await ScrollAll(a, "single"), await ScrollAll(c, "sharded"));
+
+        // Get by id, with vectors (as stored: Cosine collections keep them normalised, on both sides).
+        var ask = new { ids = new[] { 7, 3, 100 }, with_vector = true };
+        var got = (await a.Ok(a.Post("/collections/sharded/points", ask)))["result"]!.AsArray();
+        var single = (await a.Ok(a.Post("/collections/single/points", ask)))["result"]!.AsArray();
+        Assert.Equal([7, 100], got.Select(p => p!["id"]!.GetValue<int>()));
+        Assert.Equal(single.ToJsonString(), got.ToJsonString());
+        Assert.Equal(404, (await a.Get("/collections/sharded/points/3")).Status);
+
+        // A route not yet served on a distributed collection says so, naming it.
+        var (status, refused) = await a.Post("/collections/sharded/points/recommend", new { positive = new[] { 7 } });
+        Assert.Equal(400, status);
+        Assert.Contains("recommend_points", refused!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("not yet supported in cluster mode", refused.ToJsonString(), StringComparison.Ordinal);
+
+        // A second create of the same name on another server is refused; the collection is unchanged.
+        Assert.Equal(400, (await b.Put("/collections/sharded", new { vectors = new { size = Dimensions, distance = "Cosine" } })).Status);
+        Assert.Equal(Points - 3, (await b.Ok(b.Post("/collections/sharded/points/count", new { })))["result"]!["count"]!.GetValue<long>());
+    }
+
+    private static List<(int Id, float Score)> Hits(JsonNode result) =>
+        [.. result.AsArray().Select(h => (h!["id"]!.GetValue<int>(), h["score"]!.GetValue<float>()))];
+
+    private static async Task<List<List<int>>> ScrollAll(ServerFixture server, string collection)
+    {
+        var pages = new List<List<int>>();
+        JsonNode? offset = null;
+        do
+        {
+            var body = offset is null ? new JsonObject { ["limit"] = 50 } : new JsonObject { ["limit"] = 50, ["offset"] = offset.DeepClone() };
+            var page = (await server.Ok(server.Post($"/collections/{collection}/points/scroll", body.ToJsonString())))["result"]!;
+            pages.Add([.. page["points"]!.AsArray().Select(p => p!["id"]!.GetValue<int>())]);
+            offset = page["next_page_offset"];
+        }
+        while (offset is not null);
+        return pages;
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        listeners.ForEach(l => l.Start());
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        listeners.ForEach(l => l.Stop());
+        return ports;
+    }
+}
