@@ -120,7 +120,7 @@ public sealed class GrpcLifecycleTests : IAsyncLifetime
         Assert.Equal(made.Name, Assert.Single(rest["result"]!.AsArray())!["name"]!.GetValue<string>());
         await client.CreateAliasAsync("library", "books");
         var throughAlias = await client.CreateSnapshotAsync("library");
-        Assert.Equal([made.Name, throughAlias.Name], (await client.ListSnapshotsAsync("books")).Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { made.Name, throughAlias.Name }.Order(StringComparer.Ordinal), (await client.ListSnapshotsAsync("books")).Select(s => s.Name).Order(StringComparer.Ordinal));
 
         await client.DeleteSnapshotAsync("books", made.Name);
         Assert.Equal([throughAlias.Name], (await client.ListSnapshotsAsync("library")).Select(s => s.Name));
