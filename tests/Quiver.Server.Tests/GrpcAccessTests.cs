@@ -52,4 +52,30 @@ public sealed class GrpcAccessTests : IAsyncLifetime
         Assert.Equal(1UL, await admin.CountAsync("kept"));
         Assert.Empty((await admin.RetrieveAsync("kept", 1UL)).Single().Payload);
     }
+
+    [Fact]
+    public async Task A_read_only_key_lists_aliases_and_snapshots_but_cannot_change_them()
+    {
+        using var admin = _grpc.Client(Admin);
+        using var reader = _grpc.Client(Reader);
+        await admin.CreateCollectionAsync("kept", new VectorParams { Size = 2, Distance = Distance.Euclid });
+        await admin.CreateAliasAsync("held", "kept");
+        var snapshot = await admin.CreateSnapshotAsync("kept");
+
+        Assert.Equal("held", Assert.Single(await reader.ListAliasesAsync()).AliasName);
+        Assert.Equal(["held"], await reader.ListCollectionAliasesAsync("kept"));
+        Assert.Equal(snapshot.Name, Assert.Single(await reader.ListSnapshotsAsync("held")).Name);
+
+        var create = await Assert.ThrowsAsync<RpcException>(() => reader.CreateAliasAsync("mine", "kept"));
+        Assert.Equal(StatusCode.PermissionDenied, create.StatusCode);
+        Assert.Equal("This key is read-only and this route changes stored data. Use an admin key.", create.Status.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(() => reader.RenameAliasAsync("held", "taken"))).StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(() => reader.DeleteAliasAsync("held"))).StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(() => reader.CreateSnapshotAsync("kept"))).StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, (await Assert.ThrowsAsync<RpcException>(() => reader.DeleteSnapshotAsync("kept", snapshot.Name))).StatusCode);
+
+        // Nothing the reader tried was changed.
+        Assert.Equal([("held", "kept")], (await admin.ListAliasesAsync()).Select(a => (a.AliasName, a.CollectionName)));
+        Assert.Equal(snapshot.Name, Assert.Single(await admin.ListSnapshotsAsync("kept")).Name);
+    }
 }

@@ -231,13 +231,9 @@ public sealed class GrpcClientTests : IAsyncLifetime
         var geo = await Assert.ThrowsAsync<RpcException>(() => client.CountAsync("things", GeoRadius("at", 1, 2, 3)));
         Assert.Equal("filter.must[0].geo_radius: the 'geo_radius' condition is not supported by Quiver; filter on payload fields with match or range.", geo.Status.Detail);
 
-        var snapshot = await Assert.ThrowsAsync<RpcException>(() => client.CreateSnapshotAsync("things"));
-        Assert.Equal(StatusCode.Unimplemented, snapshot.StatusCode);
-        Assert.Contains("Snapshots are not served over gRPC", snapshot.Status.Detail, StringComparison.Ordinal);
-
-        var aliases = await Assert.ThrowsAsync<RpcException>(() => client.ListAliasesAsync());
-        Assert.Equal(StatusCode.Unimplemented, aliases.StatusCode);
-        Assert.Contains("aliases are not in this Quiver version", aliases.Status.Detail, StringComparison.Ordinal);
+        var full = await Assert.ThrowsAsync<RpcException>(() => client.CreateFullSnapshotAsync());
+        Assert.Equal(StatusCode.Unimplemented, full.StatusCode);
+        Assert.Contains("Full-storage snapshots are not in Quiver", full.Status.Detail, StringComparison.Ordinal);
 
         var discover = await Assert.ThrowsAsync<RpcException>(() => client.SearchGroupsAsync("things", new float[Dims], "colour"));
         Assert.Equal(StatusCode.Unimplemented, discover.StatusCode);

@@ -4,6 +4,7 @@ using Quiver.Core;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
+using Quiver.Store.Aliases;
 using Quiver.Store.Filtering;
 using Q = Qdrant.Client.Grpc;
 
@@ -11,7 +12,8 @@ namespace Quiver.Server.Grpc;
 
 /// <summary>
 /// Qdrant's <c>qdrant.Collections</c> service: list, get, exists, create and delete, over the same store calls as the
-/// REST routes (<see cref="CollectionsEndpoints"/>). Aliases are not in Quiver yet and answer UNIMPLEMENTED, saying so.
+/// REST routes (<see cref="CollectionsEndpoints"/>), and alias changes and listings as <see cref="AliasesEndpoints"/> makes them.
+/// Every call that takes a collection name accepts an alias, since it looks the name up through <see cref="ServedCollections.Get"/>.
 /// </summary>
 internal sealed class CollectionsService(ServedCollections collections, ServedModels models) : Services.Collections.CollectionsBase
 {
@@ -82,7 +84,7 @@ internal sealed class CollectionsService(ServedCollections collections, ServedMo
         ResourceName.Validate(request.CollectionName, "collection");
         return Task.FromResult(new Q.CollectionExistsResponse
         {
-            Result = new Q.CollectionExists { Exists = collections.Store.Exists(request.CollectionName) },
+            Result = new Q.CollectionExists { Exists = collections.Exists(request.CollectionName) },
             Time = Stopwatch.GetElapsedTime(started).TotalSeconds,
         });
     }
@@ -132,15 +134,47 @@ internal sealed class CollectionsService(ServedCollections collections, ServedMo
         return Task.FromResult(new Q.CollectionOperationResponse { Result = existed, Time = Stopwatch.GetElapsedTime(started).TotalSeconds });
     }
 
-    public override Task<Q.CollectionOperationResponse> UpdateAliases(Q.ChangeAliases request, ServerCallContext context) => throw NoAliases();
+    public override Task<Q.CollectionOperationResponse> UpdateAliases(Q.ChangeAliases request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var actions = new List<AliasAction>(request.Actions.Count);
+        for (var i = 0; i < request.Actions.Count; i++)
+        {
+            actions.Add(Action(request.Actions[i], $"actions[{i}]"));
+        }
 
-    public override Task<Q.ListAliasesResponse> ListAliases(Q.ListAliasesRequest request, ServerCallContext context) => throw NoAliases();
+        collections.ChangeAliases(actions);
+        return Task.FromResult(new Q.CollectionOperationResponse { Result = true, Time = Stopwatch.GetElapsedTime(started).TotalSeconds });
+    }
 
-    public override Task<Q.ListAliasesResponse> ListCollectionAliases(Q.ListCollectionAliasesRequest request, ServerCallContext context) => throw NoAliases();
+    public override Task<Q.ListAliasesResponse> ListAliases(Q.ListAliasesRequest request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        return Task.FromResult(Aliases(collections.Store.Aliases.List(), started));
+    }
 
-    private static RpcException NoAliases() => new(new Status(
-        StatusCode.Unimplemented,
-        "Collection aliases are not in this Quiver version yet; name collections directly (quiver collections list shows them)."));
+    public override Task<Q.ListAliasesResponse> ListCollectionAliases(Q.ListCollectionAliasesRequest request, ServerCallContext context)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var collection = collections.Get(request.CollectionName);
+        return Task.FromResult(Aliases(collections.Store.Aliases.Of(collection.Name), started));
+    }
+
+    private static AliasAction Action(Q.AliasOperations operation, string path) => operation.ActionCase switch
+    {
+        Q.AliasOperations.ActionOneofCase.CreateAlias => AliasAction.Create(operation.CreateAlias.AliasName, operation.CreateAlias.CollectionName),
+        Q.AliasOperations.ActionOneofCase.DeleteAlias => AliasAction.Delete(operation.DeleteAlias.AliasName),
+        Q.AliasOperations.ActionOneofCase.RenameAlias => AliasAction.Rename(operation.RenameAlias.OldAliasName, operation.RenameAlias.NewAliasName),
+        _ => throw ApiException.BadRequest("has no action: set one of create_alias, delete_alias or rename_alias.", path),
+    };
+
+    private static Q.ListAliasesResponse Aliases(IEnumerable<CollectionAlias> aliases, long started)
+    {
+        var response = new Q.ListAliasesResponse();
+        response.Aliases.AddRange(aliases.Select(a => new Q.AliasDescription { AliasName = a.AliasName, CollectionName = a.CollectionName }));
+        response.Time = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return response;
+    }
 
     private static Q.Distance Distance(Core.Distances.DistanceMetric metric) => CollectionSettings.DistanceName(metric) switch
     {
