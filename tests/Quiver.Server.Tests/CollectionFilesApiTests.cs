@@ -74,7 +74,14 @@ public sealed class CollectionFilesApiTests : IDisposable
             byte[] saved;
             using (var holder = new SqliteConnection($"Data Source={database};Pooling=False"))
             {
+                // Only a connection that has read holds the shared lock that keeps the -wal in place (SQLite opens lazily).
                 holder.Open();
+                using (var read = holder.CreateCommand())
+                {
+                    read.CommandText = "SELECT COUNT(*) FROM points";
+                    read.ExecuteScalar();
+                }
+
                 await Ok(client, HttpMethod.Put, "/collections/c/points?wait=true", Points(1, 30, 4));
                 saved = File.ReadAllBytes(database + "-wal");
             }

@@ -45,9 +45,15 @@ public sealed class CollectionFilesTests : IDisposable
         {
             // A connection of the test's own holds the database open, so the -wal file still holds the points when they
             // are copied (pooled connections alone do not: another test's ClearAllPools may close them, and the last
-            // connection to close checkpoints and deletes the -wal).
+            // connection to close checkpoints and deletes the -wal). It must have read: SQLite opens a connection's
+            // file lazily, and only a connection that has read holds the shared lock that keeps the -wal in place.
             using var holder = new SqliteConnection($"Data Source={collection.DatabasePath};Pooling=False");
             holder.Open();
+            using (var read = holder.CreateCommand())
+            {
+                read.CommandText = "SELECT COUNT(*) FROM points";
+                read.ExecuteScalar();
+            }
             collection.Upsert(RandomPoints(points, Small.Dimensions, 1));
             collection.Flush();
 
