@@ -5,7 +5,8 @@ namespace Quiver.Explorer.Tests;
 /// <summary>
 /// The server and one headless Chromium, shared by a test class. Chromium is the system's (Debian's <c>chromium</c>
 /// package): Playwright's own browser download is not possible here, and its bundled driver downloads nothing. A
-/// missing browser fails every test with the command that installs it; it never skips them.
+/// missing browser is installed with apt-get when the tests run as root (<see cref="ChromiumInstaller"/>); otherwise,
+/// or when that fails, every test fails with the command that installs it; it never skips them.
 /// </summary>
 public sealed class ExplorerFixture : IAsyncLifetime
 {
@@ -23,11 +24,12 @@ public sealed class ExplorerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var chromium = Environment.GetEnvironmentVariable("QUIVER_CHROMIUM") ?? ChromiumPath;
+        var installProblem = await ChromiumInstaller.EnsureAsync(chromium);
         if (!File.Exists(chromium))
         {
             throw new InvalidOperationException(
                 $"The explorer's browser tests drive Chromium at {chromium}, and there is none. Install it (Debian: apt-get update && apt-get install -y chromium) " +
-                "or point QUIVER_CHROMIUM at a Chromium binary.");
+                "or point QUIVER_CHROMIUM at a Chromium binary." + (installProblem is null ? "" : $" Installing it here failed:\n{installProblem}"));
         }
 
         Server = await ExplorerServer.Start();
