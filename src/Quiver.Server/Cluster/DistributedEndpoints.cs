@@ -155,26 +155,8 @@ internal static class DistributedEndpoints
         return QdrantJson.Ok(context, QdrantJson.Operation(0));
     }
 
-    public static async Task<IResult> Scroll(DistributedCollection collection, HttpContext context, ServerOptions options)
-    {
-        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
-        var offset = body["offset"] is { } o ? PointIds.Parse(o, "offset") : null;
-        var filter = QdrantFilters.Parse(body["filter"], "filter");
-        if (body["order_by"] is not null)
-        {
-            throw ApiException.BadRequest("order_by is not supported; points come in id order.", "order_by");
-        }
-
-        var payload = PayloadSelector.Parse(body, fallback: true);
-        var withVector = QdrantJson.WithVector(body, fallback: false);
-        var page = await collection.ScrollAsync(limit, offset, filter, withVector);
-        return QdrantJson.Ok(context, new JsonObject
-        {
-            ["points"] = new JsonArray([.. page.Points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]),
-            ["next_page_offset"] = page.NextOffset is null ? null : QdrantJson.Id(page.NextOffset),
-        });
-    }
+    public static Task<IResult> Scroll(DistributedCollection collection, HttpContext context, ServerOptions options) =>
+        PointsEndpoints.ScrollFrom(context, options, collection.ScrollAsync);
 
     public static async Task<IResult> Count(DistributedCollection collection, HttpContext context, ServerOptions options)
     {

@@ -185,9 +185,15 @@ internal static class PointsEndpoints
         return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }
 
-    private static async Task<IResult> Scroll(string name, HttpContext context, ServedCollections collections, ServerOptions options)
+    private static Task<IResult> Scroll(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
+        return ScrollFrom(context, options, (limit, offset, filter, withVector) => Task.FromResult(collection.Scroll(limit, offset, filter, withVector)));
+    }
+
+    /// <summary>Qdrant's scroll request read and answered once, over any source of pages (a collection, a distributed one).</summary>
+    internal static async Task<IResult> ScrollFrom(HttpContext context, ServerOptions options, Func<int, string?, PayloadFilter?, bool, Task<ScrollPage>> read)
+    {
         var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
         var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
         var offset = body["offset"] is { } o ? PointIds.Parse(o, "offset") : null;
@@ -199,7 +205,7 @@ internal static class PointsEndpoints
 
         var payload = PayloadSelector.Parse(body, fallback: true);
         var withVector = QdrantJson.WithVector(body, fallback: false);
-        var page = collection.Scroll(limit, offset, filter, withVector);
+        var page = await read(limit, offset, filter, withVector);
         return QdrantJson.Ok(context, new JsonObject
         {
             ["points"] = new JsonArray([.. page.Points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]),
