@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Quiver.Core;
 using Quiver.Core.Distances;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 
 namespace Quiver.Bench;
 

@@ -3,12 +3,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using Quiver.Models.Catalogue;
-using Quiver.Models.Import.Onnx;
+using Quiver.Catalogue;
+using Quiver.Catalogue.Import.Onnx;
 using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
-using Quiver.Models.Synthetic;
-using static Quiver.Models.Import.Onnx.Proto.TensorProto.Types;
+using Quiver.Catalogue.Synthetic;
+using static Quiver.Catalogue.Import.Onnx.Proto.TensorProto.Types;
 
 namespace Quiver.Bench;
 

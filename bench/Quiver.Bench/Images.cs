@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 
 namespace Quiver.Bench;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Store.Collections;
 using Quiver.Store.Reembedding;
 

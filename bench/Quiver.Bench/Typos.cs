@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Quiver.Core;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 
 namespace Quiver.Bench;
 

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using Quiver.Models.Import.TfJs;
+using Quiver.Catalogue.Import.TfJs;
 
 namespace Quiver.Bench;
 

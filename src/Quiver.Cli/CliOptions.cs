@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Quiver.Cli.Parsing;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 
 namespace Quiver.Cli;
 

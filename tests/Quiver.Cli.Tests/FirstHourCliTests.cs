@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Quiver.Cli.Commands;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Store.Ingestion;
 using static Quiver.Cli.Tests.CliFixture;
 

@@ -1,4 +1,4 @@
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tokenization;
 using static Quiver.Cli.Tests.CliFixture;
 

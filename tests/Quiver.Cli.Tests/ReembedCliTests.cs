@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tokenization;
 using static Quiver.Cli.Tests.CliFixture;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tokenization;
 using Quiver.Server;
 using static Quiver.Cli.Tests.CliFixture;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Quiver.Core;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 
 namespace Quiver.Explorer.Tests;
 

@@ -5,8 +5,8 @@ using System.Text;
 using System.Text.Json;
 using Quiver.Core;
 using Quiver.Core.Distances;
-using Quiver.Models.Catalogue;
-using Quiver.Models.Import;
+using Quiver.Catalogue;
+using Quiver.Catalogue.Import;
 using Quiver.Models.Static;
 
 namespace Quiver.Models.Tests;

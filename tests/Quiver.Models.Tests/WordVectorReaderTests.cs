@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Quiver.Models.Import;
+using Quiver.Catalogue.Import;
 using Quiver.Models.Static;
 
 namespace Quiver.Models.Tests;

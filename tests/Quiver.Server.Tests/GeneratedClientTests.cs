@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 
 namespace Quiver.Server.Tests;
 

@@ -2,7 +2,7 @@ using System.ClientModel;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using OpenAI;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Tests.Shared;
 
 namespace Quiver.Server.Tests;

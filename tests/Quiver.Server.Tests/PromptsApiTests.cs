@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tokenization;
 
 namespace Quiver.Server.Tests;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 
 namespace Quiver.Server.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Remote;
 
 namespace Quiver.Server.Tests;

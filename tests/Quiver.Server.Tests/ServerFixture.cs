@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Quiver.Core;
-using Quiver.Models.Catalogue;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tokenization;
 
 namespace Quiver.Server.Tests;

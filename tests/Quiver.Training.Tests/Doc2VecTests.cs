@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.AI;
+using Quiver.Catalogue;
 using Quiver.Training.Documents;
 using Quiver.Training.Words;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Quiver.Models.Import;
+using Quiver.Catalogue.Import;
 using Quiver.Training.Words;
 
 namespace Quiver.Training.Tests;

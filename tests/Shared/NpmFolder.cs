@@ -63,7 +63,7 @@ internal sealed class NpmFolder(string folder, params string[] packages)
                     if (code != 0 || !IsInstalled())
                     {
                         throw new InvalidOperationException(
-                            $"npm ci could not install {string.Join(", ", packages)} in {Folder} (exit code {code}): {Quiver.Models.Catalogue.NpmErrorOutput.Reason(error)}. " +
+                            $"npm ci could not install {string.Join(", ", packages)} in {Folder} (exit code {code}): {Quiver.Catalogue.NpmErrorOutput.Reason(error)}. " +
                             "These reference tests need the npm registry; dotnet test --filter \"Needs!=npm\" runs the tests that do not.");
                     }
                 }

@@ -28,7 +28,7 @@ internal sealed class AnalysisInput
     {
         _context = context;
         Model = CliOptions.TextModel(context);
-        Model.Description = $"Model that embeds the texts of --input CSV/JSONL (default: {Quiver.Models.Catalogue.ModelCatalogue.DefaultTextModelRule})";
+        Model.Description = $"Model that embeds the texts of --input CSV/JSONL (default: {Quiver.Catalogue.ModelCatalogue.DefaultTextModelRule})";
     }
 
     public Option<string[]> Collections { get; } = new("--collection", "-c")

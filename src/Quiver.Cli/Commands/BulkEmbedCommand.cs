@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Store.Ingestion.Bulk;
 using Quiver.Store.Ingestion.Records;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.AI;
 using Quiver.Cli.Parsing;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Models.Static;
 

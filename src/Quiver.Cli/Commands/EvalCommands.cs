@@ -4,7 +4,7 @@ using Quiver.Analysis.Evaluation;
 using Quiver.Analysis.Metrics;
 using Quiver.Core;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Static;
 using Spectre.Console;
 

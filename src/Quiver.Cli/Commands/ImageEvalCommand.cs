@@ -3,7 +3,7 @@ using Quiver.Analysis.Classification;
 using Quiver.Analysis.Evaluation;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Images;
 using SkiaSharp;
 using Spectre.Console;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Quiver.Cli.Parsing;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Models.Static;
 using Quiver.Store.Collections;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Remote;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Quiver.Core;
-using Quiver.Models.Catalogue;
-using Quiver.Models.Import;
+using Quiver.Catalogue;
+using Quiver.Catalogue.Import;
 using Quiver.Training.Documents;
 using Spectre.Console;
 

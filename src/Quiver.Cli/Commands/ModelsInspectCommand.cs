@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;

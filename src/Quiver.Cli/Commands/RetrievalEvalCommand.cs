@@ -7,7 +7,7 @@ using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Store.Collections;
 using Quiver.Store.Hybrid;
 using Quiver.Store.Keyword;

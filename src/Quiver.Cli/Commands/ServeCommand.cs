@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Quiver.Cli.Parsing;
 using Quiver.Cluster;
 using Quiver.Core;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Server;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Static;
 using Spectre.Console;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Quiver.Core;
 using Quiver.Core.Spaces;
-using Quiver.Models.Internal;
 using Quiver.Models.Pooling;
 using Quiver.Models.Tokenization;
 

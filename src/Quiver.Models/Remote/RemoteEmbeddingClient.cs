@@ -15,7 +15,7 @@ namespace Quiver.Models.Remote;
 /// requests of at most <see cref="RemoteEndpoint.MaxBatch"/>, retries 429 and 5xx answers with exponential backoff
 /// (or the wait Retry-After asks), and refuses an answer that is not one finite vector of the expected size per input.
 /// </summary>
-internal sealed partial class RemoteEmbeddingClient : IDisposable
+public sealed partial class RemoteEmbeddingClient : IDisposable
 {
     // The OpenAI client needs a credential; endpoints that need no key (Ollama, vLLM, a keyless quiver serve) ignore it.
     private const string NoKey = "no-key";

@@ -133,7 +133,7 @@ internal static class EmbeddingsEndpoints
         return Results.Json(Describe(manifest));
     }
 
-    private static ModelDescription Describe(Models.Catalogue.ModelManifest manifest) => new()
+    private static ModelDescription Describe(Quiver.Catalogue.ModelManifest manifest) => new()
     {
         Id = manifest.Name,
         Object = "model",

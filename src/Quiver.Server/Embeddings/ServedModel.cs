@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Quiver.Core.Spaces;
 using Quiver.Models.Caching;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Server.Http;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Quiver.Core;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Server.Http;
 
 namespace Quiver.Server.Embeddings;

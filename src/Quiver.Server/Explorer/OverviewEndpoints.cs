@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Store.Collections;

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Quiver.Core;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Models.Remote;
 using Quiver.Server.Operations;

@@ -1,5 +1,5 @@
 using Quiver.Core;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 
 namespace Quiver.Models.Tests.Catalogue;
 

@@ -1,8 +1,8 @@
 using Quiver.Core;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tests.Tokenization;
 using Quiver.Tests.Shared;
 

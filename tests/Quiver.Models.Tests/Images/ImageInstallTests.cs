@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Quiver.Core;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Images;
 using Quiver.Models.Tests.Import;
 using SkiaSharp;

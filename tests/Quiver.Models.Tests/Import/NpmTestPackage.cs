@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Tests.Shared;
 
 namespace Quiver.Models.Tests.Import;

@@ -1,4 +1,4 @@
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 
 namespace Quiver.Models.Tests.Import;
 

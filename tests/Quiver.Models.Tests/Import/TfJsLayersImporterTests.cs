@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Quiver.Models.Import.TfJs;
+using Quiver.Catalogue.Import.TfJs;
 
 namespace Quiver.Models.Tests.Import;
 

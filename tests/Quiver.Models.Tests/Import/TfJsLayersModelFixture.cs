@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
-using Quiver.Models.Import.TfJs;
+using Quiver.Catalogue.Import.TfJs;
 
 namespace Quiver.Models.Tests.Import;
 

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using Quiver.Models.Import.TfJs;
+using Quiver.Catalogue.Import.TfJs;
 
 namespace Quiver.Models.Tests.Import;
 

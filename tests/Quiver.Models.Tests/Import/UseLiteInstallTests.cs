@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Quiver.Core;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 
 namespace Quiver.Models.Tests.Import;

@@ -1,5 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 
 namespace Quiver.Models.Tests.Onnx;
 

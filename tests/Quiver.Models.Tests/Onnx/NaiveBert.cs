@@ -1,4 +1,4 @@
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 
 namespace Quiver.Models.Tests.Onnx;
 

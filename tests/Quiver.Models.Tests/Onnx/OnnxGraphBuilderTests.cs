@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
-using Quiver.Models.Import.Onnx;
-using Quiver.Models.Import.Onnx.Proto;
+using Quiver.Catalogue.Import.Onnx;
+using Quiver.Catalogue.Import.Onnx.Proto;
 
 namespace Quiver.Models.Tests.Onnx;
 

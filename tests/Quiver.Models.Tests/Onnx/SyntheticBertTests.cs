@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Quiver.Models.Pooling;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 
 namespace Quiver.Models.Tests.Onnx;
 

@@ -1,5 +1,5 @@
 using Quiver.Models.Pooling;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tests.Tokenization;
 using Quiver.Models.Tokenization;
 

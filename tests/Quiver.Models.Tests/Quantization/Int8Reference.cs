@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using Quiver.Models.Import.Onnx.Proto;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Import.Onnx.Proto;
+using Quiver.Catalogue.Synthetic;
 
 namespace Quiver.Models.Tests.Quantization;
 

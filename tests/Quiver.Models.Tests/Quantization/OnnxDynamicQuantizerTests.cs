@@ -1,13 +1,13 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
-using Quiver.Models.Import.Onnx;
-using Quiver.Models.Import.Onnx.Proto;
+using Quiver.Catalogue.Import.Onnx;
+using Quiver.Catalogue.Import.Onnx.Proto;
 using Quiver.Models.Onnx;
-using Quiver.Models.Quantization;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Quantization;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tests.Onnx;
 using Xunit.Abstractions;
-using static Quiver.Models.Import.Onnx.Proto.TensorProto.Types;
+using static Quiver.Catalogue.Import.Onnx.Proto.TensorProto.Types;
 
 namespace Quiver.Models.Tests.Quantization;
 

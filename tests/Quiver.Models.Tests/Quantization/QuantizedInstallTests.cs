@@ -1,9 +1,9 @@
 using Quiver.Core;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Onnx;
-using Quiver.Models.Quantization;
+using Quiver.Catalogue.Quantization;
 using Quiver.Models.Static;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tokenization;
 
 namespace Quiver.Models.Tests.Quantization;

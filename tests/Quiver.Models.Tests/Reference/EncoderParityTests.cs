@@ -1,6 +1,6 @@
 using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tests.Onnx;
 using Quiver.Models.Tests.Tokenization;
 

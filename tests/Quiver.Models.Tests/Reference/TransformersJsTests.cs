@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Quiver.Models.Synthetic;
+using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tests.Onnx;
 
 namespace Quiver.Models.Tests.Reference;

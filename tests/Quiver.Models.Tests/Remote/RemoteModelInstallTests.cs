@@ -1,7 +1,7 @@
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Models.Remote;
 

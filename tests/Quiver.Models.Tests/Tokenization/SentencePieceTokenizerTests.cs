@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Quiver.Core;
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Tests.Reference;
 using Quiver.Models.Tokenization;
 

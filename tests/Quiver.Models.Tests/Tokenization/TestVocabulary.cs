@@ -9,7 +9,7 @@ namespace Quiver.Models.Tests.Tokenization;
 /// </summary>
 internal static class TestVocabulary
 {
-    /// <summary>bert-base-uncased's size, which <see cref="Quiver.Models.Synthetic.SyntheticBertOptions"/> defaults to.</summary>
+    /// <summary>bert-base-uncased's size, which <see cref="Quiver.Catalogue.Synthetic.SyntheticBertOptions"/> defaults to.</summary>
     public const int BertSize = 30_522;
 
     private const int FirstPiece = 104;

@@ -1,4 +1,4 @@
-using Quiver.Models.Catalogue;
+using Quiver.Catalogue;
 using Quiver.Models.Tokenization;
 using Quiver.Tests.Shared;
 

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Quiver.Core;
+using Quiver.Training.Documents;
+
+namespace Quiver.Catalogue;
+
+/// <summary>
+/// A Doc2Vec model installed as QUIVER_HOME/models/NAME (manifest kind "doc2vec"): the files of
+/// <see cref="Doc2VecFiles"/> beside the manifest.
+/// </summary>
+public static class Doc2VecFolder
+{
+    public const string Kind = "doc2vec";
+
+    /// <summary>Registers a trained model as NAME, written to a staging folder and swapped in whole.</summary>
+    public static ModelManifest Install(QuiverPaths paths, string name, Doc2VecModel model, string source, bool force)
+    {
+        ResourceName.Validate(name, "model");
+        var folder = Path.Combine(paths.Models, name);
+        if (!force && InstalledModels.IsInstalled(paths, name))
+        {
+            throw new QuiverException($"A model named '{name}' is already installed in {folder}. Pass --force to replace it, or choose another name.");
+        }
+
+        var staging = folder + ".installing";
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        Directory.CreateDirectory(staging);
+        Doc2VecFiles.Write(staging, model);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in Directory.EnumerateFiles(staging).Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(File.ReadAllBytes(file));
+        }
+
+        var manifest = new ModelManifest
+        {
+            Name = name,
+            Kind = Kind,
+            Description = $"doc2vec {model.Options.Mode} dim {model.Dimensions}, {model.DocumentCount:N0} documents",
+            Dimensions = model.Dimensions,
+            Words = model.Vocabulary.Count,
+            Revision = Convert.ToHexStringLower(hash.GetHashAndReset()),
+            Source = source,
+            License = "trained locally",
+            InstalledAt = DateTimeOffset.UtcNow,
+        };
+        File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.Move(staging, folder);
+        return manifest;
+    }
+
+    /// <summary>Opens an installed Doc2Vec model by name, as a text encoder.</summary>
+    public static Doc2VecEmbeddingGenerator OpenGenerator(QuiverPaths paths, string name)
+    {
+        var manifest = InstalledModels.Manifest(paths, name);
+        return new Doc2VecEmbeddingGenerator(Open(paths, name), manifest.Name, manifest.Revision);
+    }
+
+    public static Doc2VecModel Open(QuiverPaths paths, string name)
+    {
+        var manifest = InstalledModels.Manifest(paths, name);
+        if (manifest.Kind != Kind)
+        {
+            throw new QuiverException($"The model '{name}' is a {manifest.Kind} model, not a Doc2Vec model (quiver train doc2vec).");
+        }
+
+        return Doc2VecFiles.Read(Path.Combine(paths.Models, name));
+    }
+}

@@ -1,4 +1,0 @@
-namespace Quiver.Models.Catalogue;
-
-/// <summary>A step of an installation, for progress display.</summary>
-public readonly record struct InstallProgress(string Stage, double? Fraction = null);
