@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using Quiver.Models.Catalogue;
-using Quiver.Tests.Shared;
+using Quiver.Testing;
 
 namespace Quiver.Server.Tests;
 

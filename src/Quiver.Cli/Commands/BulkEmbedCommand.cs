@@ -4,10 +4,10 @@ using Microsoft.Extensions.AI;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Spaces;
+using Quiver.Ingestion.Bulk;
+using Quiver.Ingestion.Records;
 using Quiver.Models.Catalogue;
 using Quiver.Models.Onnx;
-using Quiver.Store.Ingestion.Bulk;
-using Quiver.Store.Ingestion.Records;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;

@@ -18,7 +18,7 @@ internal static class TransformersJs
     /// <summary>The driver's folder: bench/peers/transformersjs under the repository root.</summary>
     public static string DriverFolder { get; } = Path.Combine(FindRepositoryRoot(), "bench", "peers", "transformersjs");
 
-    private static readonly Quiver.Tests.Shared.NpmFolder Driver = new(DriverFolder, "@huggingface/transformers", "onnxruntime-node");
+    private static readonly Quiver.Testing.NpmFolder Driver = new(DriverFolder, "@huggingface/transformers", "onnxruntime-node");
 
     /// <summary>Runs <c>npm ci</c> in <see cref="DriverFolder"/> unless the locked versions are installed already.</summary>
     public static void EnsureInstalled() => Driver.EnsureInstalled();

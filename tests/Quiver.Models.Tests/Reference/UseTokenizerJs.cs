@@ -15,7 +15,7 @@ internal static class UseTokenizerJs
     /// <summary>The driver's folder: bench/peers/use under the repository root.</summary>
     public static string DriverFolder { get; } = Path.Combine(TransformersJs.FindRepositoryRoot(), "bench", "peers", "use");
 
-    private static readonly Quiver.Tests.Shared.NpmFolder Driver =
+    private static readonly Quiver.Testing.NpmFolder Driver =
         new(DriverFolder, "@tensorflow-models/universal-sentence-encoder", "@tensorflow/tfjs-core", "@tensorflow/tfjs-converter");
 
     /// <summary>The reference's piece ids for each sentence, in order.</summary>
