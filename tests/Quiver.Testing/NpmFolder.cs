@@ -17,19 +17,6 @@ public sealed class NpmFolder(string folder, params string[] packages)
 
     public string Folder { get; } = folder;
 
-    public static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Quiver.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Quiver.slnx above {AppContext.BaseDirectory}.");
-    }
-
     public void EnsureInstalled()
     {
         lock (_gate)
