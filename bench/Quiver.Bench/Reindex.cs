@@ -4,8 +4,8 @@ using Microsoft.Extensions.AI;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Core.Text;
+using Quiver.Ingestion;
 using Quiver.Store.Collections;
-using Quiver.Store.Ingestion;
 
 namespace Quiver.Bench;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Quiver.Cli.Commands;
 using Quiver.Catalogue;
-using Quiver.Store.Ingestion;
+using Quiver.Ingestion;
 using static Quiver.Cli.Tests.CliFixture;
 
 namespace Quiver.Cli.Tests;

@@ -1,5 +1,5 @@
 using Quiver.Cli.Commands;
-using Quiver.Store.Ingestion;
+using Quiver.Ingestion;
 
 namespace Quiver.Cli.Tests;
 

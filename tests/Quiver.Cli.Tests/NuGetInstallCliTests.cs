@@ -1,4 +1,4 @@
-using Quiver.Tests.Shared;
+using Quiver.Testing;
 using static Quiver.Cli.Tests.CliFixture;
 
 namespace Quiver.Cli.Tests;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Quiver.Testing;
 
 namespace Quiver.Cli.Tests;
 
@@ -11,7 +12,7 @@ namespace Quiver.Cli.Tests;
 /// </summary>
 public sealed partial class ReadmeTests(CliFixture cli) : IClassFixture<CliFixture>
 {
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = Repository.Root;
     private static readonly string Readme = File.ReadAllText(Path.Combine(Root, "README.md"));
 
     // What `dotnet new console` gives every file (ImplicitUsings): a reader's project has these without writing them.
@@ -111,19 +112,6 @@ public sealed partial class ReadmeTests(CliFixture cli) : IClassFixture<CliFixtu
         {
             return false;
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Quiver.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Quiver.slnx above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]

@@ -1,4 +1,4 @@
-using Quiver.Tests.Shared;
+using Quiver.Testing;
 
 namespace Quiver.Models.Tests;
 

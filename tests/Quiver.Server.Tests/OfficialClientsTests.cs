@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using Quiver.Catalogue;
-using Quiver.Tests.Shared;
+using Quiver.Testing;
 
 namespace Quiver.Server.Tests;
 
@@ -14,7 +14,7 @@ namespace Quiver.Server.Tests;
 public sealed class OfficialClientsTests : IAsyncLifetime
 {
     private const string Key = "client-test-key";
-    private static readonly NpmFolder Clients = new(Path.Combine(NpmFolder.RepositoryRoot(), "bench", "peers", "clients"), "openai", "@qdrant/js-client-rest");
+    private static readonly NpmFolder Clients = new(Path.Combine(Repository.Root, "bench", "peers", "clients"), "openai", "@qdrant/js-client-rest");
     private ServerFixture _server = null!;
 
     public Task InitializeAsync()

@@ -3,7 +3,6 @@ using Quiver.Core;
 using Quiver.Store.Collections;
 using Quiver.Store.Index;
 using Quiver.Store.Reembedding;
-using Quiver.Store.VectorData;
 
 namespace Quiver.Store.Tests;
 

@@ -5,9 +5,9 @@ using Microsoft.Extensions.AI;
 using Quiver.Core;
 using Quiver.Core.Npy;
 using Quiver.Core.Spaces;
+using Quiver.Ingestion.Records;
 using Quiver.Models.Static;
 using Quiver.Store.Collections;
-using Quiver.Store.Ingestion.Records;
 using Spectre.Console;
 
 namespace Quiver.Cli.Analysis;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Quiver.Core;
-using Quiver.Store.Ingestion.Records;
+using Quiver.Ingestion.Records;
 
 namespace Quiver.Cli.Analysis;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.AI;
 using Quiver.Cli.Parsing;
+using Quiver.Ingestion.Retrieval;
 using Quiver.Store.Collections;
 using Quiver.Store.Hybrid;
-using Quiver.Store.Retrieval;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;

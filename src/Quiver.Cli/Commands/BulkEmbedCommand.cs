@@ -5,9 +5,9 @@ using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Catalogue;
+using Quiver.Ingestion.Bulk;
+using Quiver.Ingestion.Records;
 using Quiver.Models.Onnx;
-using Quiver.Store.Ingestion.Bulk;
-using Quiver.Store.Ingestion.Records;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;

@@ -8,7 +8,7 @@ using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Npy;
 using Quiver.Core.Spaces;
-using Quiver.Store.Ingestion.Records;
+using Quiver.Ingestion.Records;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;

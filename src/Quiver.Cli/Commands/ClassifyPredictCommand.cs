@@ -4,7 +4,7 @@ using Quiver.Analysis.Classification;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Spaces;
-using Quiver.Store.Ingestion.Records;
+using Quiver.Ingestion.Records;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;

@@ -4,6 +4,8 @@ using Microsoft.Extensions.AI;
 using Quiver.Cli.Parsing;
 using Quiver.Core.Spaces;
 using Quiver.Catalogue;
+using Quiver.Ingestion;
+using Quiver.Ingestion.Retrieval;
 using Quiver.Models.Onnx;
 using Quiver.Models.Static;
 using Quiver.Store.Collections;
@@ -11,9 +13,7 @@ using Quiver.Store.Filtering;
 using Quiver.Store.Hybrid;
 using Quiver.Store.Index;
 using Quiver.Store.Index.Quantization;
-using Quiver.Store.Ingestion;
 using Quiver.Store.Keyword;
-using Quiver.Store.Retrieval;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;
@@ -301,8 +301,8 @@ internal static class IndexCommands
                     (i + 1).ToString(),
                     hit.Score.ToString("F3"),
                     Markup.Escape(location.Label),
-                    hit.Text is null && hit.Payload?["width"] is { } width
-                        ? Markup.Escape($"{width}x{hit.Payload!["height"]} {hit.Payload!["format"]} image")
+                    hit.Text is null && hit.Payload?[DocumentPayload.Width] is { } width
+                        ? Markup.Escape($"{width}x{hit.Payload![DocumentPayload.Height]} {hit.Payload![DocumentPayload.Format]} image")
                         : Highlighted(snippet));
             }
 

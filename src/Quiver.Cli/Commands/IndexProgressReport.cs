@@ -1,4 +1,4 @@
-using Quiver.Store.Ingestion;
+using Quiver.Ingestion;
 
 namespace Quiver.Cli.Commands;
 

@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Quiver.Core.Text;
+using Quiver.Ingestion.Retrieval;
 using Quiver.Models.Prompts;
 using Quiver.Models.Tokenization;
 using Quiver.Server.Http;
 using Quiver.Store.Hybrid;
-using Quiver.Store.Retrieval;
 
 namespace Quiver.Server.Collections;
 

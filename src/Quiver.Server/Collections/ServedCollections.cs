@@ -5,7 +5,6 @@ using Quiver.Server.Http;
 using Quiver.Store.Aliases;
 using Quiver.Store.Collections;
 using Quiver.Store.Snapshots;
-using Quiver.Store.VectorData;
 
 namespace Quiver.Server.Collections;
 

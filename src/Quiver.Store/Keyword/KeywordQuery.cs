@@ -7,9 +7,10 @@ namespace Quiver.Store.Keyword;
 /// <summary>
 /// Turns a user's words into an FTS5 query that can only mean "any of these words". The text is split the way FTS5's
 /// unicode61 tokenizer splits (runs of letters, digits and private-use characters), and each word is quoted, so
-/// operators (AND, OR, NOT, NEAR), column filters, prefixes and parentheses in user text are plain words.
+/// operators (AND, OR, NOT, NEAR), column filters, prefixes and parentheses in user text are plain words. The word
+/// splitting is public so that what shows a hit to a person (a snippet's highlights) marks the words the search matched.
 /// </summary>
-internal static class KeywordQuery
+public static class KeywordQuery
 {
     /// <summary>The distinct words of <paramref name="text"/>, lower-cased, in order of first appearance.</summary>
     public static IReadOnlyList<string> Words(string text)
@@ -55,7 +56,7 @@ internal static class KeywordQuery
     }
 
     /// <summary>The MATCH expression for <paramref name="text"/>: its words quoted and joined by OR.</summary>
-    public static string ToMatch(string text)
+    internal static string ToMatch(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var words = Words(text);

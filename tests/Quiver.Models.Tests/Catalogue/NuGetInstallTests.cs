@@ -4,7 +4,7 @@ using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
 using Quiver.Catalogue.Synthetic;
 using Quiver.Models.Tests.Tokenization;
-using Quiver.Tests.Shared;
+using Quiver.Testing;
 
 namespace Quiver.Models.Tests.Catalogue;
 

@@ -1,7 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using Quiver.Catalogue;
-using Quiver.Tests.Shared;
+using Quiver.Testing;
 
 namespace Quiver.Models.Tests.Import;
 

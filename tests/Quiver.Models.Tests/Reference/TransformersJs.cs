@@ -16,9 +16,9 @@ internal static class TransformersJs
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>The driver's folder: bench/peers/transformersjs under the repository root.</summary>
-    public static string DriverFolder { get; } = Path.Combine(FindRepositoryRoot(), "bench", "peers", "transformersjs");
+    public static string DriverFolder { get; } = Path.Combine(Quiver.Testing.Repository.Root, "bench", "peers", "transformersjs");
 
-    private static readonly Quiver.Tests.Shared.NpmFolder Driver = new(DriverFolder, "@huggingface/transformers", "onnxruntime-node");
+    private static readonly Quiver.Testing.NpmFolder Driver = new(DriverFolder, "@huggingface/transformers", "onnxruntime-node");
 
     /// <summary>Runs <c>npm ci</c> in <see cref="DriverFolder"/> unless the locked versions are installed already.</summary>
     public static void EnsureInstalled() => Driver.EnsureInstalled();
@@ -101,20 +101,6 @@ internal static class TransformersJs
         {
             Directory.Delete(work, recursive: true);
         }
-    }
-
-    internal static string FindRepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Quiver.slnx")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"No folder above {AppContext.BaseDirectory} holds Quiver.slnx; the JavaScript references (bench/peers) live in the repository.");
     }
 
     // Every non-ASCII UTF-16 unit as \uXXXX, so lone surrogates reach JSON.parse as they are.

@@ -13,9 +13,9 @@ internal static class UseTokenizerJs
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>The driver's folder: bench/peers/use under the repository root.</summary>
-    public static string DriverFolder { get; } = Path.Combine(TransformersJs.FindRepositoryRoot(), "bench", "peers", "use");
+    public static string DriverFolder { get; } = Path.Combine(Quiver.Testing.Repository.Root, "bench", "peers", "use");
 
-    private static readonly Quiver.Tests.Shared.NpmFolder Driver =
+    private static readonly Quiver.Testing.NpmFolder Driver =
         new(DriverFolder, "@tensorflow-models/universal-sentence-encoder", "@tensorflow/tfjs-core", "@tensorflow/tfjs-converter");
 
     /// <summary>The reference's piece ids for each sentence, in order.</summary>

@@ -1,6 +1,6 @@
 using Quiver.Catalogue;
 using Quiver.Models.Tokenization;
-using Quiver.Tests.Shared;
+using Quiver.Testing;
 
 namespace Quiver.Models.Tests.Tokenization;
 
