@@ -35,8 +35,7 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
         options ??= new EmbeddingCacheOptions();
         if (options.MaxEntries < 0)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(options), options.MaxEntries, $"MaxEntries is {options.MaxEntries}; give 0 or more (0 keeps nothing in memory).");
+            throw new QuiverException($"MaxEntries is {options.MaxEntries}; give 0 or more (0 keeps nothing in memory).");
         }
 
         // A cache keyed by the wrong space would answer one model's requests with another model's vectors.

@@ -49,7 +49,7 @@ public static class SifFitter
 
         if (used == 0)
         {
-            throw new ArgumentException($"No sentence of the reference corpus '{fittedOn}' has a known word; SIF cannot be fitted on it.", nameof(sentences));
+            throw new QuiverException($"No sentence of the reference corpus '{fittedOn}' has a known word; SIF cannot be fitted on it.");
         }
 
         for (var i = 0; i < d; i++)

@@ -29,9 +29,8 @@ public sealed class StaticEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         ArgumentNullException.ThrowIfNull(values);
         if (options?.Dimensions is { } dimensions && dimensions != Space.Dimensions)
         {
-            throw new ArgumentException(
-                $"{Space.ModelId} produces {Space.Dimensions}-dimensional vectors and cannot give {dimensions}. Leave Dimensions unset.",
-                nameof(options));
+            throw new QuiverException(
+                $"{Space.ModelId} produces {Space.Dimensions}-dimensional vectors and cannot give {dimensions}. Leave Dimensions unset.");
         }
 
         var result = new GeneratedEmbeddings<Embedding<float>>();
