@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Models.Static;
 
 namespace Quiver.Models.Tests;

@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Models.Static;
 

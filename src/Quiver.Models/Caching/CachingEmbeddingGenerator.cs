@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
+using Quiver.Core;
 using Quiver.Core.Spaces;
 
 namespace Quiver.Models.Caching;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Models.Internal;
 

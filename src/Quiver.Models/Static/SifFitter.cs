@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Quiver.Core;
 using Quiver.Models.Tokenization;
 
 namespace Quiver.Models.Static;

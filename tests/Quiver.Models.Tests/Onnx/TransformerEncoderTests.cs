@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
 
