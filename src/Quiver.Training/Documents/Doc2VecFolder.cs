@@ -84,7 +84,7 @@ public static class Doc2VecFolder
 
         var folder = Path.Combine(paths.Models, name);
         var settings = JsonSerializer.Deserialize<Settings>(File.ReadAllText(Path.Combine(folder, "doc2vec.json")))
-            ?? throw new QuiverException($"{folder}/doc2vec.json is empty. Train the model again.");
+            ?? throw new StoredDataException(Path.Combine(folder, "doc2vec.json"), $"{folder}/doc2vec.json is empty. Train the model again.");
         var words = WordVectorFile.Read(Path.Combine(folder, "words.qvec"));
         var options = new Doc2VecOptions { Mode = settings.Mode, TrainWords = settings.TrainWords, Word2Vec = settings.Word2Vec, InferEpochs = settings.InferEpochs };
         var vocabulary = new Vocabulary(words.Words, settings.Counts);
