@@ -34,7 +34,7 @@ public static class KMeans
 
         if (options.Inits < 1 || options.MaxIterations < 1 || options.BatchSize < 1)
         {
-            throw new QuiverException("Inits, MaxIterations and BatchSize must be 1 or more.");
+            throw new QuiverException($"Inits, MaxIterations and BatchSize must be 1 or more (they are {options.Inits}, {options.MaxIterations} and {options.BatchSize}).");
         }
 
         var threads = options.Threads ?? Environment.ProcessorCount;
