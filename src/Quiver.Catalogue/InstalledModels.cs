@@ -119,7 +119,7 @@ public static class InstalledModels
         }
         catch (JsonException e)
         {
-            throw new QuiverException($"The manifest {path} is not valid JSON ({e.Message}). Reinstall the model with --force.", e);
+            throw new StoredDataException(path, $"The manifest {path} is not valid JSON ({e.Message}). Reinstall the model with --force.", e);
         }
     }
 }

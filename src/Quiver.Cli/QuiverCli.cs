@@ -38,6 +38,13 @@ internal static class QuiverCli
             context.ErrorConsole.MarkupLine("[yellow]cancelled[/]");
             return 130;
         }
+        catch (StoredDataException e)
+        {
+            // Damage to Quiver's own files: one line that names the file (a parser's message may span lines) and the fix.
+            var message = e.Message.ReplaceLineEndings(" ");
+            context.WriteError(message.Contains(e.Path, StringComparison.Ordinal) ? message : $"{e.Path}: {message}");
+            return 1;
+        }
         catch (Exception e) when (e is QuiverException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)
         {
             context.WriteError(e.Message);

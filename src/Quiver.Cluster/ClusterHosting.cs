@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Quiver.Core;
 
 namespace Quiver.Cluster;
 
@@ -15,7 +16,7 @@ public static class ClusterHosting
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.SiloName) || options.SiloName.Contains('@', StringComparison.Ordinal) || options.SiloName.Contains('/', StringComparison.Ordinal))
         {
-            throw new ArgumentException($"The silo name '{options.SiloName}' must be non-empty and hold no '@' or '/': replicas are keyed by it (for example silo-1).", nameof(options));
+            throw new QuiverException($"The silo name '{options.SiloName}' must be non-empty and hold no '@' or '/': replicas are keyed by it (for example silo-1).");
         }
 
         return builder.UseOrleans(silo =>

@@ -98,12 +98,12 @@ public sealed class DistributedCollection
         ArgumentNullException.ThrowIfNull(request);
         if (request.K <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(request), request.K, "The number of results (K) must be at least 1.");
+            throw new QuiverException($"The number of results (K) is {request.K}; it must be at least 1.");
         }
 
         if (request.Candidates <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(request), request.Candidates, "Candidates per side must be at least 1.");
+            throw new QuiverException($"Candidates per side is {request.Candidates}; it must be at least 1.");
         }
 
         if (request.Source is { } source)
@@ -136,14 +136,22 @@ public sealed class DistributedCollection
     /// <summary>BM25 over every shard, with the document frequencies and average length of the whole collection.</summary>
     public async Task<IReadOnlyList<SearchHit>> SearchKeywordAsync(string query, int k, PayloadFilter? filter = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (k < 1)
+        {
+            throw new QuiverException($"The number of results is {k}; it must be at least 1.");
+        }
+
         return await KeywordAsync(query, k, FilterJson.Write(filter));
     }
 
     /// <summary>A page of points in id order (shorter ids first), as <see cref="Collection.Scroll"/> gives them.</summary>
     public async Task<ScrollPage> ScrollAsync(int limit, string? offset = null, PayloadFilter? filter = null, bool withVectors = false)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (limit < 1)
+        {
+            throw new QuiverException($"The page size is {limit}; it must be at least 1.");
+        }
+
         var json = FilterJson.Write(filter);
         var pages = await Task.WhenAll(Enumerable.Range(0, Layout.Shards.Length).Select(s => ReadAsync(s, r => r.Scroll(limit, offset, json, withVectors))));
         var merged = pages.SelectMany(p => p.Points).OrderBy(p => p.Id, IdOrder.Instance).ToList();
@@ -324,7 +332,9 @@ public sealed class DistributedCollection
         }
         catch (RemoteQuiverException e)
         {
-            throw e.OriginalType == typeof(Core.Distances.InvalidVectorException).FullName ? new InvalidVectorException(e.Message) : new QuiverException(e.Message);
+            throw e.OriginalType == typeof(InvalidVectorException).FullName ? new InvalidVectorException(e.Message)
+                : e.OriginalType == typeof(StoredDataException).FullName ? new StoredDataException(e.StoredPath ?? string.Empty, e.Message)
+                : new QuiverException(e.Message);
         }
     }
 

@@ -13,7 +13,7 @@ internal sealed class QuiverErrorFilter : IIncomingGrainCallFilter
         }
         catch (Exception e) when (e is QuiverException or ArgumentException)
         {
-            throw new RemoteQuiverException(e.Message, e.GetType().FullName!);
+            throw new RemoteQuiverException(e.Message, e.GetType().FullName!) { StoredPath = (e as StoredDataException)?.Path };
         }
     }
 }

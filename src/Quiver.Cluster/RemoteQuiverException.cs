@@ -25,4 +25,8 @@ public sealed class RemoteQuiverException : Exception
     /// <summary>The exception type the silo raised.</summary>
     [Id(0)]
     public string? OriginalType { get; init; }
+
+    /// <summary>The damaged file, when the silo raised a <see cref="Core.StoredDataException"/>.</summary>
+    [Id(1)]
+    public string? StoredPath { get; init; }
 }

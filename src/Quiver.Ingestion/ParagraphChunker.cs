@@ -1,3 +1,5 @@
+using Quiver.Core;
+
 namespace Quiver.Ingestion;
 
 /// <summary>
@@ -11,7 +13,7 @@ public sealed class ParagraphChunker : IDocumentChunker
     {
         if (maxChars < 20)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxChars), maxChars, "Chunks need room for at least 20 characters.");
+            throw new QuiverException($"The chunk limit is {maxChars} characters; chunks need room for at least 20.");
         }
 
         MaxChars = maxChars;

@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Core.Text;
 
 namespace Quiver.Ingestion;
@@ -24,13 +25,13 @@ public sealed class TokenChunker : IDocumentChunker
         MaxTokens = Math.Min(maxTokens ?? counter.MaxTokens, counter.MaxTokens);
         if (MaxTokens < 8)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxTokens), MaxTokens, "Chunks need room for at least 8 tokens.");
+            throw new QuiverException($"The chunk limit is {MaxTokens} tokens; chunks need room for at least 8.");
         }
 
         var overlap = overlapTokens ?? Math.Min(32, MaxTokens / 4);
         if (overlap < 0 || overlap >= MaxTokens / 2)
         {
-            throw new ArgumentOutOfRangeException(nameof(overlapTokens), overlap, $"The overlap must be from 0 to less than half the chunk limit ({MaxTokens / 2}).");
+            throw new QuiverException($"The chunk overlap is {overlap} tokens; it must be from 0 to less than half the chunk limit ({MaxTokens / 2}).");
         }
 
         OverlapTokens = overlap;

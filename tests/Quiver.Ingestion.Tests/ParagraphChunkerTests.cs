@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Ingestion;
 
 namespace Quiver.Ingestion.Tests;
@@ -53,6 +54,6 @@ public sealed class ParagraphChunkerTests
     {
         Assert.Empty(new ParagraphChunker().Chunk(string.Empty));
         Assert.Empty(new ParagraphChunker().Chunk(" \n\n \t\n"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ParagraphChunker(maxChars: 5));
+        Assert.Throws<QuiverException>(() => new ParagraphChunker(maxChars: 5));
     }
 }

@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Core.Text;
 using Quiver.Ingestion;
 
@@ -71,7 +72,7 @@ public sealed class TokenChunkerTests
     {
         var chunker = new TokenChunker(new WhitespaceTokenCounter(16), maxTokens: 100, overlapTokens: 2);
         Assert.Equal(16, chunker.MaxTokens);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TokenChunker(new WhitespaceTokenCounter(16), overlapTokens: 8));
+        Assert.Throws<QuiverException>(() => new TokenChunker(new WhitespaceTokenCounter(16), overlapTokens: 8));
     }
 
     [Fact]

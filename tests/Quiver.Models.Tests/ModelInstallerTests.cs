@@ -204,9 +204,11 @@ public sealed class ModelInstallerTests : IDisposable
     {
         var folder = Path.Combine(_paths.Models, "broken");
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, ModelManifest.FileName), "{ not json");
-        var e = Assert.Throws<QuiverException>(() => InstalledModels.Open(_paths, "broken"));
+        var manifest = Path.Combine(folder, ModelManifest.FileName);
+        File.WriteAllText(manifest, "{ not json");
+        var e = Assert.Throws<StoredDataException>(() => InstalledModels.Open(_paths, "broken"));
         Assert.Contains("--force", e.Message, StringComparison.Ordinal);
+        Assert.Equal(manifest, e.Path);
     }
 
     [Theory]

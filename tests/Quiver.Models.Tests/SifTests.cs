@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Models.Static;
 
 namespace Quiver.Models.Tests;
@@ -168,7 +169,7 @@ public sealed class SifTests
     [Fact]
     public void Fit_on_sentences_without_known_words_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => SifFitter.Fit(Vocabulary, ["nothing known here"], "empty corpus"));
+        var e = Assert.Throws<QuiverException>(() => SifFitter.Fit(Vocabulary, ["nothing known here"], "empty corpus"));
         Assert.Contains("'empty corpus'", e.Message, StringComparison.Ordinal);
     }
 

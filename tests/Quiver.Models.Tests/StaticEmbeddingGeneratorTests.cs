@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Models.Static;
@@ -113,7 +114,7 @@ public sealed class StaticEmbeddingGeneratorTests
     public async Task Requested_dimensions_other_than_the_models_are_refused()
     {
         using var generator = new StaticEmbeddingGenerator(_embedder, Space);
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => generator.GenerateAsync(["cat"], new EmbeddingGenerationOptions { Dimensions = 2 }));
+        var e = await Assert.ThrowsAsync<QuiverException>(() => generator.GenerateAsync(["cat"], new EmbeddingGenerationOptions { Dimensions = 2 }));
         Assert.Contains("tiny/mean", e.Message, StringComparison.Ordinal);
         Assert.Contains("4-dimensional", e.Message, StringComparison.Ordinal);
 

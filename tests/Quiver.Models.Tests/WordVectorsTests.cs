@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Models.Static;
 
@@ -132,7 +133,7 @@ public sealed class WordVectorsTests
     [Fact]
     public void Negative_restriction_is_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => Royals().MostSimilar("king", restrictTo: -1));
+        Assert.Throws<QuiverException>(() => Royals().MostSimilar("king", restrictTo: -1));
     }
 
     [Fact]
@@ -282,7 +283,7 @@ public sealed class WordVectorsTests
     [Fact]
     public void OddOneOut_needs_three_words()
     {
-        var e = Assert.Throws<ArgumentException>(() => Royals().OddOneOut(["king", "queen"]));
+        var e = Assert.Throws<QuiverException>(() => Royals().OddOneOut(["king", "queen"]));
         Assert.Contains("got 2", e.Message, StringComparison.Ordinal);
     }
 

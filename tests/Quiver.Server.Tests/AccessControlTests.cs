@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Quiver.Core;
 
 namespace Quiver.Server.Tests;
 
@@ -117,7 +118,7 @@ public sealed class AccessControlTests : IAsyncLifetime
     [Fact]
     public void Read_only_keys_without_an_admin_key_are_refused_at_start()
     {
-        var error = Assert.Throws<ArgumentException>(() => new Security.ApiKeys([], ["r"]));
+        var error = Assert.Throws<QuiverException>(() => new Security.ApiKeys([], ["r"]));
         Assert.Contains("admin key", error.Message, StringComparison.Ordinal);
     }
 }

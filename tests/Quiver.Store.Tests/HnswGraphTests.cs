@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Selection;
 using Quiver.Store.Index;
@@ -146,8 +147,8 @@ public sealed class HnswGraphTests
     [Fact]
     public void Parameters_are_validated()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HnswGraph(4, DistanceMetric.Cosine, new HnswParameters(M: 1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HnswGraph(4, DistanceMetric.Cosine, new HnswParameters(M: 16, EfConstruction: 8)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HnswGraph(4, DistanceMetric.Cosine, new HnswParameters(EfSearch: 0)));
+        Assert.Throws<QuiverException>(() => new HnswGraph(4, DistanceMetric.Cosine, new HnswParameters(M: 1)));
+        Assert.Throws<QuiverException>(() => new HnswGraph(4, DistanceMetric.Cosine, new HnswParameters(M: 16, EfConstruction: 8)));
+        Assert.Throws<QuiverException>(() => new HnswGraph(4, DistanceMetric.Cosine, new HnswParameters(EfSearch: 0)));
     }
 }

@@ -21,7 +21,7 @@ public sealed class HybridSearchTests : IDisposable
         Assert.Equal((1.0 / 63) + (1.0 / 61), fused[1].Score, 12);
         Assert.Equal(1.0 / 62, fused[2].Score, 12);
         Assert.Equal(1.0 / 63, fused[3].Score, 12);
-        Assert.Throws<ArgumentOutOfRangeException>(() => RankFusion.ReciprocalRank([["a"]], -1));
+        Assert.Throws<QuiverException>(() => RankFusion.ReciprocalRank([["a"]], -1));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class HybridSearchTests : IDisposable
         Assert.Equal(["a", "b", "c", "d"], fused.Select(f => f.Id));
         Assert.Equal([0.75, 0.375, 0.25, 0.0625], fused.Select(f => Math.Round(f.Score, 12)));
         Assert.Equal([1.0, 1.0], RankFusion.MinMax([("x", 3), ("y", 3)]).Select(m => m.Score));
-        Assert.Throws<ArgumentOutOfRangeException>(() => RankFusion.WeightedSum([], [], 1.5));
+        Assert.Throws<QuiverException>(() => RankFusion.WeightedSum([], [], 1.5));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class HybridSearchTests : IDisposable
         // λ = 0.5: after 0, candidate 1 scores 0.5 × 0.95 − 0.5 × 0.99 = −0.02, candidate 2 scores 0.5 × 0.5 = 0.25.
         Assert.Equal([0, 2, 1], RankFusion.MaximalMarginalRelevance([1, 0.95, 0.5], Similarity, 3, 0.5));
         Assert.Equal([0, 1], RankFusion.MaximalMarginalRelevance([1, 0.95, 0.5], Similarity, 2, 1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => RankFusion.MaximalMarginalRelevance([1], Similarity, 1, -0.1));
+        Assert.Throws<QuiverException>(() => RankFusion.MaximalMarginalRelevance([1], Similarity, 1, -0.1));
     }
 
     private Collection Fixture(DistanceMetric metric = DistanceMetric.Cosine)
@@ -128,6 +128,6 @@ public sealed class HybridSearchTests : IDisposable
         Assert.Throws<QuiverException>(() => collection.Search(new SearchRequest()));
         Assert.Contains("vector", Assert.Throws<QuiverException>(() => collection.Search(new SearchRequest { Text = "whale", Mode = SearchMode.Hybrid })).Message, StringComparison.Ordinal);
         Assert.Contains("text", Assert.Throws<QuiverException>(() => collection.Search(new SearchRequest { Vector = [1, 0, 0], Mode = SearchMode.Keyword })).Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentOutOfRangeException>(() => collection.Search(new SearchRequest { Text = "whale", K = 0 }));
+        Assert.Throws<QuiverException>(() => collection.Search(new SearchRequest { Text = "whale", K = 0 }));
     }
 }

@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Training.GloVe;
 
 namespace Quiver.Training.Tests;
@@ -30,9 +31,9 @@ public sealed class GloVeWeightingTests
     [Fact]
     public void Options_out_of_range_are_named_with_their_value()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new GloVeOptions { XMax = -3 }.Validate());
+        var error = Assert.Throws<QuiverException>(() => new GloVeOptions { XMax = -3 }.Validate());
         Assert.Contains("XMax", error.Message);
         Assert.Contains("-3", error.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new GloVeOptions { MemoryMiB = 0 }.Validate());
+        Assert.Throws<QuiverException>(() => new GloVeOptions { MemoryMiB = 0 }.Validate());
     }
 }

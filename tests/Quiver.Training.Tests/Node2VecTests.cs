@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Quiver.Core;
 using Quiver.Training.Graphs;
 using Quiver.Training.Words;
 
@@ -111,7 +112,7 @@ public sealed class Node2VecTests
             Assert.False(directed.HasEdge(2, 1));
 
             File.WriteAllText(path, "a b c d\n");
-            Assert.Contains("line 1", Assert.Throws<FormatException>(() => Graph.ReadEdgeList(path, false)).Message);
+            Assert.Contains("line 1", Assert.Throws<QuiverException>(() => Graph.ReadEdgeList(path, false)).Message);
         }
         finally
         {

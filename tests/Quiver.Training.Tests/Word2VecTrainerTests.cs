@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Quiver.Core;
 using Quiver.Models.Static;
 using Quiver.Training.Corpus;
 using Quiver.Training.Words;
@@ -79,15 +80,15 @@ public sealed class Word2VecTrainerTests : IDisposable
     [Fact]
     public void A_corpus_with_no_frequent_word_is_refused_with_the_min_count_named()
     {
-        var error = Assert.Throws<ArgumentException>(() => Word2VecTrainer.Train(new ListCorpus([["once"]]), Small with { MinCount = 5 }));
+        var error = Assert.Throws<QuiverException>(() => Word2VecTrainer.Train(new ListCorpus([["once"]]), Small with { MinCount = 5 }));
         Assert.Contains("min-count", error.Message);
     }
 
     [Fact]
     public void Options_out_of_range_are_named()
     {
-        Assert.Contains("-3", Assert.Throws<ArgumentException>(() => (Small with { Window = -3 }).Validate()).Message);
-        Assert.Contains("Negative", Assert.Throws<ArgumentException>(() => (Small with { Negative = 0 }).Validate()).Message);
+        Assert.Contains("-3", Assert.Throws<QuiverException>(() => (Small with { Window = -3 }).Validate()).Message);
+        Assert.Contains("Negative", Assert.Throws<QuiverException>(() => (Small with { Negative = 0 }).Validate()).Message);
     }
 
     internal static (double Within, double Across) MeanCosines(WordVectors vectors, int topics, int wordsPerTopic)

@@ -113,11 +113,11 @@ public sealed class ClassifierStore(string folder)
         try
         {
             return JsonSerializer.Deserialize<ClassifierManifest>(File.ReadAllText(path), Json)
-                ?? throw new QuiverException($"{path} is empty. Train the classifier '{name}' again.");
+                ?? throw new StoredDataException(path, $"{path} is empty. Train the classifier '{name}' again.");
         }
         catch (JsonException e)
         {
-            throw new QuiverException($"{path} is not a classifier manifest ({e.Message}). Train the classifier '{name}' again.", e);
+            throw new StoredDataException(path, $"{path} is not a classifier manifest ({e.Message}). Train the classifier '{name}' again.", e);
         }
     }
 
@@ -128,7 +128,7 @@ public sealed class ClassifierStore(string folder)
         var weightsPath = Path.Combine(Folder, name, manifest.Weights);
         if (!File.Exists(weightsPath) || Sha256(weightsPath) != manifest.WeightsSha256)
         {
-            throw new QuiverException($"The weights of the classifier '{name}' ({weightsPath}) are missing or do not match the SHA-256 in its manifest. Train it again with --force.");
+            throw new StoredDataException(weightsPath, $"The weights of the classifier '{name}' ({weightsPath}) are missing or do not match the SHA-256 in its manifest. Train it again with --force.");
         }
 
         var (values, rows, columns) = NpyMatrixReader.Read(weightsPath);
@@ -138,7 +138,7 @@ public sealed class ClassifierStore(string folder)
             ClassifierMethod.Logistic when rows == manifest.Classes.Count && columns == dimensions + 1 => ReadLogistic(manifest, values, dimensions),
             ClassifierMethod.Knn when columns == dimensions && manifest.RowLabels is { } labels && labels.Count == rows && manifest.K is { } k =>
                 KnnClassifier.FromUnitVectors(manifest.Classes, dimensions, values, [.. labels], k),
-            _ => throw new QuiverException($"The classifier '{name}' is inconsistent: a {manifest.Method} classifier of {manifest.Classes.Count} classes in {dimensions} dimensions with a {rows} × {columns} weights matrix. Train it again with --force."),
+            _ => throw new StoredDataException(weightsPath, $"The classifier '{name}' ({weightsPath}) is inconsistent: a {manifest.Method} classifier of {manifest.Classes.Count} classes in {dimensions} dimensions with a {rows} × {columns} weights matrix. Train it again with --force."),
         };
         return new SavedClassifier(manifest, classifier);
     }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Quiver.Core;
 
 namespace Quiver.Analysis.Classification;
 
@@ -23,7 +24,7 @@ public static class NearestNeighbourClassifier
 
         if (k < 1 || k >= vectors.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be from 1 to {vectors.Count - 1} (the other items).");
+            throw new QuiverException($"The number of neighbours k is {k}; it must be from 1 to {vectors.Count - 1} (the other items).");
         }
 
         var dimensions = vectors[0].Length;

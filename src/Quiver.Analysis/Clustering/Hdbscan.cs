@@ -1,3 +1,5 @@
+using Quiver.Core;
+
 namespace Quiver.Analysis.Clustering;
 
 /// <summary>
@@ -17,12 +19,12 @@ public static class Hdbscan
         var minSamples = options.MinSamples ?? options.MinClusterSize;
         if (options.MinClusterSize < 2 || minSamples < 1)
         {
-            throw new ArgumentException($"min_cluster_size must be 2 or more and min_samples 1 or more (they are {options.MinClusterSize} and {minSamples}).", nameof(options));
+            throw new QuiverException($"min_cluster_size must be 2 or more and min_samples 1 or more (they are {options.MinClusterSize} and {minSamples}).");
         }
 
         if (data.Rows < options.MinClusterSize)
         {
-            throw new ArgumentException($"A cluster of at least {options.MinClusterSize} points needs that many points; there are {data.Rows}.", nameof(options));
+            throw new QuiverException($"A cluster of at least {options.MinClusterSize} points needs that many points; there are {data.Rows}.");
         }
 
         var threads = options.Threads ?? Environment.ProcessorCount;

@@ -1,3 +1,5 @@
+using Quiver.Core;
+
 namespace Quiver.Analysis.Clustering;
 
 /// <summary>
@@ -22,17 +24,17 @@ public static class KMeans
         var k = options.K;
         if (k < 1)
         {
-            throw new ArgumentException($"k must be 1 or more (it is {k}).", nameof(options));
+            throw new QuiverException($"k must be 1 or more (it is {k}).");
         }
 
         if (data.Rows < k)
         {
-            throw new ArgumentException($"{k} clusters need at least {k} points; there are {data.Rows}.", nameof(options));
+            throw new QuiverException($"{k} clusters need at least {k} points; there are {data.Rows}.");
         }
 
         if (options.Inits < 1 || options.MaxIterations < 1 || options.BatchSize < 1)
         {
-            throw new ArgumentException("Inits, MaxIterations and BatchSize must be 1 or more.", nameof(options));
+            throw new QuiverException($"Inits, MaxIterations and BatchSize must be 1 or more (they are {options.Inits}, {options.MaxIterations} and {options.BatchSize}).");
         }
 
         var threads = options.Threads ?? Environment.ProcessorCount;

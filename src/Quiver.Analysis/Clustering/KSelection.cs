@@ -1,3 +1,5 @@
+using Quiver.Core;
+
 namespace Quiver.Analysis.Clustering;
 
 /// <summary>
@@ -18,12 +20,12 @@ public static class KSelection
         var data = new PointMatrix(vectors, dimensions);
         if (minK < 2 || maxK < minK)
         {
-            throw new ArgumentException($"The range of k must start at 2 or more and not end before it starts ({minK}..{maxK}).", nameof(minK));
+            throw new QuiverException($"The range of k must start at 2 or more and not end before it starts ({minK}..{maxK}).");
         }
 
         if (maxK > data.Rows - 1)
         {
-            throw new ArgumentException($"k up to {maxK} needs at least {maxK + 1} points for a silhouette; there are {data.Rows}.", nameof(maxK));
+            throw new QuiverException($"k up to {maxK} needs at least {maxK + 1} points for a silhouette; there are {data.Rows}.");
         }
 
         var threads = options.Threads ?? Environment.ProcessorCount;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Quiver.Core;
 
 namespace Quiver.Analysis.Clustering;
 
@@ -52,7 +53,7 @@ internal sealed class PointMatrix
         var index = Array.FindIndex(values, v => !float.IsFinite(v));
         if (index >= 0)
         {
-            throw new ArgumentException($"Row {index / columns} holds {values[index]} at column {index % columns}; clustering needs finite values.", nameof(values));
+            throw new QuiverException($"Row {index / columns} holds {values[index]} at column {index % columns}; clustering needs finite values.");
         }
     }
 }

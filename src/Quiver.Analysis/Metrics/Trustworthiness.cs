@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Quiver.Analysis.Projection;
+using Quiver.Core;
 
 namespace Quiver.Analysis.Metrics;
 
@@ -23,7 +24,7 @@ public static class Trustworthiness
 
         if (k < 1 || k >= n / 2.0)
         {
-            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be from 1 to below n / 2 = {n / 2.0}.");
+            throw new QuiverException($"The number of neighbours k is {k}; it must be from 1 to below n / 2 = {n / 2.0}.");
         }
 
         var mapped = NeighbourGraph.Exact(embedded, k);

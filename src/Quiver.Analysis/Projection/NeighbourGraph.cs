@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Quiver.Core;
 
 namespace Quiver.Analysis.Projection;
 
@@ -32,7 +33,7 @@ internal sealed class NeighbourGraph
         var n = vectors.Count;
         if (k < 1 || k >= n)
         {
-            throw new ArgumentOutOfRangeException(nameof(k), k, $"k must be from 1 to {n - 1} (the other points).");
+            throw new QuiverException($"The number of neighbours k is {k}; it must be from 1 to {n - 1} (the other points).");
         }
 
         var indices = new int[n * k];

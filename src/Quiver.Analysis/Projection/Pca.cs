@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using MathNet.Numerics.LinearAlgebra;
+using Quiver.Core;
 
 namespace Quiver.Analysis.Projection;
 
@@ -18,7 +19,7 @@ public static class Pca
         var dimensions = ProjectionInput.Check(vectors, 2, "PCA");
         if (components < 1 || components > dimensions)
         {
-            throw new ArgumentOutOfRangeException(nameof(components), components, $"components must be from 1 to {dimensions} (the vectors' dimensions).");
+            throw new QuiverException($"PCA's components is {components}; it must be from 1 to {dimensions} (the vectors' dimensions).");
         }
 
         var n = vectors.Count;

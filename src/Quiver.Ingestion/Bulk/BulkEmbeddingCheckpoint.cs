@@ -70,7 +70,7 @@ internal sealed record BulkEmbeddingCheckpoint
         }
         catch (JsonException e)
         {
-            throw new QuiverException($"The checkpoint '{path}' cannot be read ({e.Message}). Start over (--force).", e);
+            throw new StoredDataException(path, $"The checkpoint '{path}' cannot be read ({e.Message}). Start over (--force).", e);
         }
     }
 

@@ -31,7 +31,11 @@ public sealed class BulkEmbeddingJob(IEmbeddingGenerator<string, Embedding<float
 
     public async Task<BulkEmbeddingSummary> RunAsync(IProgress<BulkEmbeddingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Window);
+        if (options.Window < 1)
+        {
+            throw new QuiverException($"The window of batches in flight is {options.Window}; it must be at least 1.");
+        }
+
         var clock = Stopwatch.StartNew();
         var run = ThisRun();
         var output = Path.GetFullPath(options.Output);

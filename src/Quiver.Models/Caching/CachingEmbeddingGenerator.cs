@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
+using Quiver.Core;
 using Quiver.Core.Spaces;
 
 namespace Quiver.Models.Caching;
@@ -35,8 +36,7 @@ public sealed class CachingEmbeddingGenerator : DelegatingEmbeddingGenerator<str
         options ??= new EmbeddingCacheOptions();
         if (options.MaxEntries < 0)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(options), options.MaxEntries, $"MaxEntries is {options.MaxEntries}; give 0 or more (0 keeps nothing in memory).");
+            throw new QuiverException($"MaxEntries is {options.MaxEntries}; give 0 or more (0 keeps nothing in memory).");
         }
 
         // A cache keyed by the wrong space would answer one model's requests with another model's vectors.

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
+using Quiver.Core;
 
 namespace Quiver.Models.Caching;
 
@@ -64,14 +65,16 @@ internal sealed class DiskEmbeddingStore : IDisposable
         catch (SqliteException e)
         {
             Dispose();
-            throw new InvalidDataException(
+            throw new StoredDataException(
+                Path,
                 $"{Path} cannot be opened as an embedding cache: {e.Message} It holds only a cache: delete it, or point DiskPath elsewhere.", e);
         }
 
         if (version != FormatVersion)
         {
             Dispose();
-            throw new InvalidDataException(
+            throw new StoredDataException(
+                Path,
                 $"{Path} is an embedding cache of format {version ?? "(none)"}, and this Quiver reads format {FormatVersion}. " +
                 "It holds only a cache: delete it, or point DiskPath elsewhere.");
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Models.Internal;
 
@@ -40,7 +41,7 @@ public sealed class ImageEmbeddingGenerator : IEmbeddingGenerator<DataContent, E
         ArgumentNullException.ThrowIfNull(values);
         if (options?.Dimensions is { } dimensions && dimensions != Space.Dimensions)
         {
-            throw new ArgumentException($"{Space.ModelId} gives {Space.Dimensions}-dimensional vectors and cannot give {dimensions}. Leave Dimensions unset.", nameof(options));
+            throw new QuiverException($"{Space.ModelId} gives {Space.Dimensions}-dimensional vectors and cannot give {dimensions}. Leave Dimensions unset.");
         }
 
         var images = values.Select((v, i) => (v.Data, v.Name ?? $"image {i}")).ToList();

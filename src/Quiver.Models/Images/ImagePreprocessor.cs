@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Quiver.Core;
 using SkiaSharp;
 
 namespace Quiver.Models.Images;
@@ -177,52 +178,49 @@ public sealed class ImagePreprocessor
     {
         if (options.Width <= 0 || options.Height <= 0)
         {
-            throw new ArgumentException(
+            throw new QuiverException(
                 $"Image size {options.Width} x {options.Height} is not positive; set Width and Height to the " +
-                "model's input size, such as 224.", nameof(options));
+                "model's input size, such as 224.");
         }
 
         if (options.Mean.Count != 3 || options.Std.Count != 3)
         {
-            throw new ArgumentException(
+            throw new QuiverException(
                 $"Mean has {options.Mean.Count} values and Std {options.Std.Count}; give exactly 3 each, in R, G, B " +
-                "order.", nameof(options));
+                "order.");
         }
 
         if (options.Std.Any(s => s == 0f || !float.IsFinite(s)))
         {
-            throw new ArgumentException(
-                $"Std [{string.Join(", ", options.Std)}] has a zero or non-finite value; use 1 for no scaling.",
-                nameof(options));
+            throw new QuiverException(
+                $"Std [{string.Join(", ", options.Std)}] has a zero or non-finite value; use 1 for no scaling.");
         }
 
         if (options.PixelDivisor == 0f || !float.IsFinite(options.PixelDivisor))
         {
-            throw new ArgumentException(
+            throw new QuiverException(
                 $"PixelDivisor {options.PixelDivisor} must be finite and non-zero; use 255 for values in [0, 1] or 1 " +
-                "to keep 0-255.", nameof(options));
+                "to keep 0-255.");
         }
 
         if (options.ResizeMode == ResizeMode.ShorterSideThenCenterCrop
             && !(options.CropFraction > 0 && options.CropFraction <= 1))
         {
-            throw new ArgumentException(
-                $"CropFraction {options.CropFraction} must be in (0, 1]; 0.875 resizes to 256 for a 224 crop.",
-                nameof(options));
+            throw new QuiverException(
+                $"CropFraction {options.CropFraction} must be in (0, 1]; 0.875 resizes to 256 for a 224 crop.");
         }
 
         if (options.ResizeFilter == ResizeFilter.Skia && (options.AlignCorners || options.HalfPixelCenters))
         {
-            throw new ArgumentException(
+            throw new QuiverException(
                 "AlignCorners and HalfPixelCenters apply only to ResizeFilter.TensorFlowBilinear; Skia always samples " +
-                "at half-pixel centres. Set ResizeFilter = TensorFlowBilinear or clear both flags.", nameof(options));
+                "at half-pixel centres. Set ResizeFilter = TensorFlowBilinear or clear both flags.");
         }
 
         if (options.AlignCorners && options.HalfPixelCenters)
         {
-            throw new ArgumentException(
-                "AlignCorners and HalfPixelCenters cannot both be true (TensorFlow rejects the pair too); pick one.",
-                nameof(options));
+            throw new QuiverException(
+                "AlignCorners and HalfPixelCenters cannot both be true (TensorFlow rejects the pair too); pick one.");
         }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Models.Internal;
 
@@ -39,8 +40,8 @@ public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, 
         var dimensions = options?.Dimensions ?? Space.Dimensions;
         if (dimensions < 1 || dimensions > Space.Dimensions)
         {
-            throw new ArgumentException(
-                $"{Space.ModelId} gives {Space.Dimensions}-dimensional vectors; Dimensions {dimensions} must be from 1 to {Space.Dimensions}.", nameof(options));
+            throw new QuiverException(
+                $"{Space.ModelId} gives {Space.Dimensions}-dimensional vectors; Dimensions {dimensions} must be from 1 to {Space.Dimensions}.");
         }
 
         var texts = values as IReadOnlyList<string> ?? values.ToList();
@@ -91,7 +92,7 @@ public sealed class TransformerEmbeddingGenerator : IEmbeddingGenerator<string, 
         options?.AdditionalProperties?.TryGetValue(TruncationOption, out var value) is not true || value is null ? null
         : value is TruncationPolicy policy ? policy
         : Enum.TryParse<TruncationPolicy>(value.ToString(), ignoreCase: true, out var parsed) ? parsed
-        : throw new ArgumentException($"'{value}' is not a truncation policy; use truncate, chunk or error.", nameof(options));
+        : throw new QuiverException($"'{value}' is not a truncation policy; use truncate, chunk or error.");
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType == typeof(TransformerEncoder) ? Encoder : GeneratorServices.Get(this, serviceType, serviceKey, _metadata, Space);

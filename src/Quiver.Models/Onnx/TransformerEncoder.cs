@@ -33,19 +33,18 @@ public sealed class TransformerEncoder : IDisposable
         _contentLimit = MaxLength - specials;
         if (_contentLimit < 1)
         {
-            throw new ArgumentException($"MaxLength {MaxLength} leaves no room for text beside {specials} special tokens; use at least {specials + 1}.", nameof(options));
+            throw new QuiverException($"MaxLength {MaxLength} leaves no room for text beside {specials} special tokens; use at least {specials + 1}.");
         }
 
         if (options.Truncation == TruncationPolicy.Chunk && (options.ChunkOverlap < 0 || options.ChunkOverlap >= _contentLimit))
         {
-            throw new ArgumentException($"ChunkOverlap {options.ChunkOverlap} must be from 0 to {_contentLimit - 1} (less than the {_contentLimit} text tokens a window holds).", nameof(options));
+            throw new QuiverException($"ChunkOverlap {options.ChunkOverlap} must be from 0 to {_contentLimit - 1} (less than the {_contentLimit} text tokens a window holds).");
         }
 
         if (options.TokenBudget < MaxLength || options.MaxBatchSize < 1 || options.SortWindow < 1 || options.CallOverheadTokens < 0)
         {
-            throw new ArgumentException(
-                $"TokenBudget ({options.TokenBudget}) must hold one full-length sequence ({MaxLength} tokens); MaxBatchSize ({options.MaxBatchSize}) and SortWindow ({options.SortWindow}) must be positive; CallOverheadTokens ({options.CallOverheadTokens}) must not be negative.",
-                nameof(options));
+            throw new QuiverException(
+                $"TokenBudget ({options.TokenBudget}) must hold one full-length sequence ({MaxLength} tokens); MaxBatchSize ({options.MaxBatchSize}) and SortWindow ({options.SortWindow}) must be positive; CallOverheadTokens ({options.CallOverheadTokens}) must not be negative.");
         }
 
         var inputs = session.InputMetadata;
@@ -76,9 +75,8 @@ public sealed class TransformerEncoder : IDisposable
             : ("sentence_embedding", true);
         if (_outputIsPooled && options.Pooling is { } requested && !outputs.ContainsKey("last_hidden_state"))
         {
-            throw new ArgumentException(
-                $"{modelFile} gives one pooled vector per input (its output 'sentence_embedding'), not token vectors, so {requested} pooling cannot be applied. Leave Pooling unset.",
-                nameof(options));
+            throw new QuiverException(
+                $"{modelFile} gives one pooled vector per input (its output 'sentence_embedding'), not token vectors, so {requested} pooling cannot be applied. Leave Pooling unset.");
         }
 
         var output = outputs[_outputName];
@@ -91,7 +89,7 @@ public sealed class TransformerEncoder : IDisposable
         ModelDimensions = declared > 0 ? declared : model.HiddenSize ?? Probe();
         if (options.Dimensions is { } dims && (dims < 1 || dims > ModelDimensions))
         {
-            throw new ArgumentException($"Dimensions {dims} must be from 1 to the model's {ModelDimensions}.", nameof(options));
+            throw new QuiverException($"Dimensions {dims} must be from 1 to the model's {ModelDimensions}.");
         }
 
         Dimensions = options.Dimensions ?? ModelDimensions;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Models.Internal;
 
@@ -35,9 +36,8 @@ public sealed class RemoteEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         ArgumentNullException.ThrowIfNull(values);
         if (options?.Dimensions is { } dimensions && dimensions != Space.Dimensions)
         {
-            throw new ArgumentException(
-                $"The remote model {Space.ModelId} gives {Space.Dimensions}-dimensional vectors and cannot give {dimensions}. Leave Dimensions unset.",
-                nameof(options));
+            throw new QuiverException(
+                $"The remote model {Space.ModelId} gives {Space.Dimensions}-dimensional vectors and cannot give {dimensions}. Leave Dimensions unset.");
         }
 
         var texts = values as IReadOnlyList<string> ?? values.ToList();

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Quiver.Core;
 using Quiver.Models.Tokenization;
 
 namespace Quiver.Models.Static;
@@ -49,7 +50,7 @@ public static class SifFitter
 
         if (used == 0)
         {
-            throw new ArgumentException($"No sentence of the reference corpus '{fittedOn}' has a known word; SIF cannot be fitted on it.", nameof(sentences));
+            throw new QuiverException($"No sentence of the reference corpus '{fittedOn}' has a known word; SIF cannot be fitted on it.");
         }
 
         for (var i = 0; i < d; i++)

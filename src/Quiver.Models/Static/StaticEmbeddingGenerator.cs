@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Models.Internal;
 
@@ -29,9 +30,8 @@ public sealed class StaticEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         ArgumentNullException.ThrowIfNull(values);
         if (options?.Dimensions is { } dimensions && dimensions != Space.Dimensions)
         {
-            throw new ArgumentException(
-                $"{Space.ModelId} produces {Space.Dimensions}-dimensional vectors and cannot give {dimensions}. Leave Dimensions unset.",
-                nameof(options));
+            throw new QuiverException(
+                $"{Space.ModelId} produces {Space.Dimensions}-dimensional vectors and cannot give {dimensions}. Leave Dimensions unset.");
         }
 
         var result = new GeneratedEmbeddings<Embedding<float>>();

@@ -190,7 +190,7 @@ public sealed class WordVectors
     {
         if (words.Count < 3)
         {
-            throw new ArgumentException($"Odd-one-out needs at least 3 words, got {words.Count}.", nameof(words));
+            throw new QuiverException($"Odd-one-out needs at least 3 words, got {words.Count}.");
         }
 
         var ranks = words.Select(Require).ToArray();
@@ -221,7 +221,7 @@ public sealed class WordVectors
     {
         if (restrictTo < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(restrictTo), restrictTo, "The restriction is a word count; use 0 for the whole vocabulary.");
+            throw new QuiverException($"The restriction {restrictTo} is negative; it is a word count: use 0 for the whole vocabulary.");
         }
 
         return restrictTo == 0 ? Count : Math.Min(restrictTo, Count);

@@ -65,13 +65,13 @@ internal sealed class QdrantGrpcGate(ApiKeys keys, ConcurrencyLimiter limiter, S
         }
         catch (Exception e)
         {
-            var (status, message, param, _) = ErrorHandling.Classify(e, options);
+            var (status, message, param, code) = ErrorHandling.Classify(e, options);
             if (status >= 500 && e is not ApiException)
             {
                 logger.LogError(e, "gRPC {Method} failed", context.Method);
             }
 
-            throw new RpcException(new Status(Code(status), param is null ? message : $"{param}: {message}"));
+            throw new RpcException(new Status(code == StoreFaults.DamagedCode ? StatusCode.DataLoss : Code(status), param is null ? message : $"{param}: {message}"));
         }
     }
 

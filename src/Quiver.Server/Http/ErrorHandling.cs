@@ -14,8 +14,10 @@ namespace Quiver.Server.Http;
 
 /// <summary>
 /// Turns every failure into a JSON error in the route's API style: refused requests (<see cref="ApiException"/>),
-/// Quiver's own errors about the input (400 or 404), a collection deleted under a request (404), bodies too large (413), a remote model's endpoint failing (502),
-/// faults of the store's disk (503, or 507 when full); anything else is a 500. Every 5xx is logged.
+/// Quiver's own errors about the input (400 or 404), a collection deleted under a request (404), bodies too large (413),
+/// damaged files the server keeps (<see cref="StoredDataException"/>: 500, the file named from $QUIVER_HOME), a remote
+/// model's endpoint failing (502), faults of the store's disk (503, or 507 when full); anything else is a 500.
+/// Every 5xx is logged.
 /// </summary>
 internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options, ILogger<ErrorHandling> logger)
 {
@@ -81,8 +83,15 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
         InputTooLongException tooLong => (400, tooLong.Message, "input", "input_too_long"),
         EmbeddingSpaceMismatchException mismatch => (400, mismatch.Message, null, "space_mismatch"),
         RemoteEmbeddingException remote => (502, remote.Message, "model", "upstream_error"),
+        StoredDataException stored => (500, Damaged(stored.Message, options), null, StoreFaults.DamagedCode),
+
+        // A model folder is the caller's input when it is installed; once under $QUIVER_HOME it is the server's own file.
+        ModelFolderException folder when StoreFaults.IsInside(folder.File, options.Paths) => (500, Damaged(folder.Message, options), null, StoreFaults.DamagedCode),
         QuiverException quiver => (400, quiver.Message, null, "invalid_request"),
         _ when StoreFaults.Classify(e, options.Paths) is { } fault => (fault.Status, fault.Message, null, fault.Code),
         _ => (500, "The server failed to answer this request; the error is in its log.", null, "internal_error"),
     };
+
+    private static string Damaged(string message, ServerOptions options) =>
+        $"A file the server keeps is damaged, so it cannot answer this request (the request may be fine; an operator must repair the file): {StoreFaults.WithoutPaths(message, options.Paths)}";
 }

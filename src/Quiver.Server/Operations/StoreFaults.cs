@@ -4,8 +4,9 @@ using Quiver.Core;
 namespace Quiver.Server.Operations;
 
 /// <summary>
-/// Faults of the store's disk rather than of the request (read-only files, a full disk, an unusable QUIVER_HOME):
-/// 507 for a full disk and 503 otherwise, told without absolute paths because the caller may hold no key.
+/// Faults of the store's disk rather than of the request (read-only files, a full disk, an unusable QUIVER_HOME, a
+/// damaged database): 507 for a full disk, 500 for damage and 503 otherwise, told without absolute paths because the
+/// caller may hold no key.
 /// </summary>
 internal static class StoreFaults
 {
@@ -15,8 +16,13 @@ internal static class StoreFaults
     private const int SqliteLocked = 6;
     private const int SqliteReadOnly = 8;
     private const int SqliteIoError = 10;
+    private const int SqliteCorrupt = 11;
     private const int SqliteFull = 13;
     private const int SqliteCannotOpen = 14;
+    private const int SqliteNotADatabase = 26;
+
+    /// <summary>The code of a 500 caused by a damaged file the server keeps; gRPC answers it as DataLoss.</summary>
+    public const string DamagedCode = "stored_data_damaged";
 
     // errno ENOSPC and EDQUOT on Linux, ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL on Windows.
     private static readonly int[] DiskFullCodes = [28, 122, 39, 112];
@@ -54,6 +60,13 @@ internal static class StoreFaults
             .Replace(home, $"${QuiverPaths.HomeVariable}", StringComparison.Ordinal);
     }
 
+    /// <summary>Whether <paramref name="path"/> lies under the store's home folder.</summary>
+    public static bool IsInside(string path, QuiverPaths paths)
+    {
+        var relative = Path.GetRelativePath(Path.GetFullPath(paths.Home), Path.GetFullPath(path));
+        return relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !Path.IsPathRooted(relative);
+    }
+
     private static bool Mentions(string message, QuiverPaths paths) => message.Contains(Path.GetFullPath(paths.Home), StringComparison.Ordinal);
 
     private static (int, string, string)? FromSqlite(SqliteException e) => (e.SqliteErrorCode & 0xFF) switch
@@ -64,6 +77,8 @@ internal static class StoreFaults
         SqliteBusy or SqliteLocked => (503, "store_busy", $"The collection's database is locked by another writer ({e.Message}); retry shortly."),
         SqliteIoError or SqliteCannotOpen => (503, "store_unavailable",
             $"The store cannot open or read a collection's database ({e.Message}): check ${QuiverPaths.HomeVariable}/collections (a folder, writable, on a working disk)."),
+        SqliteCorrupt or SqliteNotADatabase => (500, DamagedCode,
+            $"A collection's database under ${QuiverPaths.HomeVariable}/collections is damaged ({e.Message}): restore the collection from a snapshot, or delete it and index again."),
         _ => null,
     };
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Quiver.Core;
 
 namespace Quiver.Server.Security;
 
@@ -18,7 +19,7 @@ internal sealed class ApiKeys
         _readOnly = [.. readOnly.Select(Digest)];
         if (_readOnly.Length > 0 && _admin.Length == 0)
         {
-            throw new ArgumentException($"Read-only keys are set but no admin key: nothing could write. Set an admin key too ({ServerOptions.ApiKeyVariable} or --api-key).");
+            throw new QuiverException($"Read-only keys are set but no admin key: nothing could write. Set an admin key too ({ServerOptions.ApiKeyVariable} or --api-key).");
         }
     }
 

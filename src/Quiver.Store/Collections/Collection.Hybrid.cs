@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Quiver.Core;
 using Quiver.Store.Hybrid;
 using Quiver.Store.Storage;
 
@@ -18,12 +19,12 @@ public sealed partial class Collection
         ArgumentNullException.ThrowIfNull(request);
         if (request.K <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(request), request.K, "The number of results (K) must be at least 1.");
+            throw new QuiverException($"The number of results (K) is {request.K}; it must be at least 1.");
         }
 
         if (request.Candidates <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(request), request.Candidates, "Candidates per side must be at least 1.");
+            throw new QuiverException($"Candidates per side is {request.Candidates}; it must be at least 1.");
         }
 
         var mode = HybridRanking.ModeOf(request);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Quiver.Core;
 using Quiver.Store.Filtering;
 using Quiver.Store.Keyword;
 using Quiver.Store.Storage;
@@ -21,7 +22,7 @@ public sealed partial class Collection
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (k <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(k), k, "The number of results must be at least 1.");
+            throw new QuiverException($"The number of results is {k}; it must be at least 1.");
         }
 
         var match = KeywordQuery.ToMatch(query);

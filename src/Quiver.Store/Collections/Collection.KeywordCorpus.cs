@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Quiver.Core;
 using Quiver.Store.Filtering;
 using Quiver.Store.Keyword;
 using Quiver.Store.Storage;
@@ -37,7 +38,7 @@ public sealed partial class Collection
         ArgumentNullException.ThrowIfNull(corpus);
         if (k <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(k), k, "The number of results must be at least 1.");
+            throw new QuiverException($"The number of results is {k}; it must be at least 1.");
         }
 
         var words = KeywordWords(query);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Quiver.Core;
 using Quiver.Store.Filtering;
 using Quiver.Store.Storage;
 
@@ -19,7 +20,11 @@ public sealed partial class Collection
     public ScrollPage Scroll(int limit, string? offset = null, PayloadFilter? filter = null, bool withVectors = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (limit < 1)
+        {
+            throw new QuiverException($"The page size is {limit}; it must be at least 1.");
+        }
+
         using var connection = Connect();
         using var command = connection.CreateCommand();
         var where = FilterSql.Where(filter, command, PayloadIndexes);

@@ -296,7 +296,7 @@ public sealed partial class Collection : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (k <= 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(k), k, "The number of results must be at least 1.");
+            throw new QuiverException($"The number of results is {k}; it must be at least 1.");
         }
 
         if (source is not null)

@@ -36,7 +36,7 @@ public static class CollectionExport
         options ??= new ExportOptions();
         if (options.BatchSize < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "The export batch size must be 1 or more.");
+            throw new QuiverException($"The export batch size is {options.BatchSize}; it must be 1 or more.");
         }
 
         path = Path.GetFullPath(path);

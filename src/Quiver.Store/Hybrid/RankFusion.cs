@@ -1,3 +1,5 @@
+using Quiver.Core;
+
 namespace Quiver.Store.Hybrid;
 
 /// <summary>The fusion and diversification arithmetic, on plain ranked lists (best first) so it can be checked by hand.</summary>
@@ -8,7 +10,7 @@ internal static class RankFusion
     {
         if (k < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(k), k, "Reciprocal rank fusion's k must be 0 or more (60 is usual).");
+            throw new QuiverException($"Reciprocal rank fusion's k is {k}; it must be 0 or more (60 is usual).");
         }
 
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -32,7 +34,7 @@ internal static class RankFusion
     {
         if (keywordWeight is < 0 or > 1 || double.IsNaN(keywordWeight))
         {
-            throw new ArgumentOutOfRangeException(nameof(keywordWeight), keywordWeight, "The keyword weight must lie between 0 (dense only) and 1 (keyword only).");
+            throw new QuiverException($"The keyword weight is {keywordWeight}; it must lie between 0 (dense only) and 1 (keyword only).");
         }
 
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -70,7 +72,7 @@ internal static class RankFusion
     {
         if (lambda is < 0 or > 1 || double.IsNaN(lambda))
         {
-            throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "MMR's λ must lie between 0 (diversity only) and 1 (relevance only).");
+            throw new QuiverException($"MMR's λ is {lambda}; it must lie between 0 (diversity only) and 1 (relevance only).");
         }
 
         var picked = new List<int>(Math.Min(k, relevance.Count));

@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
@@ -43,7 +44,11 @@ public static class Recommender
     public static IReadOnlyList<SearchHit> Scan(
         Collection collection, IReadOnlyList<float[]> positive, IReadOnlyList<float[]> negative, RecommendStrategy strategy, int k, PayloadFilter? filter, IReadOnlySet<string> excluded)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (k < 1)
+        {
+            throw new QuiverException($"The number of recommendations is {k}; it must be at least 1.");
+        }
+
         if (strategy == RecommendStrategy.AverageVector)
         {
             throw new ArgumentException("average_vector is a search with AverageQuery's vector, not a scan.", nameof(strategy));

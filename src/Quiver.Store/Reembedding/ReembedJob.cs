@@ -133,7 +133,11 @@ public sealed class ReembedJob(CollectionStore store, string source, IEmbeddingG
 
     private (EmbeddingSpace Space, string Target, long Textless, List<string> TextlessIds) Check(Collection from)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.BatchSize, 1);
+        if (_options.BatchSize < 1)
+        {
+            throw new QuiverException($"The re-embedding batch size is {_options.BatchSize}; it must be at least 1.");
+        }
+
         var space = generator.GetService<EmbeddingSpace>()
             ?? throw new QuiverException("The generator does not say which embedding space its vectors are in, so the new version could not record it. Open the model through Quiver's catalogue.");
         if (_options.Into is null && !_options.Force && !from.Space.IsRaw && from.Space.Accepts(space))

@@ -226,7 +226,7 @@ internal static class CollectionDatabase
         }
         catch (Exception e) when (e is KeyNotFoundException or FormatException or ArgumentException)
         {
-            throw new QuiverException($"{path} is not a Quiver collection or its metadata is damaged ({e.Message}).", e);
+            throw new StoredDataException(path, $"{path} is not a Quiver collection or its metadata is damaged ({e.Message}). Restore the collection from a snapshot, or delete it and index again.", e);
         }
     }
 
@@ -242,7 +242,7 @@ internal static class CollectionDatabase
         }
         catch (Exception e) when (e is KeyNotFoundException or FormatException)
         {
-            throw new QuiverException($"{path} is not a Quiver collection or its metadata is damaged ({e.Message}).", e);
+            throw new StoredDataException(path, $"{path} is not a Quiver collection or its metadata is damaged ({e.Message}). Restore the collection from a snapshot, or delete it and index again.", e);
         }
     }
 

@@ -30,7 +30,7 @@ public static class Doc2VecFiles
     public static Doc2VecModel Read(string folder)
     {
         var settings = JsonSerializer.Deserialize<Settings>(File.ReadAllText(Path.Combine(folder, SettingsFile)))
-            ?? throw new QuiverException($"{folder}/{SettingsFile} is empty. Train the model again.");
+            ?? throw new StoredDataException(Path.Combine(folder, SettingsFile), $"{folder}/{SettingsFile} is empty. Train the model again.");
         var words = WordVectorFile.Read(Path.Combine(folder, "words.qvec"));
         var options = new Doc2VecOptions { Mode = settings.Mode, TrainWords = settings.TrainWords, Word2Vec = settings.Word2Vec, InferEpochs = settings.InferEpochs };
         var vocabulary = new Vocabulary(words.Words, settings.Counts);

@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Training.Words;
 
 namespace Quiver.Training.Documents;
@@ -20,7 +21,7 @@ public sealed record Doc2VecOptions
         Word2Vec.Validate();
         if (InferEpochs is < 1)
         {
-            throw new ArgumentException($"Inference epochs must be at least 1 (got {InferEpochs}).");
+            throw new QuiverException($"Inference epochs must be at least 1 (got {InferEpochs}).");
         }
     }
 }

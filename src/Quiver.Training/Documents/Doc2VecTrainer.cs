@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Quiver.Core;
 using Quiver.Models.Static;
 using Quiver.Training.Words;
 
@@ -12,7 +13,7 @@ public static class Doc2VecTrainer
         options.Validate();
         if (documents.Count == 0)
         {
-            throw new ArgumentException("There are no documents to train on.", nameof(documents));
+            throw new QuiverException("There are no documents to train on.");
         }
 
         var clock = Stopwatch.StartNew();

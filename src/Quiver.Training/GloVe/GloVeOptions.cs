@@ -1,3 +1,5 @@
+using Quiver.Core;
+
 namespace Quiver.Training.GloVe;
 
 /// <summary>
@@ -68,7 +70,7 @@ public sealed record GloVeOptions
     {
         if (!ok)
         {
-            throw new ArgumentOutOfRangeException(name, value, $"GloVe's {name} is {value}; it must be {accepted}.");
+            throw new QuiverException($"GloVe's {name} is {value}; it must be {accepted}.");
         }
     }
 }

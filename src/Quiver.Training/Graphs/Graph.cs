@@ -1,4 +1,5 @@
 using System.Globalization;
+using Quiver.Core;
 
 namespace Quiver.Training.Graphs;
 
@@ -60,7 +61,7 @@ public sealed class Graph
         {
             if (!(weight > 0) || !float.IsFinite(weight))
             {
-                throw new ArgumentException($"The edge {from} -> {to} has weight {weight}; weights must be positive and finite.");
+                throw new QuiverException($"The edge {from} -> {to} has weight {weight}; weights must be positive and finite.");
             }
 
             var a = Id(from);
@@ -129,13 +130,13 @@ public sealed class Graph
             var fields = trimmed.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             if (fields.Length is not (2 or 3))
             {
-                throw new FormatException($"{path}, line {lineNumber}: '{trimmed}' has {fields.Length} fields; an edge is FROM TO or FROM TO WEIGHT.");
+                throw new QuiverException($"{path}, line {lineNumber}: '{trimmed}' has {fields.Length} fields; an edge is FROM TO or FROM TO WEIGHT.");
             }
 
             var weight = 1f;
             if (fields.Length == 3 && !float.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out weight))
             {
-                throw new FormatException($"{path}, line {lineNumber}: the weight '{fields[2]}' is not a number.");
+                throw new QuiverException($"{path}, line {lineNumber}: the weight '{fields[2]}' is not a number.");
             }
 
             yield return (fields[0], fields[1], weight);

@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Training.Words;
 
 namespace Quiver.Training.Graphs;
@@ -27,12 +28,12 @@ public sealed record Node2VecOptions
     {
         if (!(P > 0) || !(Q > 0))
         {
-            throw new ArgumentException($"p and q must be positive (got p = {P}, q = {Q}); 1 and 1 give DeepWalk's walks.");
+            throw new QuiverException($"p and q must be positive (got p = {P}, q = {Q}); 1 and 1 give DeepWalk's walks.");
         }
 
         if (WalkLength < 1 || WalksPerNode < 1)
         {
-            throw new ArgumentException($"Walk length and walks per node must be at least 1 (got {WalkLength} and {WalksPerNode}).");
+            throw new QuiverException($"Walk length and walks per node must be at least 1 (got {WalkLength} and {WalksPerNode}).");
         }
 
         Word2Vec.Validate();

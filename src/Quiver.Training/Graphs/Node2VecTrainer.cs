@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Quiver.Core;
 using Quiver.Models.Static;
 using Quiver.Training.Words;
 
@@ -13,7 +14,7 @@ public static class Node2VecTrainer
         options.Validate();
         if (graph.NodeCount < 2)
         {
-            throw new ArgumentException($"The graph has {graph.NodeCount} node(s); node embeddings need at least 2.");
+            throw new QuiverException($"The graph has {graph.NodeCount} node(s); node embeddings need at least 2.");
         }
 
         var clock = Stopwatch.StartNew();

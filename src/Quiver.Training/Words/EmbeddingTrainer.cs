@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Quiver.Core;
 
 namespace Quiver.Training.Words;
 
@@ -58,7 +59,7 @@ internal sealed unsafe class EmbeddingTrainer
         var inputLength = (long)InputRows * _dims;
         if (inputLength > Array.MaxLength)
         {
-            throw new ArgumentException($"{InputRows:N0} rows of {_dims} dimensions do not fit in one table; lower the dimensions, the buckets or the vocabulary (min-count).");
+            throw new QuiverException($"{InputRows:N0} rows of {_dims} dimensions do not fit in one table; lower the dimensions, the buckets or the vocabulary (min-count).");
         }
 
         TrainWords = 0;

@@ -1,3 +1,5 @@
+using Quiver.Core;
+
 namespace Quiver.Training.Words;
 
 /// <summary>fastText's subword settings (Bojanowski et al., 2017) on top of the Word2Vec ones, with fastText's defaults.</summary>
@@ -20,12 +22,12 @@ public sealed record FastTextOptions
         Word2Vec.Validate();
         if (MinN < 1 || MaxN < MinN)
         {
-            throw new ArgumentException($"N-gram lengths must satisfy 1 <= min-n <= max-n (got {MinN}..{MaxN}).");
+            throw new QuiverException($"N-gram lengths must satisfy 1 <= min-n <= max-n (got {MinN}..{MaxN}).");
         }
 
         if (Buckets < 1)
         {
-            throw new ArgumentException($"Buckets must be at least 1 (got {Buckets}).");
+            throw new QuiverException($"Buckets must be at least 1 (got {Buckets}).");
         }
     }
 }

@@ -1,3 +1,5 @@
+using Quiver.Core;
+
 namespace Quiver.Training.Words;
 
 /// <summary>
@@ -14,7 +16,7 @@ internal sealed class HuffmanTree
         var n = counts.Length;
         if (n < 2)
         {
-            throw new ArgumentException($"Hierarchical softmax needs at least 2 words in the vocabulary, got {n}. Lower min-count or train on more text.", nameof(counts));
+            throw new QuiverException($"Hierarchical softmax needs at least 2 words in the vocabulary, got {n}. Lower min-count or train on more text.");
         }
 
         var count = new long[(2 * n) + 1];

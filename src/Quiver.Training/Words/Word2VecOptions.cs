@@ -1,3 +1,5 @@
+using Quiver.Core;
+
 namespace Quiver.Training.Words;
 
 /// <summary>Word2Vec's settings, with the original C tool's defaults (word2vec.c) unless said otherwise.</summary>
@@ -60,7 +62,7 @@ public sealed record Word2VecOptions
     {
         if (!condition)
         {
-            throw new ArgumentException(message);
+            throw new QuiverException(message);
         }
     }
 }

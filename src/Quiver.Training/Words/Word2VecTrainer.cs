@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Quiver.Core;
 using Quiver.Models.Static;
 using Quiver.Training.Corpus;
 
@@ -35,7 +36,7 @@ public static class Word2VecTrainer
     {
         if (vocabulary.Count < 2)
         {
-            throw new ArgumentException(
+            throw new QuiverException(
                 $"The corpus gives no word seen at least {options.MinCount} times (min-count), so there is nothing to train. Lower min-count or give a larger corpus.");
         }
     }

@@ -100,11 +100,13 @@ public sealed class ClassifierStoreTests : IDisposable
         store.Save(Manifest("topics", ClassifierMethod.Logistic), LogisticRegression.Fit(data));
 
         var unknown = Assert.Throws<QuiverException>(() => store.Open("topcis"));
-        File.AppendAllText(Path.Combine(_folder.Path, "topics", "weights.npy"), "x");
-        var damaged = Assert.Throws<QuiverException>(() => store.Open("topics"));
+        var weights = Path.Combine(_folder.Path, "topics", "weights.npy");
+        File.AppendAllText(weights, "x");
+        var damaged = Assert.Throws<StoredDataException>(() => store.Open("topics"));
 
         Assert.Contains("no classifier named 'topcis'", unknown.Message);
         Assert.Contains("saved: topics", unknown.Message);
         Assert.Contains("SHA-256", damaged.Message);
+        Assert.Equal(weights, damaged.Path);
     }
 }

@@ -1,4 +1,5 @@
 using Quiver.Analysis.Classification;
+using Quiver.Core;
 
 namespace Quiver.Analysis.Tests.Classification;
 
@@ -41,7 +42,7 @@ public sealed class NearestNeighbourClassifierTests
     public void Mismatched_inputs_are_refused()
     {
         Assert.Throws<ArgumentException>(() => NearestNeighbourClassifier.LeaveOneOutAccuracy([[1f], [2f]], [0]));
-        Assert.Throws<ArgumentOutOfRangeException>(() => NearestNeighbourClassifier.LeaveOneOutAccuracy([[1f], [2f]], [0, 1], k: 2));
+        Assert.Throws<QuiverException>(() => NearestNeighbourClassifier.LeaveOneOutAccuracy([[1f], [2f]], [0, 1], k: 2));
         Assert.Throws<ArgumentException>(() => NearestNeighbourClassifier.LeaveOneOutAccuracy([[1f], [2f, 3f], [1f]], [0, 1, 0], k: 1));
     }
 }

@@ -1,4 +1,5 @@
 using Quiver.Analysis.Clustering;
+using Quiver.Core;
 
 namespace Quiver.Analysis.Tests.Clustering;
 
@@ -52,5 +53,5 @@ public sealed class HdbscanTests
 
     [Fact]
     public void Too_small_a_min_cluster_size_is_refused() =>
-        Assert.Throws<ArgumentException>(() => Hdbscan.Fit([0, 1, 2], 1, new HdbscanOptions { MinClusterSize = 1 }));
+        Assert.Throws<QuiverException>(() => Hdbscan.Fit([0, 1, 2], 1, new HdbscanOptions { MinClusterSize = 1 }));
 }

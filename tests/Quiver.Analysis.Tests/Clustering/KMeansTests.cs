@@ -1,4 +1,5 @@
 using Quiver.Analysis.Clustering;
+using Quiver.Core;
 
 namespace Quiver.Analysis.Tests.Clustering;
 
@@ -64,14 +65,14 @@ public sealed class KMeansTests
     [Fact]
     public void Fewer_points_than_clusters_is_refused_with_both_counts()
     {
-        var e = Assert.Throws<ArgumentException>(() => KMeans.Fit([0, 1, 2], 1, new KMeansOptions { K = 5 }));
+        var e = Assert.Throws<QuiverException>(() => KMeans.Fit([0, 1, 2], 1, new KMeansOptions { K = 5 }));
         Assert.Contains("5 clusters need at least 5 points; there are 3", e.Message);
     }
 
     [Fact]
     public void A_value_that_is_not_finite_is_named()
     {
-        var e = Assert.Throws<ArgumentException>(() => KMeans.Fit([0, 1, 2, float.NaN], 2, new KMeansOptions { K = 1 }));
+        var e = Assert.Throws<QuiverException>(() => KMeans.Fit([0, 1, 2, float.NaN], 2, new KMeansOptions { K = 1 }));
         Assert.Contains("Row 1", e.Message);
     }
 

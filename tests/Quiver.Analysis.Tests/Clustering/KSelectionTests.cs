@@ -1,4 +1,5 @@
 using Quiver.Analysis.Clustering;
+using Quiver.Core;
 
 namespace Quiver.Analysis.Tests.Clustering;
 
@@ -21,7 +22,7 @@ public sealed class KSelectionTests
     [Fact]
     public void A_range_beyond_the_points_is_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => KSelection.BySilhouette([0, 1, 2, 3], 1, 2, 5, new KMeansOptions { K = 2 }));
+        var e = Assert.Throws<QuiverException>(() => KSelection.BySilhouette([0, 1, 2, 3], 1, 2, 5, new KMeansOptions { K = 2 }));
         Assert.Contains("at least 6 points", e.Message);
     }
 }

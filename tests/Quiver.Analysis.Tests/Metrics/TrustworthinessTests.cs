@@ -1,4 +1,5 @@
 using Quiver.Analysis.Metrics;
+using Quiver.Core;
 
 namespace Quiver.Analysis.Tests.Metrics;
 
@@ -44,6 +45,6 @@ public class TrustworthinessTests
     {
         var points = Line(10);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => Trustworthiness.Compute(points, points, 5));
+        Assert.Throws<QuiverException>(() => Trustworthiness.Compute(points, points, 5));
     }
 }

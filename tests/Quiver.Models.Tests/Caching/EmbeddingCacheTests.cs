@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.AI;
+using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Models.Caching;
@@ -310,7 +311,7 @@ public sealed class EmbeddingCacheTests : IDisposable
         var path = _folder.File("cache.db");
         File.WriteAllText(path, "this is not a SQLite database, just some text long enough to fill a header.....................");
 
-        var e = Assert.Throws<InvalidDataException>(() =>
+        var e = Assert.Throws<StoredDataException>(() =>
             new CachingEmbeddingGenerator(new CountingEmbeddingGenerator(Space), Space, new EmbeddingCacheOptions { DiskPath = path }));
 
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
@@ -490,7 +491,7 @@ public sealed class EmbeddingCacheTests : IDisposable
     [Fact]
     public void Negative_max_entries_are_refused()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+        var e = Assert.Throws<QuiverException>(() =>
             new CachingEmbeddingGenerator(new CountingEmbeddingGenerator(Space), Space, new EmbeddingCacheOptions { MaxEntries = -1 }));
         Assert.Contains("-1", e.Message, StringComparison.Ordinal);
     }

@@ -362,12 +362,12 @@ public sealed class ImagePreprocessorTests
     [Fact]
     public void Invalid_options_say_what_to_set()
     {
-        var error = Assert.Throws<ArgumentException>(() => new ImagePreprocessor(new ImagePreprocessingOptions
+        var error = Assert.Throws<QuiverException>(() => new ImagePreprocessor(new ImagePreprocessingOptions
         {
             Mean = [0.5f],
         }));
         Assert.Contains("3", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => new ImagePreprocessor(new ImagePreprocessingOptions { AlignCorners = true }));
-        Assert.Throws<ArgumentException>(() => new ImagePreprocessor(new ImagePreprocessingOptions { Std = [1f, 0f, 1f] }));
+        Assert.Throws<QuiverException>(() => new ImagePreprocessor(new ImagePreprocessingOptions { AlignCorners = true }));
+        Assert.Throws<QuiverException>(() => new ImagePreprocessor(new ImagePreprocessingOptions { Std = [1f, 0f, 1f] }));
     }
 }

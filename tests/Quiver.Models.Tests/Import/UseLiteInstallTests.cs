@@ -54,7 +54,7 @@ public sealed class UseLiteInstallTests
 
         // The graph clips at 128 pieces; Quiver says so instead of cutting silently.
         Assert.Equal(150 - 128, embeddings[2].AdditionalProperties!["truncated_tokens"]);
-        Assert.Throws<ArgumentException>(() => InstalledModels.OpenTextGenerator(paths, "use-lite", "mean"));
+        Assert.Throws<QuiverException>(() => InstalledModels.OpenTextGenerator(paths, "use-lite", "mean"));
         Assert.Throws<QuiverException>(() => encoder.Embed([string.Empty]));
     }
 }

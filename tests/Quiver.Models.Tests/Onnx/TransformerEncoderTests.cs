@@ -1,3 +1,4 @@
+using Quiver.Core;
 using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
 
@@ -208,7 +209,7 @@ public sealed class TransformerEncoderTests(TransformerModelFixture fixture) : I
             Assert.Equal(a[h] / norm, b[h], 5);
         }
 
-        Assert.Throws<ArgumentException>(() => TransformerEncoder.Open(fixture.Folder, new TransformerEncoderOptions { Dimensions = 33 }));
+        Assert.Throws<QuiverException>(() => TransformerEncoder.Open(fixture.Folder, new TransformerEncoderOptions { Dimensions = 33 }));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Quiver.Core;
+
 namespace Quiver.Store.Index.Hnsw;
 
 /// <summary>
@@ -10,17 +12,17 @@ public sealed record HnswParameters(int M = 16, int EfConstruction = 200, int Ef
     {
         if (M is < 2 or > 256)
         {
-            throw new ArgumentOutOfRangeException(nameof(M), M, "HNSW M must be between 2 and 256 (16 is a good default).");
+            throw new QuiverException($"HNSW M is {M}; it must be between 2 and 256 (16 is a good default).");
         }
 
         if (EfConstruction < M)
         {
-            throw new ArgumentOutOfRangeException(nameof(EfConstruction), EfConstruction, $"efConstruction must be at least M ({M}); 100 to 400 is typical.");
+            throw new QuiverException($"HNSW efConstruction is {EfConstruction}; it must be at least M ({M}), and 100 to 400 is typical.");
         }
 
         if (EfSearch < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(EfSearch), EfSearch, "efSearch must be at least 1.");
+            throw new QuiverException($"HNSW efSearch is {EfSearch}; it must be at least 1.");
         }
     }
 }
