@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace Quiver.Store.Collections;
 
@@ -9,5 +10,6 @@ namespace Quiver.Store.Collections;
 public sealed record SearchHit(string Id, float Score, JsonObject? Payload, string? Text)
 {
     /// <summary>The point's stored vector (unit length in a cosine collection); null unless the request asked for vectors.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public float[]? Vector { get; init; }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Quiver.Store.Filtering;
-using Quiver.Store.Keyword;
 
 namespace Quiver.Store.Storage;
 
