@@ -31,7 +31,7 @@ internal static class ChangeLog
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            var values = new object?[fields.Count];
+            var values = fields.Count == 0 ? [] : new object?[fields.Count];
             for (var i = 0; i < values.Length; i++)
             {
                 values[i] = reader.IsDBNull(3 + i) ? null : reader.GetValue(3 + i);
