@@ -125,8 +125,17 @@ public sealed class DistributedCollection
             }
         }
 
-        return HybridRanking.Rank(request, mode, Space.Metric, dense, keyword,
+        var ranked = HybridRanking.Rank(request, mode, Space.Metric, dense, keyword,
             ids => ids.Select(id => vectors.TryGetValue(id, out var v) ? v : new float[Space.Dimensions]).ToArray());
+        if (!request.WithVectors && request.WithPayload)
+        {
+            return ranked;
+        }
+
+        var stored = request.WithVectors
+            ? (await GetAsync(ranked.Select(h => h.Id).ToList(), withVectors: true)).ToDictionary(p => p.Id, p => p.Vector, StringComparer.Ordinal)
+            : null;
+        return [.. ranked.Select(h => (request.WithPayload ? h : h with { Payload = null, Text = null }) with { Vector = stored?.GetValueOrDefault(h.Id) })];
     }
 
     /// <summary>The k nearest points to <paramref name="query"/> over every shard.</summary>

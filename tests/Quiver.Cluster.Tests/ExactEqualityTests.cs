@@ -111,6 +111,29 @@ public sealed class ExactEqualityTests(ThreeSiloCluster cluster) : IClassFixture
     }
 
     [Fact]
+    public async Task Pages_exclusions_and_vectors_of_a_request_equal_a_single_collection()
+    {
+        var (distributed, single) = await Both("paged", DistanceMetric.Cosine, KeywordStemming.English);
+        using var _ = single;
+        var query = TestPoints.Query(Dimensions, seed: 9);
+        var first = single.Search(query, 5, exact: true);
+        var excluded = new HashSet<string>(StringComparer.Ordinal) { first[0].Id, first[2].Id };
+        var requests = new[]
+        {
+            new SearchRequest { Vector = query, K = 10, Offset = 7, Exclude = excluded, Exact = true, WithVectors = true },
+            new SearchRequest { Vector = query, Text = "whale storm", K = 6, Offset = 4, Exclude = excluded, Exact = true, Candidates = 40 },
+        };
+        foreach (var request in requests)
+        {
+            var expected = single.Search(request);
+            var actual = await distributed.SearchAsync(request);
+            Same(expected, actual);
+            Assert.DoesNotContain(actual, h => excluded.Contains(h.Id));
+            Assert.Equal(expected.Select(h => h.Vector), actual.Select(h => h.Vector));
+        }
+    }
+
+    [Fact]
     public async Task Scroll_and_count_equal_a_single_collection()
     {
         var (distributed, single) = await Both("scroll", DistanceMetric.Cosine, KeywordStemming.None);

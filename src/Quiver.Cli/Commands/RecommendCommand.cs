@@ -2,6 +2,7 @@ using System.CommandLine;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Store.Collections;
+using Quiver.Store.Hybrid;
 using Quiver.Store.Recommendation;
 using Spectre.Console;
 
@@ -49,7 +50,7 @@ internal static class RecommendCommand
             }
 
             var hits = chosen == RecommendStrategy.AverageVector
-                ? source.Search(Recommender.AverageQuery(positives, negatives), k + excluded.Count, filter).Where(h => !excluded.Contains(h.Id)).Take(k).ToList()
+                ? source.Search(new SearchRequest { Vector = Recommender.AverageQuery(positives, negatives), Mode = SearchMode.Dense, K = k, Filter = filter, Exclude = excluded })
                 : Recommender.Scan(source, positives, negatives, chosen, k, filter, excluded);
             if (result.GetValue(CliOptions.Json))
             {

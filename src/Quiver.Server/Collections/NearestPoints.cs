@@ -1,6 +1,6 @@
-using Quiver.Core.Distances;
 using Quiver.Server.Http;
 using Quiver.Store.Collections;
+using Quiver.Store.Hybrid;
 using Quiver.Store.Recommendation;
 
 namespace Quiver.Server.Collections;
@@ -10,8 +10,9 @@ internal static class NearestPoints
 {
     /// <summary>
     /// The hits (best first) after <paramref name="excluded"/> ids, the threshold and the offset, each with its vector
-    /// when the query asks for vectors. A <paramref name="scan"/> strategy scores every point against the examples
-    /// instead of searching with <paramref name="vector"/>.
+    /// when the query asks for vectors: the selection becomes one <see cref="SearchRequest"/> that the collection (or,
+    /// for a <paramref name="scan"/> strategy, <see cref="Recommender"/>'s scan of every point against the examples)
+    /// answers whole.
     /// </summary>
     public static List<(SearchHit Hit, float[]? Vector)> Find(
         Collection collection,
@@ -28,20 +29,20 @@ internal static class NearestPoints
             throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Dimensions}, got {vector.Length}", vectorPath);
         }
 
-        var k = query.Limit + query.Offset + (excluded?.Count ?? 0);
-        var found = scan is { } strategy
-            ? Recommender.Scan(collection, positive!, negative!, strategy, k, query.Filter, excluded ?? new HashSet<string>())
-            : collection.Search(vector, k, query.Filter, ef: query.Ef is null ? null : Math.Max(query.Ef.Value, k), exact: query.Exact);
-
-        // Recommendation scores are similarities (higher is better) whatever the metric; a search on Euclid scores distances.
-        var lowerIsBetter = scan is null && collection.Space.Metric == DistanceMetric.Euclidean;
-        var hits = found
-            .Where(h => excluded is null || !excluded.Contains(h.Id))
-            .Where(h => query.Threshold is not { } t || (lowerIsBetter ? h.Score <= t : h.Score >= t))
-            .Skip(query.Offset)
-            .Take(query.Limit)
-            .ToList();
-        var vectors = query.WithVector ? collection.Get([.. hits.Select(h => h.Id)]).ToDictionary(p => p.Id, p => p.Vector, StringComparer.Ordinal) : null;
-        return [.. hits.Select(h => (h, vectors?.GetValueOrDefault(h.Id)))];
+        var request = new SearchRequest
+        {
+            Vector = vector,
+            Mode = SearchMode.Dense,
+            K = query.Limit,
+            Offset = query.Offset,
+            ScoreThreshold = query.Threshold,
+            Filter = query.Filter,
+            Ef = query.Ef,
+            Exact = query.Exact,
+            Exclude = excluded,
+            WithVectors = query.WithVector,
+        };
+        var hits = scan is { } strategy ? Recommender.Scan(collection, positive!, negative!, strategy, request) : collection.Search(request);
+        return [.. hits.Select(h => (h, h.Vector))];
     }
 }

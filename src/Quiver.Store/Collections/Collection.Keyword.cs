@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Quiver.Core;
 using Quiver.Store.Filtering;
 using Quiver.Store.Keyword;
@@ -26,29 +25,11 @@ public sealed partial class Collection
         }
 
         var match = KeywordQuery.ToMatch(query);
-        using var connection = Connect();
-        using var command = connection.CreateCommand();
-        var where = FilterSql.Where(filter, command, PayloadIndexes);
-        command.CommandText = $"""
-            SELECT points.id, bm25({KeywordSchema.Table}) AS rank, points.payload, points.text
-            FROM {KeywordSchema.Table} JOIN points ON points.seq = {KeywordSchema.Table}.rowid
-            WHERE {KeywordSchema.Table} MATCH $match{(where.Length == 0 ? string.Empty : " AND " + where[" WHERE ".Length..])}
-            ORDER BY rank, points.id
-            LIMIT $k
-            """;
-        command.Parameters.AddWithValue("$match", match);
-        command.Parameters.AddWithValue("$k", k);
-        var hits = new List<SearchHit>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            hits.Add(new SearchHit(
-                reader.GetString(0),
-                (float)-reader.GetDouble(1),
-                reader.IsDBNull(2) ? null : JsonNode.Parse(reader.GetString(2))!.AsObject(),
-                reader.IsDBNull(3) ? null : reader.GetString(3)));
-        }
-
+        using var connection = _storage.Open();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var hits = PointTable.Complete(
+            connection, transaction, Bare(KeywordTable.Search(connection, transaction, match, k, filter, PayloadIndexes)), withPayload: true, withVectors: false);
+        transaction.Commit();
         return hits;
     }
 
@@ -59,15 +40,15 @@ public sealed partial class Collection
     public bool HasKeywordText()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = Connect();
-        return CollectionDatabase.Scalar(connection, $"SELECT 1 FROM {KeywordSchema.Table}_docsize LIMIT 1", null) is not null;
+        using var connection = _storage.Open();
+        return KeywordTable.HasText(connection);
     }
 
     /// <summary>Keyword rows against points with text, for tests and <c>quiver inspect</c>: in step when both counts match and no row is orphaned.</summary>
     internal (long KeywordRows, long PointsWithText, long Orphans) KeywordCensus()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = Connect();
+        using var connection = _storage.Open();
         using var transaction = connection.BeginTransaction(deferred: true);
         var census = KeywordSchema.Census(connection, transaction);
         transaction.Commit();
@@ -77,8 +58,7 @@ public sealed partial class Collection
     /// <summary>FTS5's own integrity check of the keyword index against the points' text; throws when they differ.</summary>
     internal void CheckKeywordIntegrity()
     {
-        using var connection = Connect();
-        CollectionDatabase.Execute(connection, $"INSERT INTO {KeywordSchema.Table}({KeywordSchema.Table}, rank) VALUES ('integrity-check', 1)");
+        using var connection = _storage.Open();
+        KeywordTable.CheckIntegrity(connection);
     }
-
 }

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-using Microsoft.Data.Sqlite;
 using Quiver.Core;
 using Quiver.Store.Filtering;
 using Quiver.Store.Keyword;
@@ -18,7 +16,7 @@ public sealed partial class Collection
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var words = KeywordWords(query);
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = _storage.Open();
         var terms = KeywordStatistics.Terms(connection, words, KeywordStemming);
         KeywordStatistics.EnsureInstances(connection);
         using var transaction = connection.BeginTransaction(deferred: true);
@@ -48,36 +46,28 @@ public sealed partial class Collection
                 $"The corpus counts {corpus.DocumentFrequencies.Count} words but the query '{query}' has {words.Count}; read the corpus for this query.", nameof(corpus));
         }
 
-        using var connection = CollectionDatabase.Open(_connectionString);
+        using var connection = _storage.Open();
         var terms = KeywordStatistics.Terms(connection, words, KeywordStemming);
         KeywordStatistics.EnsureInstances(connection);
         using var transaction = connection.BeginTransaction(deferred: true);
         var frequencies = KeywordStatistics.Frequencies(connection, transaction, terms);
         using var docsize = KeywordStatistics.DocsizeCommand(connection, transaction);
-        using var point = connection.CreateCommand();
-        point.Transaction = transaction;
-        var where = FilterSql.Where(filter, point, PayloadIndexes);
-        point.CommandText = $"SELECT id, payload, text FROM points WHERE seq = $seq{(where.Length == 0 ? string.Empty : " AND " + where[" WHERE ".Length..])}";
-        var seq = point.Parameters.Add("$seq", SqliteType.Integer);
-        var scored = new List<(double Score, string Id, string? Payload, string? Text)>(frequencies.Count);
+        var ids = KeywordTable.IdsOf(connection, transaction, frequencies.Keys, filter, PayloadIndexes);
+        var scored = new List<(double Score, string Id)>(ids.Count);
         foreach (var (rowid, counts) in frequencies)
         {
-            seq.Value = rowid;
-            using var reader = point.ExecuteReader();
-            if (reader.Read())
+            if (ids.TryGetValue(rowid, out var id))
             {
-                var score = KeywordStatistics.Score(corpus, counts, KeywordStatistics.Length(docsize, rowid));
-                scored.Add((score, reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+                scored.Add((KeywordStatistics.Score(corpus, counts, KeywordStatistics.Length(docsize, rowid)), id));
             }
         }
 
-        transaction.Commit();
-
         // FTS5 orders by rank (the score with its sign turned), then by id as SQLite compares text.
         scored.Sort((a, b) => b.Score.CompareTo(a.Score) is var c && c != 0 ? c : string.CompareOrdinal(a.Id, b.Id));
-        return scored.Take(k)
-            .Select(s => new SearchHit(s.Id, (float)s.Score, s.Payload is null ? null : JsonNode.Parse(s.Payload)!.AsObject(), s.Text))
-            .ToList();
+        var top = scored.Take(k).Select(s => new SearchHit(s.Id, (float)s.Score, null, null)).ToList();
+        var hits = PointTable.Complete(connection, transaction, top, withPayload: true, withVectors: false);
+        transaction.Commit();
+        return hits;
     }
 
     // The query's words as FTS5 would search them, refusing a query with none the way the FTS5 search does.

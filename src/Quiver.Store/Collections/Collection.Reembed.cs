@@ -27,59 +27,24 @@ public sealed partial class Collection
     internal List<PointChange> ChangesAfter(long after, int limit, SqliteTransaction? transaction = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var owned = transaction is null ? Connect() : null;
-        var connection = transaction?.Connection ?? owned!;
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            SELECT seq, id, payload, text, 0 FROM points WHERE seq > $after
-            UNION ALL
-            SELECT seq, id, NULL, NULL, 1 FROM deletions WHERE seq > $after
-            ORDER BY 1 LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$after", after);
-        command.Parameters.AddWithValue("$limit", limit);
-        var changes = new List<PointChange>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            changes.Add(new PointChange(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetInt64(4) == 1));
-        }
-
-        return changes;
+        using var owned = transaction is null ? _storage.Open() : null;
+        return ChangeLog.After(transaction?.Connection ?? owned!, transaction, after, limit);
     }
 
     /// <summary>How many points changed after <paramref name="after"/> (the work left to a re-embedding).</summary>
     internal long CountChangedAfter(long after)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = Connect();
-        return (long)CollectionDatabase.Scalar(connection, "SELECT COUNT(*) FROM points WHERE seq > $after", null, ("$after", after))!;
+        using var connection = _storage.Open();
+        return PointTable.CountChangedAfter(connection, after);
     }
 
     /// <summary>How many points have no text to embed (none, or only white space), and the first <paramref name="limit"/> of their ids.</summary>
     internal (long Count, List<string> Ids) Textless(int limit)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = Connect();
-        const string Where = " FROM points WHERE text IS NULL OR trim(text) = ''";
-        var count = (long)CollectionDatabase.Scalar(connection, "SELECT COUNT(*)" + Where)!;
-        var ids = new List<string>();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id{Where} ORDER BY {IdOrder} LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", limit);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return (count, ids);
+        using var connection = _storage.Open();
+        return PointTable.Textless(connection, limit);
     }
 
     /// <summary>
@@ -89,10 +54,10 @@ public sealed partial class Collection
     internal SqliteTransaction LockWrites()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var connection = Connect();
+        var connection = _storage.Open();
         try
         {
-            return CollectionDatabase.BeginWrite(connection, Name, Space);
+            return _storage.BeginWrite(connection);
         }
         catch
         {
@@ -105,8 +70,8 @@ public sealed partial class Collection
     internal static void Retire(SqliteTransaction writes, string version)
     {
         var connection = writes.Connection!;
-        WriteMeta(connection, writes, CollectionDatabase.SupersededByKey, version);
-        WriteMeta(connection, writes, CollectionDatabase.SupersededAtKey, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        CollectionDatabase.WriteMeta(connection, writes, CollectionDatabase.SupersededByKey, version);
+        CollectionDatabase.WriteMeta(connection, writes, CollectionDatabase.SupersededAtKey, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         writes.Commit();
     }
 
@@ -114,23 +79,9 @@ public sealed partial class Collection
     internal Dictionary<string, (string? Text, float[] Vector)> TextsAndVectors(IEnumerable<string> ids)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = Connect();
+        using var connection = _storage.Open();
         using var transaction = connection.BeginTransaction(deferred: true);
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT text, vector FROM points WHERE id = $id";
-        var parameter = command.Parameters.Add("$id", SqliteType.Text);
-        var found = new Dictionary<string, (string? Text, float[] Vector)>(StringComparer.Ordinal);
-        foreach (var id in ids)
-        {
-            parameter.Value = id;
-            using var reader = command.ExecuteReader();
-            if (reader.Read())
-            {
-                found[id] = (reader.IsDBNull(0) ? null : reader.GetString(0), CollectionDatabase.FromBlob((byte[])reader.GetValue(1)));
-            }
-        }
-
+        var found = PointTable.TextsAndVectors(connection, transaction, ids);
         transaction.Commit();
         return found;
     }
@@ -143,42 +94,31 @@ public sealed partial class Collection
     internal void ApplyReembedded(IReadOnlyList<Point> points, IReadOnlyList<string> deletions, long checkpoint)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var rows = points.Select(p => (p.Id, CollectionDatabase.ToBlob(Prepare(p.Vector, $"Point '{p.Id}'")), p.Payload?.ToJsonString(), p.Text)).ToList();
-        using var connection = Connect();
-        using var transaction = CollectionDatabase.BeginWrite(connection, Name, Space);
-        var sequence = CollectionDatabase.ReadSequence(connection, transaction);
-        WriteRows(connection, transaction, rows, ref sequence);
-        foreach (var id in deletions)
-        {
-            if (CollectionDatabase.Scalar(connection, "DELETE FROM points WHERE id = $id RETURNING 1", transaction, ("$id", id)) is not null)
-            {
-                CollectionDatabase.Execute(connection, "INSERT INTO deletions(seq, id) VALUES ($seq, $id)", transaction, ("$seq", ++sequence), ("$id", id));
-            }
-        }
-
-        CollectionDatabase.WriteSequence(connection, transaction, sequence);
-        WriteMeta(connection, transaction, ReembedCheckpointKey, checkpoint.ToString(CultureInfo.InvariantCulture));
+        var rows = points.Select(p => new PointRow(p.Id, CollectionDatabase.ToBlob(Prepare(p.Vector, $"Point '{p.Id}'")), p.Payload?.ToJsonString(), p.Text)).ToList();
+        using var connection = _storage.Open();
+        using var transaction = _storage.BeginWrite(connection);
+        var sequence = ChangeLog.ReadSequence(connection, transaction);
+        PointTable.Upsert(connection, transaction, rows, ref sequence);
+        PointTable.Delete(connection, transaction, deletions, ref sequence);
+        ChangeLog.WriteSequence(connection, transaction, sequence);
+        CollectionDatabase.WriteMeta(connection, transaction, ReembedCheckpointKey, checkpoint.ToString(CultureInfo.InvariantCulture));
         transaction.Commit();
     }
 
     /// <summary>A meta value of this database (null when absent).</summary>
     internal string? ReadMeta(string key)
     {
-        using var connection = Connect();
-        return CollectionDatabase.Scalar(connection, "SELECT value FROM meta WHERE key = $k", null, ("$k", key)) as string;
+        using var connection = _storage.Open();
+        return CollectionDatabase.ReadMeta(connection, null, key);
     }
 
     internal void WriteMeta(string key, string value)
     {
-        using var connection = Connect();
-        using var transaction = CollectionDatabase.BeginWrite(connection, Name, Space);
-        WriteMeta(connection, transaction, key, value);
+        using var connection = _storage.Open();
+        using var transaction = _storage.BeginWrite(connection);
+        CollectionDatabase.WriteMeta(connection, transaction, key, value);
         transaction.Commit();
     }
-
-    private static void WriteMeta(SqliteConnection connection, SqliteTransaction transaction, string key, string value) =>
-        CollectionDatabase.Execute(
-            connection, "INSERT INTO meta(key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value", transaction, ("$k", key), ("$v", value));
 
     /// <summary>A change's payload as JSON (null when it has none).</summary>
     internal static JsonObject? ParsePayload(string? payload) => payload is null ? null : JsonNode.Parse(payload)!.AsObject();

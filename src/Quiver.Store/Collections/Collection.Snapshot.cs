@@ -48,16 +48,16 @@ public sealed partial class Collection
             progress?.Report(new SnapshotProgress("database", 0, 0));
             long points;
             long sequence;
-            using (var source = CollectionDatabase.Open(_connectionString))
+            using (var source = _storage.Open())
             using (var copy = new SqliteConnection(CollectionDatabase.ConnectionString(database, create: true, pooled: false)))
             {
                 copy.Open();
                 source.BackupDatabase(copy);
 
                 // One self-contained file in the archive: no -wal beside it.
-                CollectionDatabase.Execute(copy, "PRAGMA journal_mode=DELETE;");
-                points = (long)CollectionDatabase.Scalar(copy, "SELECT COUNT(*) FROM points")!;
-                sequence = CollectionDatabase.ReadSequence(copy, null);
+                CollectionDatabase.LeaveWal(copy);
+                points = PointTable.Count(copy);
+                sequence = ChangeLog.ReadSequence(copy, null);
             }
 
             using var databaseFile = new FileStream(database, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);

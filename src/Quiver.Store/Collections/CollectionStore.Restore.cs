@@ -76,10 +76,9 @@ public sealed partial class CollectionStore
             var meta = CollectionDatabase.ReadMeta(connection);
             _ = CollectionDatabase.SpaceOf(meta, database);
             _ = CollectionDatabase.BindingOf(meta, database);
-            CollectionDatabase.Execute(connection, "PRAGMA journal_mode=WAL;");
-            CollectionDatabase.Execute(connection, "UPDATE meta SET value = $v WHERE key = 'name'", null, ("$v", name));
-            var points = (long)CollectionDatabase.Scalar(connection, "SELECT COUNT(*) FROM points")!;
-            return (points, CollectionDatabase.ReadSequence(connection, null));
+            CollectionDatabase.UseWal(connection);
+            CollectionDatabase.Rename(connection, name);
+            return (PointTable.Count(connection), ChangeLog.ReadSequence(connection, null));
         }
         catch (Exception e) when (e is SqliteException or QuiverException and not InvalidSnapshotException)
         {

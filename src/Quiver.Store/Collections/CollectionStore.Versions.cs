@@ -28,7 +28,7 @@ public sealed partial class CollectionStore
 
         using (var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(path, create: false)))
         {
-            if (CollectionDatabase.Scalar(connection, "SELECT value FROM meta WHERE key = $k", null, ("$k", CollectionDatabase.SupersededByKey)) as string != pending)
+            if (CollectionDatabase.ReadMeta(connection, null, CollectionDatabase.SupersededByKey) != pending)
             {
                 return path;
             }

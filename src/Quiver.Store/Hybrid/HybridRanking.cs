@@ -36,18 +36,23 @@ public static class HybridRanking
         return mode;
     }
 
-    /// <summary>Candidates each side retrieves: the request's candidates when fusing or diversifying, else k.</summary>
+    /// <summary>
+    /// Candidates each side retrieves: enough for the page (k + offset) and the excluded ids, and at least the request's
+    /// candidates when fusing or diversifying.
+    /// </summary>
     public static int Depth(SearchRequest request, SearchMode mode)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var window = request.K + request.Offset + (request.Exclude?.Count ?? 0);
         var pooled = mode == SearchMode.Hybrid || request.MmrLambda is not null;
-        return pooled ? Math.Max(request.Candidates, request.K) : request.K;
+        return pooled ? Math.Max(request.Candidates, window) : window;
     }
 
     /// <summary>
-    /// Fuses <paramref name="dense"/> and <paramref name="keyword"/> (each best first, <see cref="Depth"/> long at
-    /// most), drops results under the threshold, applies MMR with the vectors <paramref name="storedVectors"/> gives
-    /// for candidate ids (in order; a zero vector for one that is gone), and returns the top k with their mode's score.
+    /// Leaves out the excluded ids, fuses <paramref name="dense"/> and <paramref name="keyword"/> (each best first,
+    /// <see cref="Depth"/> long at most), drops results under the threshold, applies MMR with the vectors
+    /// <paramref name="storedVectors"/> gives for candidate ids (in order; a zero vector for one that is gone), skips the
+    /// offset and returns the next k with their mode's score.
     /// </summary>
     public static IReadOnlyList<SearchHit> Rank(
         SearchRequest request,
@@ -59,6 +64,12 @@ public static class HybridRanking
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(storedVectors);
+        if (request.Exclude is { Count: > 0 } excluded)
+        {
+            dense = dense.Where(h => !excluded.Contains(h.Id)).ToList();
+            keyword = keyword.Where(h => !excluded.Contains(h.Id)).ToList();
+        }
+
         var byId = new Dictionary<string, SearchHit>(StringComparer.Ordinal);
         foreach (var hit in keyword.Concat(dense))
         {
@@ -89,10 +100,10 @@ public static class HybridRanking
                 .Select(r => r.Score).ToList();
             var vectors = storedVectors(ranked.Select(r => r.Id).ToList());
             var order = RankFusion.MaximalMarginalRelevance(
-                relevance, (a, b) => TensorPrimitives.CosineSimilarity(vectors[a], vectors[b]) is var c && float.IsFinite(c) ? c : 0, request.K, lambda);
+                relevance, (a, b) => TensorPrimitives.CosineSimilarity(vectors[a], vectors[b]) is var c && float.IsFinite(c) ? c : 0, request.K + request.Offset, lambda);
             ranked = order.Select(i => ranked[i]).ToList();
         }
 
-        return ranked.Take(request.K).Select(r => byId[r.Id] with { Score = (float)r.Score }).ToList();
+        return ranked.Skip(request.Offset).Take(request.K).Select(r => byId[r.Id] with { Score = (float)r.Score }).ToList();
     }
 }

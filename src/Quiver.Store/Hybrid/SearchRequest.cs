@@ -1,10 +1,12 @@
 using Quiver.Core.Spaces;
+using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
 
 namespace Quiver.Store.Hybrid;
 
 /// <summary>
-/// One search, dense, keyword or hybrid, with its fusion, diversification and cut-off. Give <see cref="Vector"/> for
+/// One search, dense, keyword or hybrid, with everything that shapes its answer: filter, exclusions, fusion,
+/// diversification, score cut-off, the page (offset and k), and what each hit carries. Give <see cref="Vector"/> for
 /// dense, <see cref="Text"/> for keyword, both for hybrid; the mode follows from what is given unless set.
 /// </summary>
 public sealed record SearchRequest
@@ -17,6 +19,18 @@ public sealed record SearchRequest
 
     /// <summary>Results wanted.</summary>
     public int K { get; init; } = 10;
+
+    /// <summary>Results of the same ranking skipped before the <see cref="K"/> returned (the next page starts at K + offset).</summary>
+    public int Offset { get; init; }
+
+    /// <summary>Ids never returned (a recommendation's own examples); the search looks that much deeper to still fill k.</summary>
+    public IReadOnlySet<string>? Exclude { get; init; }
+
+    /// <summary>Whether hits carry their payload and text.</summary>
+    public bool WithPayload { get; init; } = true;
+
+    /// <summary>Whether hits carry their stored vector (<see cref="SearchHit.Vector"/>).</summary>
+    public bool WithVectors { get; init; }
 
     /// <summary>Null: hybrid when both a vector and text are given, else whichever is.</summary>
     public SearchMode? Mode { get; init; }
@@ -42,7 +56,7 @@ public sealed record SearchRequest
     /// Drop results scoring below this (above it for Euclidean dense search, whose scores are distances). The score is
     /// the one reported: similarity, BM25 or the fused score.
     /// </summary>
-    public float? ScoreThreshold { get; init; }
+    public double? ScoreThreshold { get; init; }
 
     public PayloadFilter? Filter { get; init; }
 

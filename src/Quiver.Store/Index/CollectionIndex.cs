@@ -1,5 +1,6 @@
 using Quiver.Core.Distances;
 using Quiver.Core.Selection;
+using Quiver.Store.Hybrid;
 using Quiver.Store.Index.Hnsw;
 using Quiver.Store.Index.Quantization;
 
@@ -147,57 +148,56 @@ internal sealed class CollectionIndex
         Graph.Reconnect();
     }
 
+    /// <summary>Whether quantised codes cover every node (else searches use the full vectors only).</summary>
+    public bool CodesReady => Codes is { } codes && codes.Count == Graph.Count;
+
+    /// <summary>How a search of <paramref name="k"/> with this filter share would run now (see <see cref="SearchPlan"/>).</summary>
+    public SearchPlan Plan(int k, int? ef, NodeSet? allowed, bool exact = false) =>
+        SearchPlan.Choose(Count, GraphReady, CodesReady, allowed?.Count, k, ef, exact, Options);
+
     /// <summary>
-    /// The k closest live points, best first, with the metric's score. Uses the graph when it is ready and the
-    /// filter (if any) lets through enough points; otherwise scans exactly the points the filter allows.
+    /// The k closest live points, best first, with the metric's score, found the way <see cref="Plan"/> chooses.
     /// <paramref name="exact"/> always scans the full vectors (no graph, no quantised codes): the true top k.
     /// </summary>
-    public List<(string Id, float Score)> Search(ReadOnlySpan<float> query, int k, int? ef, NodeSet? allowed, bool exact = false)
+    public List<(string Id, float Score)> Search(ReadOnlySpan<float> query, int k, int? ef, NodeSet? allowed, bool exact = false) =>
+        Search(query, k, Plan(k, ef, allowed, exact), allowed);
+
+    /// <summary>The k closest live points among <paramref name="allowed"/> (all when null), found by <paramref name="plan"/>.</summary>
+    public List<(string Id, float Score)> Search(ReadOnlySpan<float> query, int k, SearchPlan plan, NodeSet? allowed)
     {
-        var results = new List<(string, float)>(k);
-        if (Count == 0 || (allowed is not null && allowed.Count == 0))
+        switch (plan.Kind)
         {
-            return results;
-        }
-
-        if (!exact && GraphReady && (allowed is null || allowed.Count > ExactFilterLimit(k)))
-        {
-            var searchEf = ef ?? Options.Hnsw.EfSearch;
-            if (allowed is not null)
-            {
-                // A filter hides part of the graph's answers: widen the beam by the inverse of the share it lets
-                // through, so about as many allowed candidates are kept as an unfiltered search keeps.
-                searchEf = (int)Math.Min(Math.Max(searchEf, k) * ((double)Count / allowed.Count), Math.Max(searchEf, 4 * k) * 8);
-            }
-
-            if (Codes is { } codes && codes.Count == Graph.Count)
-            {
+            case SearchPlanKind.Empty:
+                return [];
+            case SearchPlanKind.Graph or SearchPlanKind.FilteredGraph when plan.ByCodes:
                 // Walk the graph on codes, then rescore the candidates exactly.
-                var candidates = Graph.SearchByCodes(codes.Prepare(query, Metric), Math.Max(searchEf, k * Options.Oversampling), allowed);
+                var candidates = Graph.SearchByCodes(Codes!.Prepare(query, Metric), plan.Ef, allowed);
                 return Rescore(query, candidates.Select(c => c.Node), k);
-            }
+            case SearchPlanKind.Graph or SearchPlanKind.FilteredGraph:
+                var results = new List<(string, float)>(k);
+                foreach (var (node, distance) in Graph.Search(query, k, plan.Ef, allowed))
+                {
+                    results.Add((_idOf[node]!, Graph.Score(distance)));
+                }
 
-            foreach (var (node, distance) in Graph.Search(query, k, Math.Max(searchEf, k), allowed))
-            {
-                results.Add((_idOf[node]!, Graph.Score(distance)));
-            }
+                return results;
+            case SearchPlanKind.ExactScan or SearchPlanKind.ExactOverAllowedIds when plan.ByCodes:
+                var scorer = Codes!.Prepare(query, Metric);
+                var scanned = new TopK(k * Math.Max(1, Options.Oversampling));
+                var nodes = allowed?.Nodes() ?? Enumerable.Range(0, Graph.Count).Where(n => !Graph.IsDeleted(n));
+                foreach (var node in nodes)
+                {
+                    scanned.Offer(node, -scorer.Distance(node));
+                }
 
-            return results;
+                return Rescore(query, scanned.Drain().Select(c => c.Index), k);
+            default:
+                return Scan(query, k, allowed);
         }
+    }
 
-        if (!exact && Codes is { } scanCodes && scanCodes.Count == Graph.Count)
-        {
-            var scorer = scanCodes.Prepare(query, Metric);
-            var candidates = new TopK(k * Math.Max(1, Options.Oversampling));
-            var nodes = allowed?.Nodes() ?? Enumerable.Range(0, Graph.Count).Where(n => !Graph.IsDeleted(n));
-            foreach (var node in nodes)
-            {
-                candidates.Offer(node, -scorer.Distance(node));
-            }
-
-            return Rescore(query, candidates.Drain().Select(c => c.Index), k);
-        }
-
+    private List<(string Id, float Score)> Scan(ReadOnlySpan<float> query, int k, NodeSet? allowed)
+    {
         var top = new TopK(k);
         if (allowed is not null)
         {
@@ -229,6 +229,7 @@ internal sealed class CollectionIndex
             }
         }
 
+        var results = new List<(string, float)>(k);
         foreach (var hit in top.Drain())
         {
             results.Add((_idOf[hit.Index]!, Graph.Score(0f - hit.Score)));
@@ -247,9 +248,4 @@ internal sealed class CollectionIndex
 
         return top.Drain().Select(h => (_idOf[h.Index]!, Graph.Score(0f - h.Score))).ToList();
     }
-
-    // Below this many allowed points an exact scan of them is both cheaper and exact: a graph search that may only
-    // return a small share of the nodes wanders through many it cannot use (measured on glove-100: at 10% selectivity
-    // the scan is several times faster than the widened graph search, at 50% the graph wins).
-    private int ExactFilterLimit(int k) => Math.Max(Math.Max(Options.ExactThreshold, 50 * k), Count / 5);
 }

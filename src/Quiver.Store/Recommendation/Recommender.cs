@@ -2,6 +2,7 @@ using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
+using Quiver.Store.Hybrid;
 
 namespace Quiver.Store.Recommendation;
 
@@ -42,7 +43,11 @@ public static class Recommender
     /// <paramref name="filter"/>, leaving out <paramref name="excluded"/> ids (the examples themselves).
     /// </summary>
     public static IReadOnlyList<SearchHit> Scan(
-        Collection collection, IReadOnlyList<float[]> positive, IReadOnlyList<float[]> negative, RecommendStrategy strategy, int k, PayloadFilter? filter, IReadOnlySet<string> excluded)
+        Collection collection, IReadOnlyList<float[]> positive, IReadOnlyList<float[]> negative, RecommendStrategy strategy, int k, PayloadFilter? filter, IReadOnlySet<string> excluded) =>
+        Scan(collection, positive, negative, strategy, k, filter, excluded, withVectors: false);
+
+    private static List<SearchHit> Scan(
+        Collection collection, IReadOnlyList<float[]> positive, IReadOnlyList<float[]> negative, RecommendStrategy strategy, int k, PayloadFilter? filter, IReadOnlySet<string> excluded, bool withVectors)
     {
         if (k < 1)
         {
@@ -73,11 +78,11 @@ public static class Recommender
                 : SumScores(metric, point.Vector, positive, negative);
             if (best.Count < k)
             {
-                best.Enqueue(new SearchHit(point.Id, score, point.Payload, point.Text), score);
+                best.Enqueue(new SearchHit(point.Id, score, point.Payload, point.Text) { Vector = withVectors ? point.Vector : null }, score);
             }
             else if (best.TryPeek(out _, out var worst) && score > worst)
             {
-                best.EnqueueDequeue(new SearchHit(point.Id, score, point.Payload, point.Text), score);
+                best.EnqueueDequeue(new SearchHit(point.Id, score, point.Payload, point.Text) { Vector = withVectors ? point.Vector : null }, score);
             }
         }
 
@@ -89,6 +94,20 @@ public static class Recommender
 
         hits.Reverse();
         return hits;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="request"/> by <paramref name="strategy"/>'s scan instead of a vector search: its filter,
+    /// excluded ids (the examples themselves), score threshold (scores here are similarities, higher is better, whatever
+    /// the metric), offset and k, with stored vectors when it asks for them.
+    /// </summary>
+    public static IReadOnlyList<SearchHit> Scan(
+        Collection collection, IReadOnlyList<float[]> positive, IReadOnlyList<float[]> negative, RecommendStrategy strategy, SearchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(request.Offset);
+        var found = Scan(collection, positive, negative, strategy, request.K + request.Offset, request.Filter, request.Exclude ?? new HashSet<string>(), request.WithVectors);
+        return [.. found.Where(h => request.ScoreThreshold is not { } t || h.Score >= t).Skip(request.Offset).Take(request.K)];
     }
 
     /// <summary>Qdrant's fast sigmoid scaled to (0, 1).</summary>

@@ -164,7 +164,7 @@ public sealed class ReembedJob(CollectionStore store, string source, IEmbeddingG
     private static long CountAt(string databasePath)
     {
         using var connection = CollectionDatabase.Open(CollectionDatabase.ConnectionString(databasePath, create: false));
-        return (long)CollectionDatabase.Scalar(connection, "SELECT COUNT(*) FROM points")!;
+        return PointTable.Count(connection);
     }
 
     // The old version outlives the switch by the store's grace, so readers that picked it up just before finish.

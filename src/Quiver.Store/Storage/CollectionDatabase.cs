@@ -138,7 +138,7 @@ internal static class CollectionDatabase
 
     public static void Create(SqliteConnection connection, string name, EmbeddingSpace space, IndexOptions index)
     {
-        Execute(connection, "PRAGMA journal_mode=WAL;");
+        UseWal(connection);
         using var transaction = connection.BeginTransaction();
         Execute(connection, """
             CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -287,11 +287,23 @@ internal static class CollectionDatabase
 
     private static string NewCollectionId() => Guid.NewGuid().ToString("N");
 
-    public static long ReadSequence(SqliteConnection connection, SqliteTransaction? transaction) =>
-        Convert.ToInt64(Scalar(connection, "SELECT value FROM meta WHERE key = 'seq'", transaction), CultureInfo.InvariantCulture);
+    /// <summary>Puts the database in WAL mode (readers never block the writer).</summary>
+    public static void UseWal(SqliteConnection connection) => Execute(connection, "PRAGMA journal_mode=WAL;");
 
-    public static void WriteSequence(SqliteConnection connection, SqliteTransaction transaction, long sequence) =>
-        Execute(connection, "UPDATE meta SET value = $v WHERE key = 'seq'", transaction, ("$v", sequence.ToString(CultureInfo.InvariantCulture)));
+    /// <summary>Takes the database out of WAL mode, so it is one self-contained file (for a copy in an archive).</summary>
+    public static void LeaveWal(SqliteConnection connection) => Execute(connection, "PRAGMA journal_mode=DELETE;");
+
+    /// <summary>Records the collection's name (a restored copy takes the name it is restored under).</summary>
+    public static void Rename(SqliteConnection connection, string name) =>
+        Execute(connection, "UPDATE meta SET value = $v WHERE key = 'name'", null, ("$v", name));
+
+    /// <summary>A meta value (null when absent).</summary>
+    public static string? ReadMeta(SqliteConnection connection, SqliteTransaction? transaction, string key) =>
+        Scalar(connection, "SELECT value FROM meta WHERE key = $k", transaction, ("$k", key)) as string;
+
+    /// <summary>Sets a meta value, adding the key when it is new.</summary>
+    public static void WriteMeta(SqliteConnection connection, SqliteTransaction transaction, string key, string value) =>
+        Execute(connection, "INSERT INTO meta(key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value", transaction, ("$k", key), ("$v", value));
 
     public static byte[] ToBlob(ReadOnlySpan<float> vector) => MemoryMarshal.AsBytes(vector).ToArray();
 

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Quiver.Core;
+using Quiver.Store.Filtering;
 
-namespace Quiver.Store.Filtering;
+namespace Quiver.Store.Storage;
 
 /// <summary>Translates a <see cref="PayloadFilter"/> into a SQL condition over the points table's JSON payload.</summary>
 internal sealed class FilterSql(SqliteCommand command, IReadOnlyDictionary<string, PayloadIndexKind>? indexed)

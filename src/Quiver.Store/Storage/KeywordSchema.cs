@@ -1,8 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Quiver.Core;
-using Quiver.Store.Storage;
+using Quiver.Store.Keyword;
 
-namespace Quiver.Store.Keyword;
+namespace Quiver.Store.Storage;
 
 /// <summary>
 /// The keyword index inside a collection's SQLite file: an FTS5 table over the points' text (external content read

@@ -1,8 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Quiver.Core;
-using Quiver.Store.Storage;
+using Quiver.Store.Keyword;
 
-namespace Quiver.Store.Keyword;
+namespace Quiver.Store.Storage;
 
 /// <summary>
 /// Reads FTS5's own numbers (documents, tokens, document sizes, term occurrences) so BM25 can be computed outside
