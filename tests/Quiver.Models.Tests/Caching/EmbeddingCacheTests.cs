@@ -10,7 +10,7 @@ namespace Quiver.Models.Tests.Caching;
 
 public sealed class EmbeddingCacheTests : IDisposable
 {
-    private static readonly EmbeddingSpace Space = new("tiny/counting", "rev-1-0123456789abcdef", 8, DistanceMetric.Cosine, Normalized: true);
+    private static readonly EmbeddingSpace Space = new(new ModelReference("tiny", "counting", "rev-1-0123456789abcdef"), 8, DistanceMetric.Cosine, Normalized: true);
 
     private readonly TemporaryFolder _folder = new();
 
@@ -117,7 +117,7 @@ public sealed class EmbeddingCacheTests : IDisposable
     public static TheoryData<EmbeddingSpace> OtherSpaces() =>
     [
         Space with { Revision = "rev-2-fedcba9876543210" },
-        Space with { ModelId = "tiny/other" },
+        Space with { Model = Space.Model with { Variant = "other" } },
         Space with { Metric = DistanceMetric.Dot },
         Space with { Normalized = false },
     ];
@@ -524,7 +524,7 @@ public sealed class EmbeddingCacheTests : IDisposable
     [Fact]
     public async Task Hits_and_misses_are_published_on_the_quiver_models_meter()
     {
-        var space = Space with { ModelId = $"metered/{Guid.NewGuid():N}" };
+        var space = Space with { Model = Space.Model with { Name = "metered", Variant = Guid.NewGuid().ToString("N") } };
         var totals = new ConcurrentDictionary<string, long>();
         using var listener = new MeterListener
         {
