@@ -161,7 +161,7 @@ public sealed class CollectionTests : IDisposable
     public void Vectors_from_another_embedding_space_are_refused_naming_both()
     {
         using var collection = NewStore().Create("docs", new CollectionOptions(Space));
-        var other = Space with { Revision = "rev2" };
+        var other = Space with { Model = Space.Model with { Revision = "rev2" } };
         var e = Assert.Throws<EmbeddingSpaceMismatchException>(() => collection.Upsert([new Point("a", [1, 0, 0, 0])], other));
         Assert.Contains("rev1", e.Message);
         Assert.Contains("rev2", e.Message);

@@ -116,7 +116,7 @@ public sealed class EmbeddingCacheTests : IDisposable
 
     public static TheoryData<EmbeddingSpace> OtherSpaces() =>
     [
-        Space with { Revision = "rev-2-fedcba9876543210" },
+        Space with { Model = Space.Model with { Revision = "rev-2-fedcba9876543210" } },
         Space with { Model = Space.Model with { Variant = "other" } },
         Space with { Metric = DistanceMetric.Dot },
         Space with { Normalized = false },
@@ -481,7 +481,7 @@ public sealed class EmbeddingCacheTests : IDisposable
     [Fact]
     public void A_space_other_than_the_inner_generators_is_refused_naming_both()
     {
-        var other = Space with { Revision = "rev-2-fedcba9876543210" };
+        var other = Space with { Model = Space.Model with { Revision = "rev-2-fedcba9876543210" } };
         var e = Assert.Throws<ArgumentException>(() => new CachingEmbeddingGenerator(new CountingEmbeddingGenerator(Space), other));
         Assert.Contains("rev-1-0123456789abcdef", e.Message, StringComparison.Ordinal);
         Assert.Contains("rev-2-fedcba9876543210", e.Message, StringComparison.Ordinal);
