@@ -55,7 +55,7 @@ internal static class Reindex
     // Hashes each word into one of 64 dimensions: cheap, stable within a run, and never refusing a text.
     private sealed class HashingGenerator : IEmbeddingGenerator<string, Embedding<float>>
     {
-        public static readonly EmbeddingSpace Space = new("hashing/words", "1", 64, DistanceMetric.Cosine, true);
+        public static readonly EmbeddingSpace Space = new(new ModelReference("hashing", "words", "1"), 64, DistanceMetric.Cosine, true);
 
         public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {

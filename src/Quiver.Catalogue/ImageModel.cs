@@ -49,7 +49,7 @@ public sealed class ImageModel
     public ImagePreprocessingOptions Preprocessing { get; }
 
     /// <summary>The space of this model's image vectors; text models have other model ids, so the two never mix.</summary>
-    public EmbeddingSpace Space => new($"{Name}/image", Manifest.Revision[..16], Manifest.Dimensions, DistanceMetric.Cosine, Normalized: true);
+    public EmbeddingSpace Space => new(new ModelReference(Name, ModelReference.ImageVariant, Manifest.Revision[..16]), Manifest.Dimensions, DistanceMetric.Cosine, Normalized: true);
 
     public ImageEncoder CreateEncoder(int threads = 0, int batchSize = 32) =>
         ImageEncoder.Open(Path.Combine(Folder, ModelFile), Preprocessing, threads, batchSize);

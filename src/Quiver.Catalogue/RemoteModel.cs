@@ -42,7 +42,7 @@ public sealed class RemoteModel
     public bool Normalized { get; }
 
     /// <summary>The space of this model's vectors: named after the Quiver model, cosine, as normalised as the provider gives them.</summary>
-    public EmbeddingSpace Space => new(Name, Manifest.Revision[..16], Manifest.Dimensions, DistanceMetric.Cosine, Normalized);
+    public EmbeddingSpace Space => new(new ModelReference(Name, null, Manifest.Revision[..16]), Manifest.Dimensions, DistanceMetric.Cosine, Normalized);
 
     /// <summary>
     /// The revision of a remote model. The provider's weights cannot be hashed from here, so what names them stands in

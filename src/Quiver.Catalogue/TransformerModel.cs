@@ -67,7 +67,7 @@ public sealed class TransformerModel
             revision += "-p" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(prompt)))[..8];
         }
 
-        return new EmbeddingSpace($"{Name}/{(encoder.OutputIsPooled ? PooledName : PoolingName(encoder.Pooling))}", revision, encoder.Dimensions, DistanceMetric.Cosine, encoder.Normalize)
+        return new EmbeddingSpace(new ModelReference(Name, encoder.OutputIsPooled ? PooledName : PoolingName(encoder.Pooling), revision), encoder.Dimensions, DistanceMetric.Cosine, encoder.Normalize)
         {
             DocumentPrompt = Folder.PromptFor(TextRole.Document),
             QueryPrompt = Folder.PromptFor(TextRole.Query),

@@ -62,7 +62,7 @@ public sealed class WordVectorModel
             revision += "-sif-" + Convert.ToHexStringLower(SHA256.HashData(sifBytes))[..8];
         }
 
-        return new EmbeddingSpace($"{Name}/{pooling.ToString().ToLowerInvariant()}", revision, Manifest.Dimensions, DistanceMetric.Cosine, Normalized: true);
+        return new EmbeddingSpace(new ModelReference(Name, pooling.ToString().ToLowerInvariant(), revision), Manifest.Dimensions, DistanceMetric.Cosine, Normalized: true);
     }
 
     public StaticEmbedder CreateEmbedder(StaticPooling pooling) =>

@@ -111,6 +111,35 @@ public sealed class ReembedCliTests : IDisposable
     }
 
     [Fact]
+    public void Search_after_the_model_was_reinstalled_is_refused_naming_both_revisions_until_reembedded()
+    {
+        var before = Inspect("notes").GetProperty("revision").GetString()!;
+        File.AppendAllText(_cli.VectorsFile, "pond 0.1 0 0 0.5 0.9 0 0 0\n");
+        var lines = File.ReadAllLines(_cli.VectorsFile);
+        lines[0] = $"{lines.Length - 1} 8";
+        File.WriteAllLines(_cli.VectorsFile, lines);
+        var (code, _, error) = _cli.Run("models", "install", "tiny", "--file", _cli.VectorsFile, "--force");
+        Assert.True(code == 0, error);
+
+        (code, _, var refused) = _cli.Run("search", "frog", "--collection", "notes", "--mode", "dense");
+        Assert.Equal(1, code);
+        Assert.Contains("Collection 'notes'", refused);
+        Assert.Contains($"@{before[..Math.Min(12, before.Length)]}", refused);
+        Assert.Contains("reinstalled or replaced", refused);
+        Assert.Contains("quiver collections reembed notes", refused);
+
+        (code, _, error) = _cli.Run("collections", "reembed", "notes");
+        Assert.True(code == 0, error);
+        var after = Inspect("notes").GetProperty("revision").GetString()!;
+        Assert.NotEqual(before, after);
+        Assert.Contains($"@{after[..Math.Min(12, after.Length)]}", refused);
+
+        (code, var output, error) = _cli.Run("search", "frog", "--collection", "notes", "--mode", "dense", "--json");
+        Assert.True(code == 0, error);
+        Assert.Equal(3, Json(output).GetProperty("hits").GetArrayLength());
+    }
+
+    [Fact]
     public void Bad_input_is_named_with_the_fix()
     {
         var (code, _, error) = _cli.Run("collections", "reembed", "nothing", "--model", "bert");

@@ -6,7 +6,7 @@ namespace Quiver.Core.Tests;
 public sealed class EmbeddingSpaceTests
 {
     private static readonly EmbeddingSpace MiniLm =
-        new("sentence-transformers/all-MiniLM-L6-v2", "0123456789abcdef", 384, DistanceMetric.Cosine, Normalized: true);
+        new(new ModelReference("all-MiniLM-L6-v2", "mean", "0123456789abcdef"), 384, DistanceMetric.Cosine, Normalized: true);
 
     [Fact]
     public void Same_model_and_revision_is_accepted()
@@ -19,7 +19,7 @@ public sealed class EmbeddingSpaceTests
     [Fact]
     public void Different_revision_is_refused_naming_both_spaces()
     {
-        var other = MiniLm with { Revision = "fedcba9876543210" };
+        var other = MiniLm with { Model = MiniLm.Model with { Revision = "fedcba9876543210" } };
 
         Assert.False(MiniLm.Accepts(other));
         var e = Assert.Throws<EmbeddingSpaceMismatchException>(() => MiniLm.EnsureAccepts(other, "collection 'docs'"));
@@ -35,13 +35,13 @@ public sealed class EmbeddingSpaceTests
     [Fact]
     public void Different_model_is_refused_naming_both_spaces()
     {
-        var other = MiniLm with { ModelId = "BAAI/bge-small-en-v1.5" };
+        var other = MiniLm with { Model = MiniLm.Model with { Name = "bge-small-en-v1.5" } };
 
         Assert.False(MiniLm.Accepts(other));
         var e = Assert.Throws<EmbeddingSpaceMismatchException>(() => MiniLm.EnsureAccepts(other, "query"));
 
-        Assert.Contains("sentence-transformers/all-MiniLM-L6-v2@", e.Message, StringComparison.Ordinal);
-        Assert.Contains("BAAI/bge-small-en-v1.5@", e.Message, StringComparison.Ordinal);
+        Assert.Contains("all-MiniLM-L6-v2/mean@", e.Message, StringComparison.Ordinal);
+        Assert.Contains("bge-small-en-v1.5/mean@", e.Message, StringComparison.Ordinal);
         Assert.Contains("model or its revision differs", e.Message, StringComparison.Ordinal);
     }
 
@@ -72,7 +72,7 @@ public sealed class EmbeddingSpaceTests
 
         Assert.True(raw.IsRaw);
         Assert.True(raw.Accepts(MiniLm));
-        Assert.True(raw.Accepts(MiniLm with { ModelId = "another/model", Revision = "ffff" }));
+        Assert.True(raw.Accepts(MiniLm with { Model = new ModelReference("another", "model", "ffff") }));
         Assert.True(raw.Accepts(EmbeddingSpace.Raw(384, DistanceMetric.Euclidean)));
         raw.EnsureAccepts(MiniLm, "raw collection");
     }
@@ -97,9 +97,9 @@ public sealed class EmbeddingSpaceTests
     [Fact]
     public void ToString_shows_model_short_revision_dimensions_metric_and_normalisation()
     {
-        var space = new EmbeddingSpace("m", "0123456789abcdef0123", 8, DistanceMetric.Euclidean, Normalized: false);
+        var space = new EmbeddingSpace(new ModelReference("m", null, "0123456789abcdef0123"), 8, DistanceMetric.Euclidean, Normalized: false);
         Assert.Equal("m@0123456789ab (8-d, euclidean)", space.ToString());
-        Assert.Equal("m@abc (8-d, cosine, normalised)", (space with { Revision = "abc", Metric = DistanceMetric.Cosine, Normalized = true }).ToString());
+        Assert.Equal("m/mean@abc (8-d, cosine, normalised)", (space with { Model = new ModelReference("m", "mean", "abc"), Metric = DistanceMetric.Cosine, Normalized = true }).ToString());
         Assert.Equal("raw@- (3-d, dot)", EmbeddingSpace.Raw(3, DistanceMetric.Dot).ToString());
     }
 }

@@ -121,7 +121,7 @@ public sealed class BulkEmbeddingJobTests : IDisposable
         Task Resume(IEmbeddingGenerator<string, Embedding<float>> generator, int window = 50) =>
             new BulkEmbeddingJob(generator, new BulkEmbeddingOptions { Input = input, Output = output, Window = window, ExistingOutput = ExistingOutput.Resume }).RunAsync();
 
-        var model = await Assert.ThrowsAsync<QuiverException>(() => Resume(new WatchingGenerator { Space = BagOfWordsGenerator.Space with { Revision = "r2" } }));
+        var model = await Assert.ThrowsAsync<QuiverException>(() => Resume(new WatchingGenerator { Space = BagOfWordsGenerator.Space with { Model = BagOfWordsGenerator.Space.Model with { Revision = "r2" } } }));
         Assert.Contains("it holds vectors of bag/mean@r1 (16-d), this run makes bag/mean@r2 (16-d)", model.Message);
         Assert.Contains("--force", model.Message);
 

@@ -45,7 +45,7 @@ public sealed class ImageFolderIndexerTests : IDisposable
         Directory.CreateDirectory(folder);
         File.WriteAllBytes(Path.Combine(folder, "a.png"), [1, 2, 3]);
         var store = new CollectionStore(Path.Combine(_temp.Path, "store"));
-        using var text = store.OpenOrCreate("docs", new CollectionOptions(new EmbeddingSpace("words/sif", "abc", 2, DistanceMetric.Cosine, true)));
+        using var text = store.OpenOrCreate("docs", new CollectionOptions(new EmbeddingSpace(new ModelReference("words", "sif", "abc"), 2, DistanceMetric.Cosine, true)));
         var error = await Assert.ThrowsAsync<EmbeddingSpaceMismatchException>(() => new ImageFolderIndexer(new ByteImageGenerator()).IndexAsync(folder, text, null, CancellationToken.None));
         Assert.Contains("bytes/image", error.Message);
         Assert.Equal(0, text.Count());
@@ -54,7 +54,7 @@ public sealed class ImageFolderIndexerTests : IDisposable
     /// <summary>A stand-in image model: the vector is (bytes, first byte), width = byte count; a one-byte file cannot be decoded.</summary>
     private sealed class ByteImageGenerator : IEmbeddingGenerator<DataContent, Embedding<float>>
     {
-        public static readonly EmbeddingSpace Space = new("bytes/image", "r1", 2, DistanceMetric.Cosine, Normalized: false);
+        public static readonly EmbeddingSpace Space = new(new ModelReference("bytes", "image", "r1"), 2, DistanceMetric.Cosine, Normalized: false);
 
         public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<DataContent> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {

@@ -13,7 +13,7 @@ public sealed class StaticEmbeddingGeneratorTests
         TestVectors.Random(5, 4, seed: 51).Table.ToArray(),
         4);
 
-    private static readonly EmbeddingSpace Space = new("tiny/mean", "0123456789abcdef", 4, DistanceMetric.Cosine, Normalized: true);
+    private static readonly EmbeddingSpace Space = new(new ModelReference("tiny", "mean", "0123456789abcdef"), 4, DistanceMetric.Cosine, Normalized: true);
 
     private readonly StaticEmbedder _embedder = new(Vocabulary, StaticPooling.Mean);
 

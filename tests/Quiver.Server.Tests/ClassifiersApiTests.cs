@@ -76,7 +76,7 @@ public sealed class ClassifiersApiTests : IAsyncLifetime
         var places = store.Open("places");
         var dimensions = places.Manifest.Space.Dimensions;
         var data = new LabelledVectors([.. Enumerable.Range(0, dimensions * 2).Select(i => i % (dimensions + 1) == 0 ? 1f : 0f)], dimensions, [0, 1], ["x", "y"]);
-        store.Save(places.Manifest with { Name = "foreign", Space = new EmbeddingSpace("glove-100/sif", "beef", dimensions, DistanceMetric.Cosine, true) }, LogisticRegression.Fit(data));
+        store.Save(places.Manifest with { Name = "foreign", Space = new EmbeddingSpace(new ModelReference("glove-100", "sif", "beef"), dimensions, DistanceMetric.Cosine, true) }, LogisticRegression.Fit(data));
 
         var (status, body) = await _server.Post("/classifiers/foreign/predict", new { input = new[] { "a whale" } });
 

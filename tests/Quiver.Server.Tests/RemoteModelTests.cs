@@ -71,7 +71,7 @@ public sealed class RemoteModelTests : IAsyncLifetime
 
         // The library: the same vectors, the provider's token count, a space of its own.
         using var remote = InstalledModels.OpenTextGenerator(_server.Paths, "far");
-        Assert.Equal(new EmbeddingSpace("far", manifest.Revision[..16], localSpace.Dimensions, DistanceMetric.Cosine, localSpace.Normalized), remote.GetService<EmbeddingSpace>());
+        Assert.Equal(new EmbeddingSpace(new ModelReference("far", null, manifest.Revision[..16]), localSpace.Dimensions, DistanceMetric.Cosine, localSpace.Normalized), remote.GetService<EmbeddingSpace>());
         var generated = await remote.GenerateAsync(Texts);
         AssertClose([.. expected.Select(e => e.Vector.ToArray())], [.. generated.Select(e => e.Vector.ToArray())]);
         Assert.Equal(expected.Usage!.InputTokenCount, generated.Usage!.InputTokenCount);

@@ -9,7 +9,7 @@ using Quiver.Core.Spaces;
 /// </summary>
 internal sealed class TrigramGenerator(TimeSpan delay) : IEmbeddingGenerator<string, Embedding<float>>
 {
-    public static readonly EmbeddingSpace Space = new("trigram/mean", "t1", 24, DistanceMetric.Cosine, true);
+    public static readonly EmbeddingSpace Space = new(new ModelReference("trigram", "mean", "t1"), 24, DistanceMetric.Cosine, true);
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {

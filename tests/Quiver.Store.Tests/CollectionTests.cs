@@ -9,7 +9,7 @@ namespace Quiver.Store.Tests;
 
 public sealed class CollectionTests : IDisposable
 {
-    private static readonly EmbeddingSpace Space = new("test-model/sif", "rev1", 4, DistanceMetric.Cosine, true);
+    private static readonly EmbeddingSpace Space = new(new ModelReference("test-model", "sif", "rev1"), 4, DistanceMetric.Cosine, true);
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
@@ -161,11 +161,11 @@ public sealed class CollectionTests : IDisposable
     public void Vectors_from_another_embedding_space_are_refused_naming_both()
     {
         using var collection = NewStore().Create("docs", new CollectionOptions(Space));
-        var other = Space with { Revision = "rev2" };
+        var other = Space with { Model = Space.Model with { Revision = "rev2" } };
         var e = Assert.Throws<EmbeddingSpaceMismatchException>(() => collection.Upsert([new Point("a", [1, 0, 0, 0])], other));
         Assert.Contains("rev1", e.Message);
         Assert.Contains("rev2", e.Message);
-        Assert.Throws<EmbeddingSpaceMismatchException>(() => collection.Search([1, 0, 0, 0], 1, source: Space with { ModelId = "other/mean" }));
+        Assert.Throws<EmbeddingSpaceMismatchException>(() => collection.Search([1, 0, 0, 0], 1, source: Space with { Model = Space.Model with { Name = "other" } }));
         Assert.Equal(0, collection.Count());
     }
 

@@ -19,7 +19,7 @@ public sealed class ExportTests : IDisposable
 
     public ExportTests()
     {
-        _collection = new CollectionStore(Path.Combine(_folder.Path, "store")).Create("docs", new CollectionOptions(new EmbeddingSpace("test-model", "r1", 3, DistanceMetric.Dot, Normalized: false)));
+        _collection = new CollectionStore(Path.Combine(_folder.Path, "store")).Create("docs", new CollectionOptions(new EmbeddingSpace(new ModelReference("test-model", null, "r1"), 3, DistanceMetric.Dot, Normalized: false)));
         var random = new Random(7);
         _points = Enumerable.Range(0, 10).Select(i => new Point(
             i.ToString(),

@@ -14,7 +14,7 @@ internal sealed class TrigramGenerator(string revision = "t1", TimeSpan delay = 
 {
     private int _texts;
 
-    public EmbeddingSpace Space { get; } = new("trigram/mean", revision, 24, DistanceMetric.Cosine, true);
+    public EmbeddingSpace Space { get; } = new(new ModelReference("trigram", "mean", revision), 24, DistanceMetric.Cosine, true);
 
     public int Texts => _texts;
 

@@ -11,7 +11,7 @@ namespace Quiver.Testing;
 /// </summary>
 public sealed class BagOfWordsGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
-    public static readonly EmbeddingSpace Space = new("bag/mean", "r1", 16, DistanceMetric.Cosine, true);
+    public static readonly EmbeddingSpace Space = new(new ModelReference("bag", "mean", "r1"), 16, DistanceMetric.Cosine, true);
 
     public int Calls { get; private set; }
 

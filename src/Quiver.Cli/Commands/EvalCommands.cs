@@ -237,7 +237,7 @@ internal static class EvalCommands
         }
 
         var gold = pairs.Select(p => p.Score).ToList();
-        return new StsRow(space.ModelId.Split('/')[^1], pairs.Count, 0, Correlation.Spearman(predicted, gold), Correlation.Pearson(predicted, gold), null);
+        return new StsRow(space.Model.Variant ?? space.Model.Name, pairs.Count, 0, Correlation.Spearman(predicted, gold), Correlation.Pearson(predicted, gold), null);
     }
 
     internal sealed record StsRow(string Pooling, int Pairs, int Skipped, double Spearman, double Pearson, string? SifFittedOn);

@@ -513,8 +513,7 @@ internal static class IndexCommands
     private static async Task<(string Query, float[] Vector, EmbeddingSpace Space, IReadOnlyList<string> Unknown)> QueryVectorAsync(
         CliContext context, Collection target, string? text, FileInfo? image, CancellationToken cancellationToken)
     {
-        var parts = target.Space.ModelId.Split('/');
-        if (parts.Length == 2 && parts[1] == "image")
+        if (target.Space.Model.IsImage)
         {
             if (image is null)
             {
@@ -526,8 +525,7 @@ internal static class IndexCommands
                 throw new Core.QuiverException($"The image file '{image.FullName}' does not exist.");
             }
 
-            using var images = InstalledModels.OpenImage(context.Paths, parts[0]).CreateGenerator();
-            target.Space.EnsureAccepts(images.Space, $"Collection '{target.Name}'");
+            using var images = CollectionEncoders.OpenImage(context.Paths, target.Name, target.Space);
             var content = new DataContent(await File.ReadAllBytesAsync(image.FullName, cancellationToken), "application/octet-stream") { Name = image.FullName };
             return (image.FullName, (await images.GenerateAsync([content], cancellationToken: cancellationToken))[0].Vector.ToArray(), images.Space, []);
         }
@@ -551,32 +549,10 @@ internal static class IndexCommands
         return (text, embedding.Vector.ToArray(), space, unknown);
     }
 
-    // The collection names its model and pooling ("glove-100/sif", "minilm/mean"); its space must match the installed model's exactly.
     // Queries get the query prompt the collection recorded when it was made (none when it recorded none), so a
     // collection keeps being searched the way its vectors were meant to be.
-    internal static IEmbeddingGenerator<string, Embedding<float>> QueryGeneratorFor(CliContext context, Collection collection)
-    {
-        var parts = collection.Space.ModelId.Split('/');
-        if (parts.Length is < 1 or > 2 || !InstalledModels.IsInstalled(context.Paths, parts[0]))
-        {
-            throw new Core.QuiverException(
-                $"Collection '{collection.Name}' holds vectors from {collection.Space}, which no installed text model produces; install that model or search it with vectors instead.");
-        }
-
-        var generator = TextModels.Open(
-            context.Paths, parts[0], parts.Length > 1 ? parts[1] : null, TextRole.Query, new TransformerEncoderOptions { Prompt = collection.Space.QueryPrompt ?? string.Empty });
-        try
-        {
-            collection.Space.EnsureAccepts(generator.GetService<EmbeddingSpace>()!, $"Collection '{collection.Name}'");
-        }
-        catch
-        {
-            generator.Dispose();
-            throw;
-        }
-
-        return generator;
-    }
+    internal static IEmbeddingGenerator<string, Embedding<float>> QueryGeneratorFor(CliContext context, Collection collection) =>
+        CollectionEncoders.OpenText(context.Paths, collection.Name, collection.Space, TextRole.Query);
 
     /// <summary>A transformer counts with its own tokenizer and limit; word vectors have no limit, so chunks hold 256 words.</summary>
     internal static Core.Text.ITokenCounter TokenCounterFor(IEmbeddingGenerator<string, Embedding<float>> generator) =>

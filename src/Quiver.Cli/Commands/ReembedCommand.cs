@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Microsoft.Extensions.AI;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
+using Quiver.Catalogue;
 using Quiver.Core.Spaces;
 using Quiver.Models.Onnx;
 using Quiver.Store.Collections;
@@ -45,11 +47,7 @@ internal static class ReembedCommand
                 from = source.Space;
             }
 
-            var (modelName, modelPooling) = ModelOf(from, result.GetValue(model), result.GetValue(pooling));
-
-            // The collection's own model keeps the document prompt the collection recorded; another model brings its own.
-            var options = modelName == from.ModelId.Split('/')[0] ? new TransformerEncoderOptions { Prompt = from.DocumentPrompt ?? string.Empty } : null;
-            using var generator = TextModels.Open(context.Paths, modelName, modelPooling, TextRole.Document, options);
+            using var generator = OpenGenerator(context, collectionName, from, result.GetValue(model), result.GetValue(pooling));
             var job = new ReembedJob(store, collectionName, generator, new ReembedOptions
             {
                 Into = result.GetValue(into),
@@ -121,21 +119,22 @@ internal static class ReembedCommand
         return command;
     }
 
-    // The model named, else the collection's own (its space names it as "model/pooling").
-    private static (string Model, string? Pooling) ModelOf(EmbeddingSpace from, string? model, string? pooling)
+    // The model named, else the collection's own as installed now (with its pooling unless another is named). The
+    // collection's own model keeps the document prompt the collection recorded; another model brings its own.
+    private static IEmbeddingGenerator<string, Embedding<float>> OpenGenerator(CliContext context, string collection, EmbeddingSpace from, string? model, string? pooling)
     {
-        if (model is not null)
+        if (model is null)
         {
-            return (model, pooling);
+            if (from.IsRaw)
+            {
+                throw new QuiverException("The collection holds raw vectors, made by no model Quiver knows; name the model for the new vectors with --model.");
+            }
+
+            return CollectionEncoders.OpenInstalledText(context.Paths, collection, from, TextRole.Document, pooling);
         }
 
-        if (from.IsRaw)
-        {
-            throw new QuiverException("The collection holds raw vectors, made by no model Quiver knows; name the model for the new vectors with --model.");
-        }
-
-        var parts = from.ModelId.Split('/');
-        return (parts[0], pooling ?? (parts.Length > 1 ? parts[1] : null));
+        var options = !from.IsRaw && model == from.Model.Name ? new TransformerEncoderOptions { Prompt = from.DocumentPrompt ?? string.Empty } : null;
+        return TextModels.Open(context.Paths, model, pooling, TextRole.Document, options);
     }
 
     private static Task<ReembedResult> RunWithBarAsync(CliContext context, ReembedJob job, Action<ReembedProgress> seen, CancellationToken cancellationToken) =>

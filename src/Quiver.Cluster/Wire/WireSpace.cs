@@ -17,6 +17,7 @@ public sealed record WireSpace(
     public static WireSpace From(EmbeddingSpace space) =>
         new(space.ModelId, space.Revision, space.Dimensions, space.Metric, space.Normalized, space.DocumentPrompt, space.QueryPrompt);
 
+    // Layouts are saved as JSON on each silo's disk: the model stays in its string form there and is parsed back here.
     public EmbeddingSpace ToSpace() =>
-        new(ModelId, Revision, Dimensions, Metric, Normalized) { DocumentPrompt = DocumentPrompt, QueryPrompt = QueryPrompt };
+        new(ModelReference.Parse(ModelId, Revision), Dimensions, Metric, Normalized) { DocumentPrompt = DocumentPrompt, QueryPrompt = QueryPrompt };
 }

@@ -1,19 +1,27 @@
+using System.Text.Json.Serialization;
 using Quiver.Core.Distances;
 
 namespace Quiver.Core.Spaces;
 
 /// <summary>
-/// The identity of the vectors a model produces: which model and exact revision (a content hash), how many
-/// dimensions, how they are compared, and whether they are unit length. Vectors from two different spaces are not
-/// comparable, even when their dimensions agree.
+/// The identity of the vectors a model produces: which model, variant and exact revision (<see cref="Model"/>), how
+/// many dimensions, how they are compared, and whether they are unit length. Vectors from two different spaces are
+/// not comparable, even when their dimensions agree.
 /// </summary>
-public sealed record EmbeddingSpace(string ModelId, string Revision, int Dimensions, DistanceMetric Metric, bool Normalized)
+[JsonConverter(typeof(EmbeddingSpaceJsonConverter))]
+public sealed record EmbeddingSpace(ModelReference Model, int Dimensions, DistanceMetric Metric, bool Normalized)
 {
     /// <summary>A space for vectors the caller brings without a model (raw vectors).</summary>
     public static EmbeddingSpace Raw(int dimensions, DistanceMetric metric) =>
-        new("raw", "-", dimensions, metric, Normalized: false);
+        new(ModelReference.Raw, dimensions, metric, Normalized: false);
 
-    public bool IsRaw => ModelId == "raw";
+    public bool IsRaw => Model.IsRaw;
+
+    /// <summary>The model and variant as one string (<see cref="ModelReference.Id"/>), for display and the wire.</summary>
+    public string ModelId => Model.Id;
+
+    /// <summary>The model's revision (<see cref="ModelReference.Revision"/>).</summary>
+    public string Revision => Model.Revision;
 
     /// <summary>
     /// The text put before each document when its vector was made (the model's document prompt), null for none. A
@@ -29,7 +37,7 @@ public sealed record EmbeddingSpace(string ModelId, string Revision, int Dimensi
 
     /// <summary>Whether vectors from <paramref name="other"/> can be stored beside or compared with vectors of this space.</summary>
     public bool Accepts(EmbeddingSpace other) =>
-        Dimensions == other.Dimensions && (IsRaw || (ModelId == other.ModelId && Revision == other.Revision));
+        Dimensions == other.Dimensions && (IsRaw || Model == other.Model);
 
     /// <summary>Throws <see cref="EmbeddingSpaceMismatchException"/>, naming both spaces, when <paramref name="other"/> is not accepted.</summary>
     public void EnsureAccepts(EmbeddingSpace other, string context)
@@ -41,5 +49,5 @@ public sealed record EmbeddingSpace(string ModelId, string Revision, int Dimensi
     }
 
     public override string ToString() =>
-        $"{ModelId}@{(Revision.Length > 12 ? Revision[..12] : Revision)} ({Dimensions}-d, {Metric.ToString().ToLowerInvariant()}{(Normalized ? ", normalised" : string.Empty)})";
+        $"{Model} ({Dimensions}-d, {Metric.ToString().ToLowerInvariant()}{(Normalized ? ", normalised" : string.Empty)})";
 }

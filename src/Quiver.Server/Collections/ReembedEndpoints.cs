@@ -51,7 +51,7 @@ internal static class ReembedEndpoints
         {
             ["collection"] = name,
             ["source"] = name,
-            ["model"] = collection.Space.ModelId.Split('/')[0],
+            ["model"] = collection.Space.Model.Name,
             ["status"] = "none",
             ["phase"] = "none",
             ["done"] = 0,

@@ -28,10 +28,10 @@ internal sealed class ReembedJobs(ServedCollections collections, ServedModels mo
             throw ApiException.BadRequest($"Collection `{name}` holds raw vectors, made by no installed model; name the model for the new vectors.", "model");
         }
 
-        var model = models.Get(modelName ?? from.ModelId.Split('/')[0]);
+        var model = models.Get(modelName ?? from.Model.Name);
 
         // The collection's own model keeps the document prompt the collection recorded; another model brings its own.
-        var prompt = model.Name == from.ModelId.Split('/')[0] ? from.DocumentPrompt : model.Space.DocumentPrompt;
+        var prompt = !from.IsRaw && model.Name == from.Model.Name ? from.DocumentPrompt : model.Space.DocumentPrompt;
         var generator = PromptedEmbeddingGenerator.Wrap(model.Generator, prompt);
         var job = new ReembedJob(collections.Store, name, generator, options);
         lock (_gate)

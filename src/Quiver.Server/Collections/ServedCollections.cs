@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Quiver.Catalogue;
 using Quiver.Core;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
@@ -107,9 +108,10 @@ internal sealed class ServedCollections(QuiverPaths paths, ServedModels models, 
                 $"Collection `{collection.Name}` holds raw vectors and has no model to embed text with. Send vectors, or create the collection with \"model\".");
         }
 
-        var name = collection.Space.ModelId.Split('/')[0];
-        var model = models.Get(name);
-        collection.Space.EnsureAccepts(model.Space, $"Text for collection '{collection.Name}'");
+        // The served model, shared with /v1/embeddings, is the one opened for the model's name; it is checked as the
+        // catalogue checks an encoder it opens for a collection.
+        var model = models.Get(collection.Space.Model.Name);
+        CollectionEncoders.EnsureInstalledMatches(collection.Name, collection.Space, model.Space);
         return model;
     }
 

@@ -88,7 +88,7 @@ internal static class OverviewEndpoints
 
             if (!collection.Space.IsRaw)
             {
-                var model = collection.Space.ModelId.Split('/')[0];
+                var model = collection.Space.Model.Name;
                 (holders.TryGetValue(model, out var names) ? names : holders[model] = []).Add(name);
             }
         }

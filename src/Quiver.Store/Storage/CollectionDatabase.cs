@@ -213,9 +213,9 @@ internal static class CollectionDatabase
                 throw new QuiverException($"{path} was written by a newer Quiver (format {meta["format_version"]}); upgrade Quiver to open it.");
             }
 
+            // The one place the stored "name/variant" string becomes a typed model again.
             return new EmbeddingSpace(
-                meta["model_id"],
-                meta["revision"],
+                ModelReference.Parse(meta["model_id"], meta["revision"]),
                 int.Parse(meta["dimensions"], CultureInfo.InvariantCulture),
                 Enum.Parse<DistanceMetric>(meta["metric"]),
                 meta["normalized"] == "1")

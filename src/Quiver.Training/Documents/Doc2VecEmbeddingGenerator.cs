@@ -18,7 +18,7 @@ public sealed class Doc2VecEmbeddingGenerator : IEmbeddingGenerator<string, Embe
     public Doc2VecEmbeddingGenerator(Doc2VecModel model, string modelId, string revision, bool lowercase = true)
     {
         Model = model;
-        Space = new EmbeddingSpace(modelId, revision, model.Dimensions, DistanceMetric.Cosine, Normalized: true);
+        Space = new EmbeddingSpace(new ModelReference(modelId, null, revision), model.Dimensions, DistanceMetric.Cosine, Normalized: true);
         _tokenizer = new WordTokenizer(new WordTokenizerOptions { Lowercase = lowercase });
         _metadata = new EmbeddingGeneratorMetadata("quiver", null, modelId, model.Dimensions);
     }

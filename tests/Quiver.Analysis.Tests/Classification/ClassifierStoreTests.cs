@@ -7,7 +7,7 @@ namespace Quiver.Analysis.Tests.Classification;
 
 public sealed class ClassifierStoreTests : IDisposable
 {
-    private static readonly EmbeddingSpace Space = new("tiny", "abc123", 4, DistanceMetric.Cosine, true) { DocumentPrompt = "doc: " };
+    private static readonly EmbeddingSpace Space = new(new ModelReference("tiny", null, "abc123"), 4, DistanceMetric.Cosine, true) { DocumentPrompt = "doc: " };
 
     private readonly TempFolder _folder = new();
 
@@ -59,7 +59,7 @@ public sealed class ClassifierStoreTests : IDisposable
         store.Save(Manifest("topics", ClassifierMethod.Logistic), LogisticRegression.Fit(data));
         var opened = store.Open("topics");
 
-        var other = Assert.Throws<QuiverException>(() => opened.Predict(data.Vectors, Space with { ModelId = "glove-100", Revision = "ffff" }));
+        var other = Assert.Throws<QuiverException>(() => opened.Predict(data.Vectors, Space with { Model = new ModelReference("glove-100", null, "ffff") }));
         var dims = Assert.Throws<QuiverException>(() => opened.Predict(new float[8], Space with { Dimensions = 8 }));
 
         Assert.Contains("'topics'", other.Message);

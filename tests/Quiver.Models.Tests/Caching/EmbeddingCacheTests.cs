@@ -11,7 +11,7 @@ namespace Quiver.Models.Tests.Caching;
 
 public sealed class EmbeddingCacheTests : IDisposable
 {
-    private static readonly EmbeddingSpace Space = new("tiny/counting", "rev-1-0123456789abcdef", 8, DistanceMetric.Cosine, Normalized: true);
+    private static readonly EmbeddingSpace Space = new(new ModelReference("tiny", "counting", "rev-1-0123456789abcdef"), 8, DistanceMetric.Cosine, Normalized: true);
 
     private readonly TemporaryFolder _folder = new();
 
@@ -117,8 +117,8 @@ public sealed class EmbeddingCacheTests : IDisposable
 
     public static TheoryData<EmbeddingSpace> OtherSpaces() =>
     [
-        Space with { Revision = "rev-2-fedcba9876543210" },
-        Space with { ModelId = "tiny/other" },
+        Space with { Model = Space.Model with { Revision = "rev-2-fedcba9876543210" } },
+        Space with { Model = Space.Model with { Variant = "other" } },
         Space with { Metric = DistanceMetric.Dot },
         Space with { Normalized = false },
     ];
@@ -482,7 +482,7 @@ public sealed class EmbeddingCacheTests : IDisposable
     [Fact]
     public void A_space_other_than_the_inner_generators_is_refused_naming_both()
     {
-        var other = Space with { Revision = "rev-2-fedcba9876543210" };
+        var other = Space with { Model = Space.Model with { Revision = "rev-2-fedcba9876543210" } };
         var e = Assert.Throws<ArgumentException>(() => new CachingEmbeddingGenerator(new CountingEmbeddingGenerator(Space), other));
         Assert.Contains("rev-1-0123456789abcdef", e.Message, StringComparison.Ordinal);
         Assert.Contains("rev-2-fedcba9876543210", e.Message, StringComparison.Ordinal);
@@ -525,7 +525,7 @@ public sealed class EmbeddingCacheTests : IDisposable
     [Fact]
     public async Task Hits_and_misses_are_published_on_the_quiver_models_meter()
     {
-        var space = Space with { ModelId = $"metered/{Guid.NewGuid():N}" };
+        var space = Space with { Model = Space.Model with { Name = "metered", Variant = Guid.NewGuid().ToString("N") } };
         var totals = new ConcurrentDictionary<string, long>();
         using var listener = new MeterListener
         {

@@ -14,7 +14,7 @@ namespace Quiver.Models.Tests.Remote;
 /// </summary>
 public sealed class RemoteEmbeddingGeneratorTests
 {
-    private static readonly EmbeddingSpace Space = new("far", "0123456789abcdef", 4, DistanceMetric.Cosine, Normalized: false);
+    private static readonly EmbeddingSpace Space = new(new ModelReference("far", null, "0123456789abcdef"), 4, DistanceMetric.Cosine, Normalized: false);
 
     // Each text "n" gets the vector [n, 1, 2, 3]: order and batching are visible in the answers.
     private static float[] VectorOf(string text) => [float.Parse(text, CultureInfo.InvariantCulture), 1, 2, 3];

@@ -61,7 +61,7 @@ public sealed class RemoteModelInstallTests : IDisposable
             Assert.Equal("text-embedding-3-small", model.Endpoint.Model);
             Assert.Equal(variable, model.Endpoint.ApiKeyVariable);
             Assert.Equal(100, model.Endpoint.MaxBatch);
-            Assert.Equal(new EmbeddingSpace("far", manifest.Revision[..16], 3, DistanceMetric.Cosine, Normalized: true), model.Space);
+            Assert.Equal(new EmbeddingSpace(new ModelReference("far", null, manifest.Revision[..16]), 3, DistanceMetric.Cosine, Normalized: true), model.Space);
 
             using var generator = InstalledModels.OpenTextGenerator(_paths, "far");
             Assert.Equal(model.Space, generator.GetService(typeof(EmbeddingSpace)));
