@@ -347,14 +347,16 @@ internal static class PointTable
         }
     }
 
-    /// <summary>For each payload "path" whose points carry a "hash": that hash (null when its chunks disagree) and the points' ids.</summary>
-    public static Dictionary<string, (string? Hash, List<string> Ids)> Sources(SqliteConnection connection)
+    /// <summary>For each text value of <paramref name="pathKey"/> whose points carry a text <paramref name="hashKey"/>: that hash (null when they disagree) and the points' ids.</summary>
+    public static Dictionary<string, (string? Hash, List<string> Ids)> Sources(SqliteConnection connection, string pathKey, string hashKey)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, json_extract(payload, '$.path'), json_extract(payload, '$.hash') FROM points
-            WHERE json_type(payload, '$.path') = 'text' AND json_type(payload, '$.hash') = 'text'
+            SELECT id, json_extract(payload, $path), json_extract(payload, $hash) FROM points
+            WHERE json_type(payload, $path) = 'text' AND json_type(payload, $hash) = 'text'
             """;
+        command.Parameters.AddWithValue("$path", PayloadFilter.JsonPath(pathKey));
+        command.Parameters.AddWithValue("$hash", PayloadFilter.JsonPath(hashKey));
         var sources = new Dictionary<string, (string? Hash, List<string> Ids)>(StringComparer.Ordinal);
         using var reader = command.ExecuteReader();
         while (reader.Read())
