@@ -40,11 +40,14 @@ internal static class JsonFields
             throw Wrong(path, "a string", node);
         }
 
-        var text = node.GetValue<string>();
-        return text.Length <= limits.MaxInputCharacters
+        return Text(node.GetValue<string>(), path, limits);
+    }
+
+    /// <summary>A text of a typed request, within the characters one input may have.</summary>
+    public static string Text(string text, string path, ServerLimits limits) =>
+        text.Length <= limits.MaxInputCharacters
             ? text
             : throw ApiException.BadRequest($"is {text.Length} characters long; the server takes at most {limits.MaxInputCharacters} per text. Split the text into several points.", path);
-    }
 
     public static JsonObject? Object(IRequestFields body, string name, string? path = null) => Object(body[name], path ?? body.PathOf(name));
 
