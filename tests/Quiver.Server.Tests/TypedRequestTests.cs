@@ -61,6 +61,38 @@ public sealed class TypedRequestTests
         Assert.Equal(message, actualMessage);
     }
 
+    [Theory]
+    [InlineData("""{"searches": [{"vector": [1]}, {"vector": [1], "limit": "ten"}]}""", "searches[1].limit", "must be a whole number, not a string.")]
+    [InlineData("""{"searches": [{"vector": [1]}, 5]}""", "searches[1]", "must be an object shaped like the single route's body, not a number.")]
+    [InlineData("""{"searches": [{"vector": [1], "params": {"exact": 1}}]}""", "searches[0].params.exact", "must be true or false, not a number.")]
+    [InlineData("""{"searches": [{"vector": [1], "with_vector": "yes"}]}""", "searches[0].with_vector", "must be true or false (Quiver collections hold one unnamed vector), not a string.")]
+    [InlineData("""{"searches": [{"vector": [1], "score_threshold": "high"}]}""", "searches[0].score_threshold", "must be a number, not a string.")]
+    public void A_batch_names_the_entry_and_its_field(string json, string param, string message)
+    {
+        var (actualParam, actualMessage) = Refusal(RequestTypes.SearchBatch, json);
+        Assert.Equal(param, actualParam);
+        Assert.Equal(message, actualMessage);
+    }
+
+    [Theory]
+    [InlineData("""{"positive": [[1, "a"]]}""", "positive[0][1]", "must be a number, not a string.")]
+    [InlineData("""{"positive": [true]}""", "positive[0]", "Unable to parse point id true: a point id is an unsigned integer or a UUID string.")]
+    [InlineData("""{"positive": [1], "strategy": "best"}""", "strategy", "'best' is not a recommend strategy; use average_vector, best_score or sum_scores.")]
+    public void A_recommendation_names_the_example_at_fault(string json, string param, string message)
+    {
+        var (actualParam, actualMessage) = Refusal(RequestTypes.Recommend, json);
+        Assert.Equal(param, actualParam);
+        Assert.Equal(message, actualMessage);
+    }
+
+    [Fact]
+    public void An_object_read_later_names_its_place_in_the_request()
+    {
+        var e = Assert.Throws<ApiException>(() => RequestBody.Parse(System.Text.Json.Nodes.JsonNode.Parse("""{"positive": [1], "strategy": 3}""")!, RequestTypes.RecommendInput, "query.recommend."));
+        Assert.Equal("query.recommend.strategy", e.Param);
+        Assert.Equal("must be a string, not a number.", e.Message);
+    }
+
     [Fact]
     public void Fields_the_type_lacks_are_skipped_and_shapes_are_kept()
     {

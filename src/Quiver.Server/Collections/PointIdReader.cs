@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -14,7 +13,9 @@ internal sealed class PointIdReader : JsonConverter<PointId>
     {
         if (reader.TokenType == JsonTokenType.Number && reader.TryGetUInt64(out var number))
         {
-            return new PointId { Value = number.ToString(CultureInfo.InvariantCulture), Shown = Encoding.UTF8.GetString(reader.ValueSpan) };
+            // A JSON number that reads as an unsigned integer is written as its decimal digits, so it shows as stored.
+            var digits = number.ToString(CultureInfo.InvariantCulture);
+            return new PointId { Value = digits, Shown = digits };
         }
 
         if (reader.TokenType == JsonTokenType.String && reader.GetString() is { } text && PointIds.TryParseUuid(text, out var uuid))

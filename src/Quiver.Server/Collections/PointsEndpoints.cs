@@ -169,8 +169,8 @@ internal static class PointsEndpoints
     private static async Task<IResult> Delete(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var (ids, filter) = Selection(body, options.Limits);
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Delete);
+        var (ids, filter) = Selection(request.Points, request.Filter, options.Limits);
         if (ids is not null)
         {
             collection.Delete(ids);
@@ -451,14 +451,16 @@ internal static class PointsEndpoints
     private static async Task<IResult> EditPayload(string name, HttpContext context, ServedCollections collections, ServerOptions options, PayloadEdit edit)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var (ids, filter) = Selection(body, options.Limits);
+        var limits = options.Limits;
+        (List<string>? Ids, PayloadFilter? Filter) selection;
         Func<JsonObject?, JsonObject?> change;
         switch (edit)
         {
             case PayloadEdit.Merge or PayloadEdit.Overwrite:
-                var payload = JsonFields.Object(body, "payload") ?? throw ApiException.BadRequest("is required: the payload object to set.", "payload");
-                if (JsonFields.String(body, "key") is not null)
+                var set = await RequestBody.Read(context, limits, RequestTypes.SetPayload);
+                selection = Selection(set.Points, set.Filter, limits);
+                var payload = set.Payload is { } given ? new JsonObject(given) : throw ApiException.BadRequest("is required: the payload object to set.", "payload");
+                if (set.Key is not null)
                 {
                     throw ApiException.BadRequest("setting a nested key is not supported; set top-level keys.", "key");
                 }
@@ -466,24 +468,27 @@ internal static class PointsEndpoints
                 change = edit == PayloadEdit.Overwrite ? PayloadChanges.Overwrite(payload) : PayloadChanges.Merge(payload);
                 break;
             case PayloadEdit.DeleteKeys:
-                var keys = JsonFields.Array(body, "keys") ?? throw ApiException.BadRequest("is required: the payload keys to delete.", "keys");
-                var names = keys.Select((k, i) => k?.GetValueKind() == JsonValueKind.String ? k.GetValue<string>() : throw JsonFields.Wrong($"keys[{i}]", "a string", k)).ToList();
-                change = PayloadChanges.DeleteKeys(names);
+                var delete = await RequestBody.Read(context, limits, RequestTypes.DeletePayload);
+                selection = Selection(delete.Points, delete.Filter, limits);
+                var keys = delete.Keys ?? throw ApiException.BadRequest("is required: the payload keys to delete.", "keys");
+                change = PayloadChanges.DeleteKeys([.. keys.Select((k, i) => k ?? throw ApiException.BadRequest("must be a string, not null.", $"keys[{i}]"))]);
                 break;
             default:
+                var clear = await RequestBody.Read(context, limits, RequestTypes.Delete);
+                selection = Selection(clear.Points, clear.Filter, limits);
                 change = PayloadChanges.Clear();
                 break;
         }
 
-        collection.EditPayload(ids, filter, change);
+        collection.EditPayload(selection.Ids, selection.Filter, change);
         return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }
 
     // Which points a delete or payload edit applies to: "points" (ids, or a filter in Qdrant's older form) or "filter".
-    internal static (List<string>? Ids, PayloadFilter? Filter) Selection(RequestJson body, ServerLimits limits)
+    internal static (List<string>? Ids, PayloadFilter? Filter) Selection(PointsSelector? selector, Filter? given, ServerLimits limits)
     {
-        var points = body["points"];
-        var filter = body["filter"];
+        var points = selector?.Json;
+        var filter = given?.Json;
         if (points is JsonObject old && old.ContainsKey("must") | old.ContainsKey("should") | old.ContainsKey("must_not"))
         {
             return (null, QdrantFilters.Parse(old, "points"));

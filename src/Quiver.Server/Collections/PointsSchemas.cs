@@ -178,12 +178,21 @@ internal sealed class ScoredPoint
     public string? Text { get; init; }
 }
 
+[Union(typeof(PointId[]), typeof(Filter))]
+[Description("The point ids, or a filter in Qdrant's older form.")]
+internal sealed class PointsSelector
+{
+    /// <summary>The ids or filter as the request gave them; the route tells the two apart.</summary>
+    [JsonIgnore]
+    public JsonNode? Json { get; init; }
+}
+
 [Description("Which points a delete or payload edit applies to: points (ids) or filter, not both.")]
 internal sealed class PointsSelection
 {
     [JsonPropertyName("points")]
     [Description("The point ids (a filter object is also read here, in Qdrant's older form).")]
-    public PointId[]? Points { get; init; }
+    public PointsSelector? Points { get; init; }
 
     [JsonPropertyName("filter")]
     public Filter? Filter { get; init; }
@@ -195,9 +204,13 @@ internal sealed class SetPayloadRequest
     [JsonPropertyName("payload")]
     public required Dictionary<string, JsonNode?> Payload { get; init; }
 
+    [JsonPropertyName("key")]
+    [Description("Qdrant's nested key to set under: refused, Quiver sets top-level keys.")]
+    public string? Key { get; init; }
+
     [JsonPropertyName("points")]
     [Description("The point ids (a filter object is also read here, in Qdrant's older form).")]
-    public PointId[]? Points { get; init; }
+    public PointsSelector? Points { get; init; }
 
     [JsonPropertyName("filter")]
     public Filter? Filter { get; init; }
@@ -212,7 +225,7 @@ internal sealed class DeletePayloadRequest
 
     [JsonPropertyName("points")]
     [Description("The point ids (a filter object is also read here, in Qdrant's older form).")]
-    public PointId[]? Points { get; init; }
+    public PointsSelector? Points { get; init; }
 
     [JsonPropertyName("filter")]
     public Filter? Filter { get; init; }

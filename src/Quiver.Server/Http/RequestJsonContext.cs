@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
+using Quiver.Server.Explorer;
 
 namespace Quiver.Server.Http;
 
@@ -11,6 +12,9 @@ namespace Quiver.Server.Http;
 [JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(EmbeddingsRequest))]
 [JsonSerializable(typeof(UpsertPointsRequest))]
+[JsonSerializable(typeof(PointsSelection))]
+[JsonSerializable(typeof(SetPayloadRequest))]
+[JsonSerializable(typeof(DeletePayloadRequest))]
 [JsonSerializable(typeof(GetPointsRequest))]
 [JsonSerializable(typeof(ScrollRequest))]
 [JsonSerializable(typeof(CountRequest))]
@@ -21,4 +25,13 @@ namespace Quiver.Server.Http;
 [JsonSerializable(typeof(RecommendInput))]
 [JsonSerializable(typeof(QueryPointsRequest))]
 [JsonSerializable(typeof(QueryBatchRequest))]
+[JsonSerializable(typeof(ContextQuestion))]
+[JsonSerializable(typeof(ProjectionRequest))]
+[JsonSerializable(typeof(ReembedRequest))]
+[JsonSerializable(typeof(SnapshotRecoverRequest))]
+[JsonSerializable(typeof(EmptyRequest))]
+[JsonSerializable(typeof(ChangeAliasesRequest))]
+[JsonSerializable(typeof(ClustersRequest))]
+[JsonSerializable(typeof(OutliersRequest))]
+[JsonSerializable(typeof(TextSearchRequest))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;

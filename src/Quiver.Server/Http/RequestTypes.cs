@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
+using Quiver.Server.Explorer;
 
 namespace Quiver.Server.Http;
 
@@ -29,6 +30,8 @@ internal static class RequestTypes
             new JsonKeptReader<Filter>(json => new Filter { Json = json }),
             new JsonKeptReader<PayloadSelection>(json => new PayloadSelection { Json = json }),
             new JsonKeptReader<QueryInput>(json => new QueryInput { Json = json }),
+            new JsonKeptReader<PointsSelector>(json => new PointsSelector { Json = json }),
+            new JsonKeptReader<AliasOperation>(json => new AliasOperation { Json = json }),
             new EmbeddingsInputReader(),
             new NamedValueReader<EncodingFormat>("is not an encoding format; use float or base64.", ("float", EncodingFormat.Float), ("base64", EncodingFormat.Base64)),
             new NamedValueReader<TruncationName>(
@@ -36,6 +39,25 @@ internal static class RequestTypes
                 ("truncate", TruncationName.Truncate),
                 ("chunk", TruncationName.Chunk),
                 ("error", TruncationName.Error)),
+            new NamedValueReader<ProjectionMethodName>(
+                "is not a projection method; use umap, tsne or pca.",
+                ("umap", ProjectionMethodName.Umap),
+                ("tsne", ProjectionMethodName.Tsne),
+                ("pca", ProjectionMethodName.Pca)),
+            new NamedValueReader<OutlierMethodName>(
+                "is not an outlier method; use lof or knn_distance.",
+                ("lof", OutlierMethodName.Lof),
+                ("knn_distance", OutlierMethodName.KnnDistance)),
+            new NamedValueReader<TextSearchMode>(
+                "is not a search mode; use dense, keyword or hybrid.",
+                ("dense", TextSearchMode.Dense),
+                ("keyword", TextSearchMode.Keyword),
+                ("hybrid", TextSearchMode.Hybrid)),
+            new NamedValueReader<ContextMode>(
+                "is not a search mode; use dense, keyword or hybrid.",
+                ("dense", ContextMode.Dense),
+                ("keyword", ContextMode.Keyword),
+                ("hybrid", ContextMode.Hybrid)),
             new NamedValueReader<RecommendStrategyName>(
                 "is not a recommend strategy; use average_vector, best_score or sum_scores.",
                 ("average_vector", RecommendStrategyName.AverageVector),
@@ -47,6 +69,12 @@ internal static class RequestTypes
     public static JsonTypeInfo<EmbeddingsRequest> Embeddings { get; } = Of<EmbeddingsRequest>();
 
     public static JsonTypeInfo<UpsertPointsRequest> Upsert { get; } = Of<UpsertPointsRequest>();
+
+    public static JsonTypeInfo<PointsSelection> Delete { get; } = Of<PointsSelection>();
+
+    public static JsonTypeInfo<SetPayloadRequest> SetPayload { get; } = Of<SetPayloadRequest>();
+
+    public static JsonTypeInfo<DeletePayloadRequest> DeletePayload { get; } = Of<DeletePayloadRequest>();
 
     public static JsonTypeInfo<GetPointsRequest> GetPoints { get; } = Of<GetPointsRequest>();
 
@@ -67,6 +95,24 @@ internal static class RequestTypes
     public static JsonTypeInfo<QueryPointsRequest> Query { get; } = Of<QueryPointsRequest>();
 
     public static JsonTypeInfo<QueryBatchRequest> QueryBatch { get; } = Of<QueryBatchRequest>();
+
+    public static JsonTypeInfo<ContextQuestion> Context { get; } = Of<ContextQuestion>();
+
+    public static JsonTypeInfo<ProjectionRequest> Projection { get; } = Of<ProjectionRequest>();
+
+    public static JsonTypeInfo<ReembedRequest> Reembed { get; } = Of<ReembedRequest>();
+
+    public static JsonTypeInfo<SnapshotRecoverRequest> Recover { get; } = Of<SnapshotRecoverRequest>();
+
+    public static JsonTypeInfo<EmptyRequest> Empty { get; } = Of<EmptyRequest>();
+
+    public static JsonTypeInfo<ChangeAliasesRequest> Aliases { get; } = Of<ChangeAliasesRequest>();
+
+    public static JsonTypeInfo<ClustersRequest> Clusters { get; } = Of<ClustersRequest>();
+
+    public static JsonTypeInfo<OutliersRequest> Outliers { get; } = Of<OutliersRequest>();
+
+    public static JsonTypeInfo<TextSearchRequest> TextSearch { get; } = Of<TextSearchRequest>();
 
     private static JsonTypeInfo<T> Of<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
