@@ -93,28 +93,18 @@ internal static class DistributedEndpoints
 
     public static async Task<IResult> Upsert(DistributedCollection collection, HttpContext context, ServerOptions options)
     {
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "points", "batch");
-        var points = new List<Point>();
-        if (JsonFields.Array(body, "points") is { } list)
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Upsert);
+        var given = request.Points
+            ?? throw ApiException.BadRequest("The body needs \"points\": [{\"id\", \"vector\", \"payload\"}] (the batch form is not yet supported for distributed collections in cluster mode).", "points");
+        PointWrites.Limit(given.Length, "points", options.Limits);
+        var points = new List<Point>(given.Length);
+        for (var i = 0; i < given.Length; i++)
         {
-            PointWrites.Limit(list.Count, "points", options.Limits);
-            for (var i = 0; i < list.Count; i++)
-            {
-                var path = $"points[{i}]";
-                var point = list[i] as JsonObject ?? throw JsonFields.Wrong(path, "a point object with id and vector", list[i]);
-                if (point["vector"] is not JsonArray)
-                {
-                    throw ApiException.BadRequest("needs a vector (an array of numbers): text and named vectors are not yet supported for distributed collections in cluster mode.", $"{path}.vector");
-                }
-
-                var payload = JsonFields.Object(point, "payload", $"{path}.payload");
-                points.Add(new Point(PointIds.Parse(point["id"], $"{path}.id"), JsonFields.Vector(point["vector"], $"{path}.vector"), payload is null ? null : (JsonObject)payload.DeepClone()));
-            }
-        }
-        else
-        {
-            throw ApiException.BadRequest("The body needs \"points\": [{\"id\", \"vector\", \"payload\"}] (the batch form is not yet supported for distributed collections in cluster mode).", "points");
+            var path = $"points[{i}]";
+            var point = given[i] ?? throw ApiException.BadRequest("must be a point object with id and vector, not null.", path);
+            var vector = point.Vector?.Values
+                ?? throw ApiException.BadRequest("needs a vector (an array of numbers): text and named vectors are not yet supported for distributed collections in cluster mode.", $"{path}.vector");
+            points.Add(new Point(PointIds.Given(point.Id, $"{path}.id"), vector, point.Payload is { } payload ? new JsonObject(payload) : null));
         }
 
         try
@@ -131,10 +121,10 @@ internal static class DistributedEndpoints
 
     public static async Task<IResult> GetMany(DistributedCollection collection, HttpContext context, ServerOptions options)
     {
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var ids = PointIds.ParseMany(JsonFields.Array(body, "ids") ?? throw ApiException.BadRequest("is required.", "ids"), "ids", options.Limits.MaxPointsPerRequest);
-        var payload = PayloadSelector.Parse(body, fallback: true);
-        var withVector = QdrantJson.WithVector(body, fallback: false);
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.GetPoints);
+        var ids = PointsEndpoints.Ids(request.Ids ?? throw ApiException.BadRequest("is required.", "ids"), "ids", options.Limits.MaxPointsPerRequest);
+        var payload = PayloadSelector.Parse(request.WithPayload?.Json, "with_payload", fallback: true);
+        var withVector = request.WithVector ?? request.WithVectors ?? false;
         var points = await collection.GetAsync(ids, withVector);
         return QdrantJson.Ok(context, new JsonArray([.. points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]));
     }
@@ -149,8 +139,8 @@ internal static class DistributedEndpoints
 
     public static async Task<IResult> Delete(DistributedCollection collection, HttpContext context, ServerOptions options)
     {
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var (ids, _) = PointsEndpoints.Selection(body, options.Limits);
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Delete);
+        var (ids, _) = PointsEndpoints.Selection(request.Points, request.Filter, options.Limits);
         await collection.DeleteAsync(ids ?? throw ApiException.BadRequest("delete by filter is not yet supported for distributed collections in cluster mode; give the point ids.", "filter"));
         return QdrantJson.Ok(context, QdrantJson.Operation(0));
     }
@@ -160,34 +150,28 @@ internal static class DistributedEndpoints
 
     public static async Task<IResult> Count(DistributedCollection collection, HttpContext context, ServerOptions options)
     {
-        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        JsonFields.Bool(body, "exact");
-        return QdrantJson.Ok(context, new JsonObject { ["count"] = await collection.CountAsync(QdrantFilters.Parse(body["filter"], "filter")) });
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Count, allowEmpty: true);
+        return QdrantJson.Ok(context, new JsonObject { ["count"] = await collection.CountAsync(QdrantFilters.Parse(request.Filter?.Json, "filter")) });
     }
 
     public static async Task<IResult> Search(DistributedCollection collection, HttpContext context, ServerOptions options)
     {
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        if (body["vector"] is not JsonArray)
-        {
-            throw ApiException.BadRequest("is required: an array of numbers (text queries are not yet supported for distributed collections in cluster mode).", "vector");
-        }
-
-        return QdrantJson.Ok(context, new JsonArray([.. await Nearest(collection, JsonFields.Vector(body["vector"], "vector"), body, options)]));
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Search);
+        var vector = request.Vector
+            ?? throw ApiException.BadRequest("is required: an array of numbers (text queries are not yet supported for distributed collections in cluster mode).", "vector");
+        return QdrantJson.Ok(context, new JsonArray([.. await Nearest(collection, vector, request, options)]));
     }
 
     public static async Task<IResult> Query(DistributedCollection collection, HttpContext context, ServerOptions options)
     {
-        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        foreach (var unsupported in new[] { "using", "prefetch" })
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Query, allowEmpty: true);
+        var unsupported = request.Using is not null ? "using" : request.Prefetch is not null ? "prefetch" : null;
+        if (unsupported is not null)
         {
-            if (body[unsupported] is not null)
-            {
-                throw ApiException.BadRequest($"is not supported: Quiver runs one query on one unnamed vector. Leave {unsupported} out.", unsupported);
-            }
+            throw ApiException.BadRequest($"is not supported: Quiver runs one query on one unnamed vector. Leave {unsupported} out.", unsupported);
         }
 
-        var query = body["query"];
+        var query = request.Query?.Json;
         if (query is JsonObject nearest && nearest["nearest"] is { } inner)
         {
             query = inner;
@@ -196,38 +180,32 @@ internal static class DistributedEndpoints
         switch (query)
         {
             case null:
-                var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
-                var payload = PayloadSelector.Parse(body, fallback: false);
-                var withVector = QdrantJson.WithVector(body, fallback: false);
-                var page = await collection.ScrollAsync(limit, null, QdrantFilters.Parse(body["filter"], "filter"), withVector);
+                var limit = request.Limit is { } l ? JsonFields.Within(l, 1, options.Limits.MaxPointsPerRequest, "limit") : 10;
+                var payload = PayloadSelector.Parse(request.WithPayload?.Json, "with_payload", fallback: false);
+                var withVector = request.WithVector ?? request.WithVectors ?? false;
+                var page = await collection.ScrollAsync(limit, null, QdrantFilters.Parse(request.Filter?.Json, "filter"), withVector);
                 return QdrantJson.Ok(context, new JsonObject
                 {
                     ["points"] = new JsonArray([.. page.Points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]),
                 });
             case JsonArray:
-                return QdrantJson.Ok(context, new JsonObject { ["points"] = new JsonArray([.. await Nearest(collection, JsonFields.Vector(query, "query"), body, options)]) });
+                return QdrantJson.Ok(context, new JsonObject { ["points"] = new JsonArray([.. await Nearest(collection, JsonFields.Vector(query, "query"), request, options)]) });
             default:
                 throw ApiException.BadRequest("must be a vector or {\"nearest\": vector} for a distributed collection in cluster mode (point ids and text are not yet supported there).", "query");
         }
     }
 
-    private static async Task<List<JsonNode>> Nearest(DistributedCollection collection, float[] vector, RequestJson body, ServerOptions options)
+    private static async Task<List<JsonNode>> Nearest(DistributedCollection collection, float[] vector, NearestRequest request, ServerOptions options)
     {
         var limits = options.Limits;
-        var limit = JsonFields.Int(body, "limit", 1, limits.MaxPointsPerRequest) ?? 10;
-        var offset = JsonFields.Int(body, "offset", 0, limits.MaxPointsPerRequest) ?? 0;
-        var threshold = JsonFields.Number(body, "score_threshold");
-        var filter = QdrantFilters.Parse(body["filter"], "filter");
-        var payload = PayloadSelector.Parse(body, fallback: false);
-        var withVector = QdrantJson.WithVector(body, fallback: false);
-        int? ef = null;
-        var exact = false;
-        if (JsonFields.Object(body, "params") is { } parameters)
-        {
-            ef = JsonFields.Int(parameters, "hnsw_ef", 1, 100_000, "params.hnsw_ef");
-            exact = JsonFields.Bool(parameters, "exact", "params.exact") == true;
-        }
-
+        var limit = request.Limit is { } l ? JsonFields.Within(l, 1, limits.MaxPointsPerRequest, "limit") : 10;
+        var offset = request.Offset is { } o ? JsonFields.Within(o, 0, limits.MaxPointsPerRequest, "offset") : 0;
+        var threshold = request.ScoreThreshold;
+        var filter = QdrantFilters.Parse(request.Filter?.Json, "filter");
+        var payload = PayloadSelector.Parse(request.WithPayload?.Json, "with_payload", fallback: false);
+        var withVector = request.WithVector ?? request.WithVectors ?? false;
+        var ef = request.Params?.HnswEf is { } given ? JsonFields.Within(given, 1, 100_000, "params.hnsw_ef") : (int?)null;
+        var exact = request.Params?.Exact == true;
         if (vector.Length != collection.Space.Dimensions)
         {
             throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Space.Dimensions}, got {vector.Length}", "vector");

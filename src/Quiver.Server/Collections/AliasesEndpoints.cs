@@ -27,12 +27,12 @@ internal static class AliasesEndpoints
 
     private static async Task<IResult> Update(HttpContext context, ServedCollections collections, ServerOptions options)
     {
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var actions = JsonFields.Array(body, "actions") ?? throw ApiException.BadRequest("is required: a list of {\"create_alias\": …}, {\"delete_alias\": …} or {\"rename_alias\": …}.", "actions");
-        var parsed = new List<AliasAction>(actions.Count);
-        for (var i = 0; i < actions.Count; i++)
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Aliases);
+        var actions = request.Actions ?? throw ApiException.BadRequest("is required: a list of {\"create_alias\": …}, {\"delete_alias\": …} or {\"rename_alias\": …}.", "actions");
+        var parsed = new List<AliasAction>(actions.Length);
+        for (var i = 0; i < actions.Length; i++)
         {
-            parsed.Add(Parse(actions[i], $"actions[{i}]"));
+            parsed.Add(Parse(actions[i]?.Json, $"actions[{i}]"));
         }
 
         collections.ChangeAliases(parsed);

@@ -1,11 +1,13 @@
 using System.ComponentModel;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Quiver.Server.Operations;
 
 namespace Quiver.Server.Collections;
 
-// The wire shapes of Qdrant's alias routes, as the OpenAPI document shows them. The handlers read and write these
-// fields by hand (AliasesEndpoints) to keep Qdrant's exact answers.
+// The wire shapes of Qdrant's alias routes: the OpenAPI document shows them and requests are read into them
+// (RequestBody; each action kept as JSON for AliasesEndpoints to tell apart). Answers are written by hand to keep
+// Qdrant's exact shapes.
 
 [Description("Qdrant's change-aliases request: the actions are applied in order, all or nothing.")]
 internal sealed class ChangeAliasesRequest
@@ -16,7 +18,12 @@ internal sealed class ChangeAliasesRequest
 
 [Union(typeof(CreateAliasOperation), typeof(DeleteAliasOperation), typeof(RenameAliasOperation))]
 [Description("One alias action: create_alias, delete_alias or rename_alias.")]
-internal sealed class AliasOperation;
+internal sealed class AliasOperation
+{
+    /// <summary>The action as the request gave it; the route tells the three kinds apart.</summary>
+    [JsonIgnore]
+    public JsonNode? Json { get; init; }
+}
 
 internal sealed class CreateAliasOperation
 {

@@ -26,29 +26,26 @@ internal static class ContextEndpoints
     private static async Task<IResult> Context(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var question = JsonFields.String(body, "question");
-        if (string.IsNullOrWhiteSpace(question))
+        var given = await RequestBody.Read(context, options.Limits, RequestTypes.Context);
+        if (string.IsNullOrWhiteSpace(given.Question))
         {
             throw ApiException.BadRequest("is required: the question to gather context for.", "question");
         }
 
-        var modeName = JsonFields.String(body, "mode");
-        SearchMode? mode = modeName switch
+        SearchMode? mode = given.Mode switch
         {
             null => null,
-            "dense" => SearchMode.Dense,
-            "keyword" => SearchMode.Keyword,
-            "hybrid" => SearchMode.Hybrid,
-            _ => throw ApiException.BadRequest($"'{modeName}' is not a search mode; use dense, keyword or hybrid.", "mode"),
+            ContextMode.Dense => SearchMode.Dense,
+            ContextMode.Keyword => SearchMode.Keyword,
+            _ => SearchMode.Hybrid,
         };
-        var request = new ContextRequest(question)
+        var request = new ContextRequest(given.Question)
         {
-            BudgetTokens = JsonFields.Int(body, "budget_tokens", 1, 1_000_000) ?? 1000,
-            Candidates = JsonFields.Int(body, "candidates", 1, options.Limits.MaxPointsPerRequest) ?? 20,
+            BudgetTokens = given.BudgetTokens is { } budget ? JsonFields.Within(budget, 1, 1_000_000, "budget_tokens") : 1000,
+            Candidates = given.Candidates is { } candidates ? JsonFields.Within(candidates, 1, options.Limits.MaxPointsPerRequest, "candidates") : 20,
             Mode = collection.Space.IsRaw ? (mode is null or SearchMode.Keyword ? SearchMode.Keyword : throw ApiException.BadRequest($"collection `{name}` holds raw vectors and has no model; only keyword context works.", "mode")) : mode,
-            MmrLambda = JsonFields.Fraction(body, "mmr") ?? 0.7,
-            Filter = QdrantFilters.Parse(body["filter"], "filter"),
+            MmrLambda = given.Mmr is { } mmr ? JsonFields.Fraction(mmr, "mmr") : 0.7,
+            Filter = QdrantFilters.Parse(given.Filter?.Json, "filter"),
         };
 
         var model = collection.Space.IsRaw ? null : collections.ModelFor(collection);

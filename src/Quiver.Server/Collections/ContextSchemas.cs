@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Quiver.Server.Collections;
 
-// The wire shapes of Quiver's RAG context route, as the OpenAPI document shows them.
+// The wire shapes of Quiver's RAG context route: the OpenAPI document shows them and requests are read into them (RequestBody).
 
 [Description("Quiver's context request: the best passages for a question within a token budget.")]
 internal sealed class ContextQuestion

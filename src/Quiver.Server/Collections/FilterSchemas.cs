@@ -4,11 +4,15 @@ using Quiver.Server.Operations;
 
 namespace Quiver.Server.Collections;
 
-// Qdrant's filter JSON as QdrantFilters reads it, for the OpenAPI document.
+// Qdrant's filter JSON as QdrantFilters reads it, for the OpenAPI document; a request keeps a filter as its JSON.
 
 [Description("Qdrant's filter: every must condition, at least one should condition, and no must_not condition.")]
 internal sealed class Filter
 {
+    /// <summary>The filter as the request gave it, read by <see cref="QdrantFilters"/> with the paths of its conditions.</summary>
+    [JsonIgnore]
+    public System.Text.Json.Nodes.JsonNode? Json { get; init; }
+
     [JsonPropertyName("must")]
     public FilterCondition[]? Must { get; init; }
 

@@ -20,10 +20,16 @@ internal static class PointIds
             case JsonValueKind.String when TryParseUuid(node.GetValue<string>(), out var uuid):
                 return uuid.ToString("D");
             default:
-                throw ApiException.BadRequest(
-                    $"Unable to parse point id {node?.ToJsonString() ?? "null"}: a point id is an unsigned integer or a UUID string.", path);
+                throw ApiException.BadRequest(Unparsable(node), path);
         }
     }
+
+    /// <summary>The stored id of a typed request's id, which the request must give.</summary>
+    public static string Given(PointId? id, string path) => id?.Value ?? throw ApiException.BadRequest(Unparsable(null), path);
+
+    /// <summary>Why <paramref name="node"/> is no point id, as Qdrant words it.</summary>
+    public static string Unparsable(JsonNode? node) =>
+        $"Unable to parse point id {node?.ToJsonString() ?? "null"}: a point id is an unsigned integer or a UUID string.";
 
     /// <summary>
     /// An id written in a URL path: the decimal digits of an unsigned integer exactly ("+1", " 1" and "01" are

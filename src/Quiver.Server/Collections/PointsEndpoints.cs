@@ -70,95 +70,93 @@ internal static class PointsEndpoints
     private static async Task<IResult> Upsert(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "points", "batch");
-        var parsed = new List<PendingPoint>();
-        if (JsonFields.Array(body, "points") is { } points)
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Upsert);
+        await PointWrites.Upsert(collection, Pending(request, options.Limits), collections, batcher, options, context.RequestAborted);
+        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
+    }
+
+    // An upsert's points as the collection writes them: each with an id, and a vector or a text to embed.
+    private static List<PendingPoint> Pending(UpsertPointsRequest request, ServerLimits limits)
+    {
+        if (request.Points is { } points)
         {
-            PointWrites.Limit(points.Count, "points", options.Limits);
-            for (var i = 0; i < points.Count; i++)
+            PointWrites.Limit(points.Length, "points", limits);
+            var pending = new List<PendingPoint>(points.Length);
+            for (var i = 0; i < points.Length; i++)
             {
                 var path = $"points[{i}]";
-                var point = points[i] as JsonObject ?? throw JsonFields.Wrong(path, "a point object with id and vector", points[i]);
-                var id = PointIds.Parse(point["id"], $"{path}.id");
-                var (vector, text) = VectorOrText(point, path, options.Limits);
-                parsed.Add(new PendingPoint(id, vector, text, JsonFields.Object(point, "payload", $"{path}.payload")));
-            }
-        }
-        else if (JsonFields.Object(body, "batch") is { } batch)
-        {
-            var ids = JsonFields.Array(batch, "ids", "batch.ids") ?? throw ApiException.BadRequest("is required.", "batch.ids");
-            PointWrites.Limit(ids.Count, "batch.ids", options.Limits);
-            var vectors = JsonFields.Array(batch, "vectors", "batch.vectors");
-            var texts = JsonFields.Array(batch, "texts", "batch.texts");
-            var payloads = JsonFields.Array(batch, "payloads", "batch.payloads");
-            if ((vectors is null) == (texts is null))
-            {
-                throw ApiException.BadRequest("give vectors (or Quiver's texts), one per id.", "batch");
+                var point = points[i] ?? throw ApiException.BadRequest("must be a point object with id and vector, not null.", path);
+                var (vector, text) = VectorOrText(point, path, limits);
+                pending.Add(new PendingPoint(PointIds.Given(point.Id, $"{path}.id"), vector, text, Payload(point.Payload)));
             }
 
-            foreach (var (list, field) in new[] { (vectors, "vectors"), (texts, "texts"), (payloads, "payloads") })
-            {
-                if (list is not null && list.Count != ids.Count)
-                {
-                    throw ApiException.BadRequest($"has {list.Count} entries for {ids.Count} ids; give one per id.", $"batch.{field}");
-                }
-            }
-
-            for (var i = 0; i < ids.Count; i++)
-            {
-                var payload = payloads?[i];
-                parsed.Add(new PendingPoint(
-                    PointIds.Parse(ids[i], $"batch.ids[{i}]"),
-                    vectors is null ? null : JsonFields.Vector(vectors[i], $"batch.vectors[{i}]"),
-                    texts is null ? null : JsonFields.Text(texts[i], $"batch.texts[{i}]", options.Limits),
-                    payload is null ? null : payload as JsonObject ?? throw JsonFields.Wrong($"batch.payloads[{i}]", "an object", payload)));
-            }
+            return pending;
         }
-        else
+
+        if (request.Batch is not { } batch)
         {
             throw ApiException.BadRequest("The body needs \"points\": [{\"id\", \"vector\", \"payload\"}] or \"batch\": {\"ids\", \"vectors\", \"payloads\"}.", "points");
         }
 
-        await PointWrites.Upsert(collection, parsed, collections, batcher, options, context.RequestAborted);
-        return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
+        var ids = batch.Ids ?? throw ApiException.BadRequest("is required.", "batch.ids");
+        PointWrites.Limit(ids.Length, "batch.ids", limits);
+        if ((batch.Vectors is null) == (batch.Texts is null))
+        {
+            throw ApiException.BadRequest("give vectors (or Quiver's texts), one per id.", "batch");
+        }
+
+        foreach (var (count, field) in new[] { (batch.Vectors?.Length, "vectors"), (batch.Texts?.Length, "texts"), (batch.Payloads?.Length, "payloads") })
+        {
+            if (count is { } given && given != ids.Length)
+            {
+                throw ApiException.BadRequest($"has {given} entries for {ids.Length} ids; give one per id.", $"batch.{field}");
+            }
+        }
+
+        var columns = new List<PendingPoint>(ids.Length);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            columns.Add(new PendingPoint(
+                PointIds.Given(ids[i], $"batch.ids[{i}]"),
+                batch.Vectors is null ? null : batch.Vectors[i] ?? throw ApiException.BadRequest("must be an array of numbers, not null.", $"batch.vectors[{i}]"),
+                batch.Texts is null ? null : JsonFields.Text(batch.Texts[i] ?? throw ApiException.BadRequest("must be a string, not null.", $"batch.texts[{i}]"), $"batch.texts[{i}]", limits),
+                Payload(batch.Payloads?[i])));
+        }
+
+        return columns;
     }
 
-    private static (float[]? Vector, string? Text) VectorOrText(JsonObject point, string path, ServerLimits limits)
+    private static (float[]? Vector, string? Text) VectorOrText(PointInput point, string path, ServerLimits limits)
     {
-        var vector = point["vector"];
-        var text = point["text"] is { } given ? JsonFields.Text(given, $"{path}.text", limits) : null;
-        if (vector is JsonObject document)
+        var text = point.Text is { } given ? JsonFields.Text(given, $"{path}.text", limits) : null;
+        return point.Vector switch
         {
             // Qdrant's inference form: "vector": {"text": "...", "model": "..."}.
-            if (document["text"] is { } inner)
-            {
-                return (null, JsonFields.Text(inner, $"{path}.vector.text", limits));
-            }
-
-            throw ApiException.BadRequest("named vectors are not supported: Quiver collections hold one unnamed vector. Give an array of numbers.", $"{path}.vector");
-        }
-
-        if (vector is null)
-        {
-            return text is null
-                ? throw ApiException.BadRequest("needs a vector (or Quiver's \"text\", embedded by the collection's model).", path)
-                : (null, text);
-        }
-
-        return (JsonFields.Vector(vector, $"{path}.vector"), text);
+            { Text: { } inner } => (null, JsonFields.Text(inner, $"{path}.vector.text", limits)),
+            { Values: { } values } => (values, text),
+            _ when text is null => throw ApiException.BadRequest("needs a vector (or Quiver's \"text\", embedded by the collection's model).", path),
+            _ => (null, text),
+        };
     }
+
+    private static JsonObject? Payload(Dictionary<string, JsonNode?>? payload) => payload is null ? null : new JsonObject(payload);
 
     private static async Task<IResult> GetMany(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var ids = PointIds.ParseMany(JsonFields.Array(body, "ids") ?? throw ApiException.BadRequest("is required.", "ids"), "ids", options.Limits.MaxPointsPerRequest);
-        var payload = PayloadSelector.Parse(body, fallback: true);
-        var withVector = QdrantJson.WithVector(body, fallback: false);
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.GetPoints);
+        var ids = Ids(request.Ids ?? throw ApiException.BadRequest("is required.", "ids"), "ids", options.Limits.MaxPointsPerRequest);
+        var payload = PayloadSelector.Parse(request.WithPayload?.Json, "with_payload", fallback: true);
+        var withVector = request.WithVector ?? request.WithVectors ?? false;
         var points = collection.Get(ids, withVector);
         return QdrantJson.Ok(context, new JsonArray([.. points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]));
     }
+
+    /// <summary>A request's point ids as stored, at most <paramref name="limit"/> of them.</summary>
+    internal static List<string> Ids(PointId?[] ids, string path, int limit) =>
+        ids.Length > limit
+            ? throw ApiException.BadRequest($"has {ids.Length} ids; one request takes at most {limit}.", path)
+            : [.. ids.Select((id, i) => PointIds.Given(id, $"{path}[{i}]"))];
 
     private static IResult GetOne(string name, string id, HttpContext context, ServedCollections collections)
     {
@@ -171,8 +169,8 @@ internal static class PointsEndpoints
     private static async Task<IResult> Delete(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var (ids, filter) = Selection(body, options.Limits);
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Delete);
+        var (ids, filter) = Selection(request.Points, request.Filter, options.Limits);
         if (ids is not null)
         {
             collection.Delete(ids);
@@ -194,17 +192,17 @@ internal static class PointsEndpoints
     /// <summary>Qdrant's scroll request read and answered once, over any source of pages (a collection, a distributed one).</summary>
     internal static async Task<IResult> ScrollFrom(HttpContext context, ServerOptions options, Func<int, string?, PayloadFilter?, bool, Task<ScrollPage>> read)
     {
-        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
-        var offset = body["offset"] is { } o ? PointIds.Parse(o, "offset") : null;
-        var filter = QdrantFilters.Parse(body["filter"], "filter");
-        if (body["order_by"] is not null)
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Scroll, allowEmpty: true);
+        var limit = request.Limit is { } l ? JsonFields.Within(l, 1, options.Limits.MaxPointsPerRequest, "limit") : 10;
+        var offset = request.Offset?.Value;
+        var filter = QdrantFilters.Parse(request.Filter?.Json, "filter");
+        if (request.OrderBy is not null)
         {
             throw ApiException.BadRequest("order_by is not supported; points come in id order.", "order_by");
         }
 
-        var payload = PayloadSelector.Parse(body, fallback: true);
-        var withVector = QdrantJson.WithVector(body, fallback: false);
+        var payload = PayloadSelector.Parse(request.WithPayload?.Json, "with_payload", fallback: true);
+        var withVector = request.WithVector ?? request.WithVectors ?? false;
         var page = await read(limit, offset, filter, withVector);
         return QdrantJson.Ok(context, new JsonObject
         {
@@ -216,87 +214,80 @@ internal static class PointsEndpoints
     private static async Task<IResult> Count(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        JsonFields.Bool(body, "exact");
-        return QdrantJson.Ok(context, new JsonObject { ["count"] = collection.Count(QdrantFilters.Parse(body["filter"], "filter")) });
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Count, allowEmpty: true);
+        return QdrantJson.Ok(context, new JsonObject { ["count"] = collection.Count(QdrantFilters.Parse(request.Filter?.Json, "filter")) });
     }
 
     private static async Task<IResult> Search(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        return QdrantJson.Ok(context, await SearchOne(collection, body, collections, batcher, options, context));
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Search);
+        return QdrantJson.Ok(context, await SearchOne(collection, request, "", collections, batcher, options, context));
     }
 
     private static async Task<IResult> SearchBatch(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var collection = collections.Get(name);
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.SearchBatch);
         var answers = new JsonArray();
-        foreach (var search in await Batch(context, options))
+        var searches = Entries(request.Searches, options.Limits);
+        for (var i = 0; i < searches.Length; i++)
         {
-            answers.Add(await SearchOne(collection, search, collections, batcher, options, context));
+            answers.Add(await SearchOne(collection, searches[i], $"searches[{i}].", collections, batcher, options, context));
         }
 
         return QdrantJson.Ok(context, answers);
     }
 
-    private static async Task<JsonArray> SearchOne(Collection collection, IRequestFields body, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
+    // One search, its fields' paths starting with "at" (empty for the single route, "searches[2]." in a batch).
+    private static async Task<JsonArray> SearchOne(Collection collection, SearchPointsRequest request, string at, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
     {
-        float[] vector;
-        if (body["vector"] is JsonArray)
+        var vector = request switch
         {
-            vector = JsonFields.Vector(body["vector"], body.PathOf("vector"));
-        }
-        else if (body["text"] is { } text)
-        {
-            vector = await EmbedQuery(collection, JsonFields.Text(text, body.PathOf("text"), options.Limits), collections, batcher, options, context);
-        }
-        else
-        {
-            throw ApiException.BadRequest("is required: an array of numbers (or Quiver's \"text\").", body.PathOf("vector"));
-        }
-
-        return new JsonArray([.. Nearest(collection, vector, body, options, excluded: null)]);
+            { Vector: { } given } => given,
+            { Text: { } text } => await EmbedQuery(collection, JsonFields.Text(text, at + "text", options.Limits), collections, batcher, options, context),
+            _ => throw ApiException.BadRequest("is required: an array of numbers (or Quiver's \"text\").", at + "vector"),
+        };
+        return new JsonArray([.. Nearest(collection, vector, request, at, options, excluded: null)]);
     }
 
     private static async Task<IResult> Query(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        return QdrantJson.Ok(context, await QueryOne(collection, body, collections, batcher, options, context));
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Query, allowEmpty: true);
+        return QdrantJson.Ok(context, await QueryOne(collection, request, "", collections, batcher, options, context));
     }
 
     private static async Task<IResult> QueryBatch(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var collection = collections.Get(name);
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.QueryBatch);
         var answers = new JsonArray();
-        foreach (var query in await Batch(context, options))
+        var queries = Entries(request.Searches, options.Limits);
+        for (var i = 0; i < queries.Length; i++)
         {
-            answers.Add(await QueryOne(collection, query, collections, batcher, options, context));
+            answers.Add(await QueryOne(collection, queries[i], $"searches[{i}].", collections, batcher, options, context));
         }
 
         return QdrantJson.Ok(context, answers);
     }
 
-    private static async Task<JsonObject> QueryOne(Collection collection, IRequestFields body, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
+    private static async Task<JsonObject> QueryOne(Collection collection, QueryPointsRequest request, string at, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
     {
-        foreach (var unsupported in new[] { "using", "prefetch", "lookup_from" })
+        var unsupported = request switch
         {
-            if (body[unsupported] is not null)
-            {
-                throw ApiException.BadRequest(
-                    unsupported switch
-                    {
-                        "using" => "is not supported: Quiver collections hold one unnamed vector. Leave using out.",
-                        "prefetch" => "is not supported: Quiver runs one query per request. Leave prefetch out, and use /context or hybrid search in the CLI for fused results.",
-                        _ => "is not supported: Quiver recommends from the collection's own points. Leave lookup_from out.",
-                    },
-                    body.PathOf(unsupported));
-            }
+            { Using: not null } => ("using", "is not supported: Quiver collections hold one unnamed vector. Leave using out."),
+            { Prefetch: not null } => ("prefetch", "is not supported: Quiver runs one query per request. Leave prefetch out, and use /context or hybrid search in the CLI for fused results."),
+            { LookupFrom: not null } => ("lookup_from", "is not supported: Quiver recommends from the collection's own points. Leave lookup_from out."),
+            _ => default((string Field, string Message)?),
+        };
+        if (unsupported is { } refused)
+        {
+            throw ApiException.BadRequest(refused.Message, at + refused.Field);
         }
 
-        var query = body["query"];
-        var queryPath = body.PathOf("query");
+        var query = request.Query?.Json;
+        var queryPath = at + "query";
         if (query is JsonObject nearest && nearest["nearest"] is { } inner)
         {
             query = inner;
@@ -309,18 +300,20 @@ internal static class PointsEndpoints
         {
             case null:
                 // No query: the first points in id order, as Qdrant does.
-                var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
-                var payload = PayloadSelector.Parse(body, fallback: false);
-                var withVector = QdrantJson.WithVector(body, fallback: false);
-                var page = collection.Scroll(limit, null, QdrantFilters.Parse(body["filter"], body.PathOf("filter")), withVector);
+                var limit = request.Limit is { } l ? JsonFields.Within(l, 1, options.Limits.MaxPointsPerRequest, at + "limit") : 10;
+                var payload = PayloadSelector.Parse(request.WithPayload?.Json, at + "with_payload", fallback: false);
+                var withVector = request.WithVector ?? request.WithVectors ?? false;
+                var page = collection.Scroll(limit, null, QdrantFilters.Parse(request.Filter?.Json, at + "filter"), withVector);
                 return new JsonObject
                 {
                     ["points"] = new JsonArray([.. page.Points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]),
                 };
             case JsonObject recommend when recommend["recommend"] is { } examples:
                 var recommendPath = $"{queryPath}.recommend";
-                var input = examples as JsonObject ?? throw JsonFields.Wrong(recommendPath, "an object with positive and negative examples and a strategy", examples);
-                return new JsonObject { ["points"] = new JsonArray([.. RecommendOne(collection, new NestedFields(input, recommendPath), body, options)]) };
+                var input = examples is JsonObject
+                    ? RequestBody.Parse(examples, RequestTypes.RecommendInput, recommendPath + ".")
+                    : throw JsonFields.Wrong(recommendPath, "an object with positive and negative examples and a strategy", examples);
+                return new JsonObject { ["points"] = new JsonArray([.. RecommendOne(collection, input.Positive, input.Negative, input.Strategy, recommendPath + ".", request, at, options)]) };
             case JsonArray:
                 vector = JsonFields.Vector(query, queryPath);
                 break;
@@ -338,117 +331,119 @@ internal static class PointsEndpoints
                 throw ApiException.BadRequest("must be a vector, {\"nearest\": vector}, {\"recommend\": {positive, negative, strategy}}, a point id, or text ({\"text\": \"...\"}).", queryPath);
         }
 
-        var hits = Nearest(collection, vector, body, options, excluded is null ? null : new HashSet<string>(StringComparer.Ordinal) { excluded });
+        var hits = Nearest(collection, vector, request, at, options, excluded is null ? null : new HashSet<string>(StringComparer.Ordinal) { excluded });
         return new JsonObject { ["points"] = new JsonArray([.. hits]) };
     }
 
     private static async Task<IResult> Recommend(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        return QdrantJson.Ok(context, new JsonArray([.. RecommendOne(collection, body, body, options)]));
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Recommend);
+        return QdrantJson.Ok(context, new JsonArray([.. RecommendRoute(collection, request, "", options)]));
     }
 
     private static async Task<IResult> RecommendBatch(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.RecommendBatch);
         var answers = new JsonArray();
-        foreach (var request in await Batch(context, options))
+        var recommendations = Entries(request.Searches, options.Limits);
+        for (var i = 0; i < recommendations.Length; i++)
         {
-            answers.Add(new JsonArray([.. RecommendOne(collection, request, request, options)]));
+            answers.Add(new JsonArray([.. RecommendRoute(collection, recommendations[i], $"searches[{i}].", options)]));
         }
 
         return QdrantJson.Ok(context, answers);
     }
 
-    // Qdrant's recommend: examples are point ids (left out of the answer) or vectors; average_vector searches one query
-    // vector, best_score and sum_scores score every point against every example (an exact scan here). The examples
-    // and strategy come from the recommend request itself or, in a query, from its {"recommend": …} object, while
-    // filter, limit, offset and the rest come from the request.
-    private static List<JsonNode> RecommendOne(Collection collection, IRequestFields examples, IRequestFields body, ServerOptions options)
+    private static List<JsonNode> RecommendRoute(Collection collection, RecommendPointsRequest request, string at, ServerOptions options)
     {
-        foreach (var unsupported in new[] { "using", "lookup_from" })
+        var unsupported = request.Using is not null ? "using" : request.LookupFrom is not null ? "lookup_from" : null;
+        if (unsupported is not null)
         {
-            if (body[unsupported] is not null)
-            {
-                throw ApiException.BadRequest($"is not supported: Quiver collections hold one unnamed vector and recommend from their own points. Leave {unsupported} out.", body.PathOf(unsupported));
-            }
+            throw ApiException.BadRequest($"is not supported: Quiver collections hold one unnamed vector and recommend from their own points. Leave {unsupported} out.", at + unsupported);
         }
 
-        var strategy = Recommendations.Strategy(JsonFields.String(examples, "strategy"), examples.PathOf("strategy"));
+        return RecommendOne(collection, request.Positive, request.Negative, request.Strategy, at, request, at, options);
+    }
+
+    // Qdrant's recommend: examples are point ids (left out of the answer) or vectors; average_vector searches one query
+    // vector, best_score and sum_scores score every point against every example (an exact scan here). The examples
+    // and strategy come from the recommend request itself or, in a query, from its {"recommend": …} object (their
+    // paths start with examplesAt), while filter, limit, offset and the rest come from the request.
+    private static List<JsonNode> RecommendOne(Collection collection, RecommendExample?[]? positiveExamples, RecommendExample?[]? negativeExamples, RecommendStrategyName? name, string examplesAt, NearestRequest request, string at, ServerOptions options)
+    {
+        var strategy = name switch
+        {
+            RecommendStrategyName.BestScore => RecommendStrategy.BestScore,
+            RecommendStrategyName.SumScores => RecommendStrategy.SumScores,
+            _ => RecommendStrategy.AverageVector,
+        };
         var excluded = new HashSet<string>(StringComparer.Ordinal);
-        var positive = Examples(collection, examples, "positive", excluded, options.Limits);
-        var negative = Examples(collection, examples, "negative", excluded, options.Limits);
-        Recommendations.Check(strategy, positive.Count, negative.Count, examples.PathOf("positive"));
+        var positive = Examples(collection, positiveExamples, examplesAt + "positive", excluded, options.Limits);
+        var negative = Examples(collection, negativeExamples, examplesAt + "negative", excluded, options.Limits);
+        Recommendations.Check(strategy, positive.Count, negative.Count, examplesAt + "positive");
         return strategy == RecommendStrategy.AverageVector
-            ? Nearest(collection, Recommender.AverageQuery(positive, negative), body, options, excluded)
-            : Nearest(collection, [], body, options, excluded, strategy, positive, negative);
+            ? Nearest(collection, Recommender.AverageQuery(positive, negative), request, at, options, excluded)
+            : Nearest(collection, [], request, at, options, excluded, strategy, positive, negative);
     }
 
     // A batch route's requests: {"searches": [request, …]}, each entry shaped like the single route's body and answered
     // in order. Entries are read one after another; nothing a batch does writes, so an entry refused halfway leaves
     // nothing behind.
-    private static async Task<List<NestedFields>> Batch(HttpContext context, ServerOptions options)
+    private static T[] Entries<T>(T?[]? searches, ServerLimits limits)
+        where T : class
     {
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "searches");
-        var searches = JsonFields.Array(body, "searches") ?? throw ApiException.BadRequest("is required: an array of requests, each shaped like the single route's body.", "searches");
-        if (searches.Count == 0)
+        if (searches is null)
+        {
+            throw ApiException.BadRequest("is required: an array of requests, each shaped like the single route's body.", "searches");
+        }
+
+        if (searches.Length == 0)
         {
             throw ApiException.BadRequest("is empty; give at least one request.", "searches");
         }
 
-        if (searches.Count > options.Limits.MaxPointsPerRequest)
+        if (searches.Length > limits.MaxPointsPerRequest)
         {
-            throw ApiException.BadRequest($"holds {searches.Count} requests; one batch takes at most {options.Limits.MaxPointsPerRequest}. Send several batches.", "searches");
+            throw ApiException.BadRequest($"holds {searches.Length} requests; one batch takes at most {limits.MaxPointsPerRequest}. Send several batches.", "searches");
         }
 
-        return [.. searches.Select((entry, i) => new NestedFields(
-            entry as JsonObject ?? throw JsonFields.Wrong($"searches[{i}]", "an object shaped like the single route's body", entry),
-            $"searches[{i}]"))];
+        return [.. searches.Select((entry, i) => entry ?? throw ApiException.BadRequest("must be an object shaped like the single route's body, not null.", $"searches[{i}]"))];
     }
 
-    private static List<float[]> Examples(Collection collection, IRequestFields body, string field, HashSet<string> excluded, ServerLimits limits)
+    private static List<float[]> Examples(Collection collection, RecommendExample?[]? examples, string path, HashSet<string> excluded, ServerLimits limits)
     {
-        var examples = JsonFields.Array(body, field);
         if (examples is null)
         {
             return [];
         }
 
-        var fieldPath = body.PathOf(field);
-        if (examples.Count > limits.MaxPointsPerRequest)
+        if (examples.Length > limits.MaxPointsPerRequest)
         {
-            throw ApiException.BadRequest($"holds {examples.Count} examples; at most {limits.MaxPointsPerRequest} are accepted.", fieldPath);
+            throw ApiException.BadRequest($"holds {examples.Length} examples; at most {limits.MaxPointsPerRequest} are accepted.", path);
         }
 
-        var given = examples.Select((example, i) => example is JsonArray
-            ? new GivenExample(null, JsonFields.Vector(example, $"{fieldPath}[{i}]"), $"{fieldPath}[{i}]", "")
-            : new GivenExample(PointIds.Parse(example, $"{fieldPath}[{i}]"), null, $"{fieldPath}[{i}]", example!.ToJsonString())).ToList();
-        return Recommendations.Vectors(collection, given, fieldPath, excluded, limits);
+        var given = examples.Select((example, i) => example?.Vector is { } vector
+            ? new GivenExample(null, vector, $"{path}[{i}]", "")
+            : new GivenExample(PointIds.Given(example?.Id, $"{path}[{i}]"), null, $"{path}[{i}]", example!.Id!.Shown)).ToList();
+        return Recommendations.Vectors(collection, given, path, excluded, limits);
     }
 
     internal static Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context) =>
         PointWrites.EmbedQuery(collection, text, collections, batcher, options, context.RequestAborted);
 
-    private static List<JsonNode> Nearest(Collection collection, float[] vector, IRequestFields body, ServerOptions options, IReadOnlySet<string>? excluded, RecommendStrategy? scan = null, IReadOnlyList<float[]>? positive = null, IReadOnlyList<float[]>? negative = null)
+    private static List<JsonNode> Nearest(Collection collection, float[] vector, NearestRequest request, string at, ServerOptions options, IReadOnlySet<string>? excluded, RecommendStrategy? scan = null, IReadOnlyList<float[]>? positive = null, IReadOnlyList<float[]>? negative = null)
     {
         var limits = options.Limits;
-        var limit = JsonFields.Int(body, "limit", 1, limits.MaxPointsPerRequest) ?? 10;
-        var offset = JsonFields.Int(body, "offset", 0, limits.MaxPointsPerRequest) ?? 0;
-        var threshold = JsonFields.Number(body, "score_threshold");
-        var filter = QdrantFilters.Parse(body["filter"], body.PathOf("filter"));
-        var payload = PayloadSelector.Parse(body, fallback: false);
-        var withVector = QdrantJson.WithVector(body, fallback: false);
-        int? ef = null;
-        var exact = false;
-        if (JsonFields.Object(body, "params") is { } parameters)
-        {
-            ef = JsonFields.Int(parameters, "hnsw_ef", 1, 100_000, body.PathOf("params") + ".hnsw_ef");
-            exact = JsonFields.Bool(parameters, "exact", body.PathOf("params") + ".exact") == true;
-        }
-
-        var hits = NearestPoints.Find(collection, vector, new HitSelection(limit, offset, threshold, filter, ef, exact, withVector), excluded, scan, positive, negative, body.PathOf("vector"));
+        var limit = request.Limit is { } l ? JsonFields.Within(l, 1, limits.MaxPointsPerRequest, at + "limit") : 10;
+        var offset = request.Offset is { } o ? JsonFields.Within(o, 0, limits.MaxPointsPerRequest, at + "offset") : 0;
+        var filter = QdrantFilters.Parse(request.Filter?.Json, at + "filter");
+        var payload = PayloadSelector.Parse(request.WithPayload?.Json, at + "with_payload", fallback: false);
+        var withVector = request.WithVector ?? request.WithVectors ?? false;
+        var ef = request.Params?.HnswEf is { } given ? JsonFields.Within(given, 1, 100_000, at + "params.hnsw_ef") : (int?)null;
+        var exact = request.Params?.Exact == true;
+        var hits = NearestPoints.Find(collection, vector, new HitSelection(limit, offset, request.ScoreThreshold, filter, ef, exact, withVector), excluded, scan, positive, negative, at + "vector");
         return [.. hits.Select(h => (JsonNode)QdrantJson.Record(
             new Point(h.Hit.Id, h.Vector ?? [], h.Hit.Payload, h.Hit.Text), payload, withVector, h.Hit.Score))];
     }
@@ -456,14 +451,16 @@ internal static class PointsEndpoints
     private static async Task<IResult> EditPayload(string name, HttpContext context, ServedCollections collections, ServerOptions options, PayloadEdit edit)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var (ids, filter) = Selection(body, options.Limits);
+        var limits = options.Limits;
+        (List<string>? Ids, PayloadFilter? Filter) selection;
         Func<JsonObject?, JsonObject?> change;
         switch (edit)
         {
             case PayloadEdit.Merge or PayloadEdit.Overwrite:
-                var payload = JsonFields.Object(body, "payload") ?? throw ApiException.BadRequest("is required: the payload object to set.", "payload");
-                if (JsonFields.String(body, "key") is not null)
+                var set = await RequestBody.Read(context, limits, RequestTypes.SetPayload);
+                selection = Selection(set.Points, set.Filter, limits);
+                var payload = set.Payload is { } given ? new JsonObject(given) : throw ApiException.BadRequest("is required: the payload object to set.", "payload");
+                if (set.Key is not null)
                 {
                     throw ApiException.BadRequest("setting a nested key is not supported; set top-level keys.", "key");
                 }
@@ -471,24 +468,27 @@ internal static class PointsEndpoints
                 change = edit == PayloadEdit.Overwrite ? PayloadChanges.Overwrite(payload) : PayloadChanges.Merge(payload);
                 break;
             case PayloadEdit.DeleteKeys:
-                var keys = JsonFields.Array(body, "keys") ?? throw ApiException.BadRequest("is required: the payload keys to delete.", "keys");
-                var names = keys.Select((k, i) => k?.GetValueKind() == JsonValueKind.String ? k.GetValue<string>() : throw JsonFields.Wrong($"keys[{i}]", "a string", k)).ToList();
-                change = PayloadChanges.DeleteKeys(names);
+                var delete = await RequestBody.Read(context, limits, RequestTypes.DeletePayload);
+                selection = Selection(delete.Points, delete.Filter, limits);
+                var keys = delete.Keys ?? throw ApiException.BadRequest("is required: the payload keys to delete.", "keys");
+                change = PayloadChanges.DeleteKeys([.. keys.Select((k, i) => k ?? throw ApiException.BadRequest("must be a string, not null.", $"keys[{i}]"))]);
                 break;
             default:
+                var clear = await RequestBody.Read(context, limits, RequestTypes.Delete);
+                selection = Selection(clear.Points, clear.Filter, limits);
                 change = PayloadChanges.Clear();
                 break;
         }
 
-        collection.EditPayload(ids, filter, change);
+        collection.EditPayload(selection.Ids, selection.Filter, change);
         return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }
 
     // Which points a delete or payload edit applies to: "points" (ids, or a filter in Qdrant's older form) or "filter".
-    internal static (List<string>? Ids, PayloadFilter? Filter) Selection(RequestJson body, ServerLimits limits)
+    internal static (List<string>? Ids, PayloadFilter? Filter) Selection(PointsSelector? selector, Filter? given, ServerLimits limits)
     {
-        var points = body["points"];
-        var filter = body["filter"];
+        var points = selector?.Json;
+        var filter = given?.Json;
         if (points is JsonObject old && old.ContainsKey("must") | old.ContainsKey("should") | old.ContainsKey("must_not"))
         {
             return (null, QdrantFilters.Parse(old, "points"));

@@ -2,16 +2,27 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Quiver.Server.Http;
 using Quiver.Server.Operations;
 
 namespace Quiver.Server.Collections;
 
-// The wire shapes of the Qdrant-compatible point routes, as the OpenAPI document shows them. The handlers read and
-// write these fields by hand (PointsEndpoints, QdrantJson) to keep Qdrant's exact answers; the tests hold them together.
+// The wire shapes of the Qdrant-compatible point routes: the OpenAPI document shows them, and requests are read into
+// them (RequestBody; values of several shapes by the readers RequestTypes adds). Answers are written by hand
+// (QdrantJson) to keep Qdrant's exact shapes; the tests hold the two together.
 
 [Union(typeof(ulong), typeof(Guid))]
 [Description("A point id: an unsigned integer or a UUID string.")]
-internal sealed class PointId;
+internal sealed class PointId
+{
+    /// <summary>The id as Quiver stores it (<see cref="PointIds"/>), read by <see cref="PointIdReader"/>.</summary>
+    [JsonIgnore]
+    public string Value { get; init; } = "";
+
+    /// <summary>The id as the request wrote it, for answers that quote it.</summary>
+    [JsonIgnore]
+    public string Shown { get; init; } = "";
+}
 
 [Description("Qdrant's upsert request: points, or the column form batch. Each point has a vector, or Quiver's text embedded by the collection's model. All points are written in one transaction, or none.")]
 internal sealed class UpsertPointsRequest
@@ -23,6 +34,7 @@ internal sealed class UpsertPointsRequest
     public PointsBatch? Batch { get; init; }
 }
 
+[Expected("a point object with id and vector")]
 internal sealed class PointInput
 {
     [JsonPropertyName("id")]
@@ -42,7 +54,16 @@ internal sealed class PointInput
 
 [Union(typeof(float[]), typeof(TextDocument))]
 [Description("The vector, or Qdrant's inference form {\"text\": ...} embedded by the collection's model.")]
-internal sealed class PointVector;
+internal sealed class PointVector
+{
+    /// <summary>The numbers, when the request gave an array (<see cref="PointVectorReader"/>).</summary>
+    [JsonIgnore]
+    public float[]? Values { get; init; }
+
+    /// <summary>The text of the inference form, when the request gave one.</summary>
+    [JsonIgnore]
+    public string? Text { get; init; }
+}
 
 [Description("Text embedded by the collection's model (Qdrant's Document).")]
 internal sealed class TextDocument
@@ -84,12 +105,23 @@ internal sealed class GetPointsRequest
 
     [JsonPropertyName("with_vector")]
     [Description("Whether to return vectors (also read as with_vectors); false when absent.")]
+    [Expected("true or false (Quiver collections hold one unnamed vector)")]
     public bool? WithVector { get; init; }
+
+    [JsonPropertyName("with_vectors")]
+    [Description("Qdrant's other name for with_vector, read when with_vector is absent.")]
+    [Expected("true or false (Quiver collections hold one unnamed vector)")]
+    public bool? WithVectors { get; init; }
 }
 
 [Union(typeof(bool), typeof(string[]), typeof(PayloadKeys))]
 [Description("true, false, the keys to return, or {\"include\": [...]} / {\"exclude\": [...]}.")]
-internal sealed class PayloadSelection;
+internal sealed class PayloadSelection
+{
+    /// <summary>The selection as the request gave it, read by <see cref="PayloadSelector"/>.</summary>
+    [JsonIgnore]
+    public JsonNode? Json { get; init; }
+}
 
 internal sealed class PayloadKeys
 {
@@ -146,12 +178,21 @@ internal sealed class ScoredPoint
     public string? Text { get; init; }
 }
 
+[Union(typeof(PointId[]), typeof(Filter))]
+[Description("The point ids, or a filter in Qdrant's older form.")]
+internal sealed class PointsSelector
+{
+    /// <summary>The ids or filter as the request gave them; the route tells the two apart.</summary>
+    [JsonIgnore]
+    public JsonNode? Json { get; init; }
+}
+
 [Description("Which points a delete or payload edit applies to: points (ids) or filter, not both.")]
 internal sealed class PointsSelection
 {
     [JsonPropertyName("points")]
     [Description("The point ids (a filter object is also read here, in Qdrant's older form).")]
-    public PointId[]? Points { get; init; }
+    public PointsSelector? Points { get; init; }
 
     [JsonPropertyName("filter")]
     public Filter? Filter { get; init; }
@@ -163,9 +204,13 @@ internal sealed class SetPayloadRequest
     [JsonPropertyName("payload")]
     public required Dictionary<string, JsonNode?> Payload { get; init; }
 
+    [JsonPropertyName("key")]
+    [Description("Qdrant's nested key to set under: refused, Quiver sets top-level keys.")]
+    public string? Key { get; init; }
+
     [JsonPropertyName("points")]
     [Description("The point ids (a filter object is also read here, in Qdrant's older form).")]
-    public PointId[]? Points { get; init; }
+    public PointsSelector? Points { get; init; }
 
     [JsonPropertyName("filter")]
     public Filter? Filter { get; init; }
@@ -180,7 +225,7 @@ internal sealed class DeletePayloadRequest
 
     [JsonPropertyName("points")]
     [Description("The point ids (a filter object is also read here, in Qdrant's older form).")]
-    public PointId[]? Points { get; init; }
+    public PointsSelector? Points { get; init; }
 
     [JsonPropertyName("filter")]
     public Filter? Filter { get; init; }
@@ -207,7 +252,17 @@ internal sealed class ScrollRequest
 
     [JsonPropertyName("with_vector")]
     [Description("Whether to return vectors (also read as with_vectors); false when absent.")]
+    [Expected("true or false (Quiver collections hold one unnamed vector)")]
     public bool? WithVector { get; init; }
+
+    [JsonPropertyName("with_vectors")]
+    [Description("Qdrant's other name for with_vector, read when with_vector is absent.")]
+    [Expected("true or false (Quiver collections hold one unnamed vector)")]
+    public bool? WithVectors { get; init; }
+
+    [JsonPropertyName("order_by")]
+    [Description("Qdrant's ordering by a payload field: refused, points come in id order.")]
+    public JsonNode? OrderBy { get; init; }
 }
 
 internal sealed class ScrollResult
@@ -238,6 +293,7 @@ internal sealed class CountResult
 }
 
 [Description("Qdrant's search request: the nearest points to a vector, or to Quiver's text embedded by the collection's model.")]
+[Expected("an object shaped like the single route's body")]
 internal sealed class SearchPointsRequest : NearestRequest
 {
     [JsonPropertyName("vector")]
@@ -275,7 +331,13 @@ internal abstract class NearestRequest
 
     [JsonPropertyName("with_vector")]
     [Description("Whether to return vectors (also read as with_vectors); false when absent.")]
+    [Expected("true or false (Quiver collections hold one unnamed vector)")]
     public bool? WithVector { get; init; }
+
+    [JsonPropertyName("with_vectors")]
+    [Description("Qdrant's other name for with_vector, read when with_vector is absent.")]
+    [Expected("true or false (Quiver collections hold one unnamed vector)")]
+    public bool? WithVectors { get; init; }
 
     [JsonPropertyName("params")]
     public SearchParams? Params { get; init; }
@@ -294,15 +356,33 @@ internal sealed class SearchParams
 }
 
 [Description("Qdrant's universal query: the nearest points to a vector, to a stored point (by id, which is left out of the hits) or to a text; with no query, the first points in id order.")]
+[Expected("an object shaped like the single route's body")]
 internal sealed class QueryPointsRequest : NearestRequest
 {
     [JsonPropertyName("query")]
     public QueryInput? Query { get; init; }
+
+    [JsonPropertyName("using")]
+    [Description("Qdrant's vector name: refused, Quiver collections hold one unnamed vector.")]
+    public JsonNode? Using { get; init; }
+
+    [JsonPropertyName("prefetch")]
+    [Description("Qdrant's sub-queries: refused, Quiver runs one query per request.")]
+    public JsonNode? Prefetch { get; init; }
+
+    [JsonPropertyName("lookup_from")]
+    [Description("Qdrant's other collection for ids: refused, Quiver recommends from the collection's own points.")]
+    public JsonNode? LookupFrom { get; init; }
 }
 
 [Union(typeof(float[]), typeof(ulong), typeof(Guid), typeof(string), typeof(TextDocument), typeof(NearestQuery), typeof(RecommendQuery), Overlapping = true)]
 [Description("A vector, a point id (an unsigned integer or a UUID), a text (a string that is not a UUID, or {\"text\": ...}), any of these as {\"nearest\": ...}, or {\"recommend\": {positive, negative, strategy}}.")]
-internal sealed class QueryInput;
+internal sealed class QueryInput
+{
+    /// <summary>The query as the request gave it; the route tells its shapes apart.</summary>
+    [JsonIgnore]
+    public JsonNode? Json { get; init; }
+}
 
 internal sealed class RecommendQuery
 {
@@ -343,7 +423,16 @@ internal sealed class QueryResult
 
 [Union(typeof(ulong), typeof(Guid), typeof(float[]))]
 [Description("A recommend example: a point id (unsigned integer or UUID; the point is left out of the answer) or a vector.")]
-internal sealed class RecommendExample;
+internal sealed class RecommendExample
+{
+    /// <summary>The stored point's id, when the example is one (<see cref="RecommendExampleReader"/>).</summary>
+    [JsonIgnore]
+    public PointId? Id { get; init; }
+
+    /// <summary>The vector, when the example is one.</summary>
+    [JsonIgnore]
+    public float[]? Vector { get; init; }
+}
 
 [JsonConverter(typeof(JsonStringEnumConverter<RecommendStrategyName>))]
 internal enum RecommendStrategyName
@@ -359,8 +448,17 @@ internal enum RecommendStrategyName
 }
 
 [Description("Qdrant's recommend request: points like the positive examples and unlike the negative ones.")]
+[Expected("an object shaped like the single route's body")]
 internal sealed class RecommendPointsRequest : NearestRequest
 {
+    [JsonPropertyName("using")]
+    [Description("Qdrant's vector name: refused, Quiver collections hold one unnamed vector.")]
+    public JsonNode? Using { get; init; }
+
+    [JsonPropertyName("lookup_from")]
+    [Description("Qdrant's other collection for ids: refused, Quiver recommends from the collection's own points.")]
+    public JsonNode? LookupFrom { get; init; }
+
     [JsonPropertyName("positive")]
     [Description("Examples to move towards (required with average_vector).")]
     public RecommendExample[]? Positive { get; init; }

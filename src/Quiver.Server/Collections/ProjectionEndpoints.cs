@@ -23,24 +23,21 @@ internal static class ProjectionEndpoints
     private static async Task<IResult> Project(string name, HttpContext context, ServedCollections collections, ProjectionCache cache, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        var methodName = JsonFields.String(body, "method");
-        var method = methodName switch
-        {
-            null or "umap" => ProjectionMethod.Umap,
-            "tsne" => ProjectionMethod.Tsne,
-            "pca" => ProjectionMethod.Pca,
-            _ => throw ApiException.BadRequest($"'{methodName}' is not a projection method; use umap, tsne or pca.", "method"),
-        };
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Projection, allowEmpty: true);
         var projection = new ProjectionOptions
         {
-            Method = method,
-            Dimensions = JsonFields.Int(body, "dimensions", 2, 3) ?? 2,
-            Seed = JsonFields.Int(body, "seed", int.MinValue, int.MaxValue) ?? 42,
+            Method = request.Method switch
+            {
+                ProjectionMethodName.Tsne => ProjectionMethod.Tsne,
+                ProjectionMethodName.Pca => ProjectionMethod.Pca,
+                _ => ProjectionMethod.Umap,
+            },
+            Dimensions = request.Dimensions is { } dimensions ? JsonFields.Within(dimensions, 2, 3, "dimensions") : 2,
+            Seed = request.Seed ?? 42,
         };
         var maxLimit = options.Limits.MaxPointsPerRequest;
-        var limit = JsonFields.Int(body, "limit", 2, maxLimit) ?? Math.Min(DefaultLimit, maxLimit);
-        var withPayload = JsonFields.Bool(body, "with_payload") ?? false;
+        var limit = request.Limit is { } given ? JsonFields.Within(given, 2, maxLimit, "limit") : Math.Min(DefaultLimit, maxLimit);
+        var withPayload = request.WithPayload ?? false;
 
         var (projected, cached) = await cache.Get(collection, projection, limit, context.RequestAborted);
         var payloads = withPayload
@@ -67,7 +64,12 @@ internal static class ProjectionEndpoints
 
         return QdrantJson.Ok(context, new JsonObject
         {
-            ["method"] = methodName ?? "umap",
+            ["method"] = projection.Method switch
+            {
+                ProjectionMethod.Tsne => "tsne",
+                ProjectionMethod.Pca => "pca",
+                _ => "umap",
+            },
             ["dimensions"] = projection.Dimensions,
             ["seed"] = projection.Seed,
             ["sequence"] = projected.Sequence,

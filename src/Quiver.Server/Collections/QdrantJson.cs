@@ -6,7 +6,7 @@ using Quiver.Store.Collections;
 
 namespace Quiver.Server.Collections;
 
-/// <summary>Qdrant's response envelope and record shapes, and its with_payload / with_vector selectors.</summary>
+/// <summary>Qdrant's response envelope and record shapes, and its with_payload selector.</summary>
 internal static class QdrantJson
 {
     public static IResult Ok(HttpContext context, JsonNode? result) =>
@@ -37,18 +37,6 @@ internal static class QdrantJson
 
         return record;
     }
-
-    public static bool WithVector(IRequestFields body, bool fallback)
-    {
-        var node = body["with_vector"] ?? body["with_vectors"];
-        return node?.GetValueKind() switch
-        {
-            null => fallback,
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            _ => throw JsonFields.Wrong(body.PathOf("with_vector"), "true or false (Quiver collections hold one unnamed vector)", node),
-        };
-    }
 }
 
 /// <summary>Which payload fields a response carries: with_payload as a boolean, a list of keys, or include / exclude.</summary>
@@ -57,9 +45,9 @@ internal sealed record PayloadSelector(bool Any, IReadOnlySet<string>? Include, 
     public static readonly PayloadSelector All = new(true, null, null);
     public static readonly PayloadSelector None = new(false, null, null);
 
-    public static PayloadSelector Parse(IRequestFields body, bool fallback)
+    /// <summary>A request's with_payload (at <paramref name="path"/>); <paramref name="fallback"/> says whether none means all.</summary>
+    public static PayloadSelector Parse(JsonNode? node, string path, bool fallback)
     {
-        var node = body["with_payload"];
         switch (node?.GetValueKind())
         {
             case null:
@@ -69,15 +57,15 @@ internal sealed record PayloadSelector(bool Any, IReadOnlySet<string>? Include, 
             case JsonValueKind.False:
                 return None;
             case JsonValueKind.Array:
-                return new PayloadSelector(true, Keys(node, body.PathOf("with_payload")), null);
+                return new PayloadSelector(true, Keys(node, path), null);
             case JsonValueKind.Object:
                 var selector = node.AsObject();
                 return new PayloadSelector(
                     true,
-                    selector["include"] is { } include ? Keys(include, body.PathOf("with_payload") + ".include") : null,
-                    selector["exclude"] is { } exclude ? Keys(exclude, body.PathOf("with_payload") + ".exclude") : null);
+                    selector["include"] is { } include ? Keys(include, path + ".include") : null,
+                    selector["exclude"] is { } exclude ? Keys(exclude, path + ".exclude") : null);
             default:
-                throw JsonFields.Wrong(body.PathOf("with_payload"), "true, false, a list of keys or {include|exclude: [keys]}", node);
+                throw JsonFields.Wrong(path, "true, false, a list of keys or {include|exclude: [keys]}", node);
         }
     }
 

@@ -26,14 +26,14 @@ internal static class ReembedEndpoints
 
     private static async Task<IResult> Start(string name, HttpContext context, ReembedJobs jobs, ServerOptions options)
     {
-        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        var run = jobs.Start(name, JsonFields.String(body, "model"), new ReembedOptions
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Reembed, allowEmpty: true);
+        var run = jobs.Start(name, request.Model, new ReembedOptions
         {
-            Into = JsonFields.String(body, "into"),
-            DropTextless = JsonFields.Bool(body, "drop_textless") ?? false,
-            Force = JsonFields.Bool(body, "force") ?? false,
-            Restart = JsonFields.Bool(body, "restart") ?? false,
-            BatchSize = JsonFields.Int(body, "batch_size", 1, 4096) ?? ReembedOptions.DefaultBatchSize,
+            Into = request.Into,
+            DropTextless = request.DropTextless ?? false,
+            Force = request.Force ?? false,
+            Restart = request.Restart ?? false,
+            BatchSize = request.BatchSize is { } size ? JsonFields.Within(size, 1, 4096, "batch_size") : ReembedOptions.DefaultBatchSize,
         });
         return QdrantJson.Ok(context, Describe(run));
     }

@@ -42,7 +42,7 @@ internal static class SnapshotsEndpoints
     private static async Task<IResult> Create(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
+        await RequestBody.Read(context, options.Limits, RequestTypes.Empty, allowEmpty: true);
         var snapshot = await Task.Run(() => collections.Snapshots.Create(collection, cancellationToken: context.RequestAborted), context.RequestAborted);
         return QdrantJson.Ok(context, Describe(snapshot));
     }
@@ -74,10 +74,10 @@ internal static class SnapshotsEndpoints
     private static async Task<IResult> Recover(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         Quiver.Core.ResourceName.Validate(name, "collection");
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var location = JsonFields.String(body, "location") ?? throw ApiException.BadRequest("is required: a path on the server, a file:// URL, or the name of one of this collection's snapshots.", "location");
-        var checksum = Checksum(JsonFields.String(body, "checksum"), "checksum");
-        Priority(JsonFields.String(body, "priority"), "priority");
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Recover);
+        var location = request.Location ?? throw ApiException.BadRequest("is required: a path on the server, a file:// URL, or the name of one of this collection's snapshots.", "location");
+        var checksum = Checksum(request.Checksum, "checksum");
+        Priority(request.Priority, "priority");
         var file = Locate(collections, name, location);
         var restored = await Task.Run(() => collections.Restore(name, file, checksum, context.RequestAborted), context.RequestAborted);
         return QdrantJson.Ok(context, restored is not null);

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace Quiver.Server.Collections;
 
-// The wire shapes of Qdrant's snapshot routes, as the OpenAPI document shows them. The handlers read and write these
-// fields by hand (SnapshotsEndpoints) to keep Qdrant's exact answers.
+// The wire shapes of Qdrant's snapshot routes: the OpenAPI document shows them and JSON requests are read into them
+// (RequestBody). Answers are written by hand (SnapshotsEndpoints) to keep Qdrant's exact shapes.
 
 [Description("No fields: the route takes an empty body (or none).")]
 internal sealed class EmptyRequest;

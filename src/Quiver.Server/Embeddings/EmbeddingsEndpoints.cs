@@ -30,25 +30,19 @@ internal static class EmbeddingsEndpoints
     private static async Task Embed(HttpContext context, ServedModels models, EmbeddingBatcher batcher, ServerOptions options)
     {
         var limits = options.Limits;
-        var body = await JsonBody.ReadObject(context, limits);
-        var model = models.Get(JsonFields.String(body, "model"));
-        await body.Reserve(limits.BodyMemoryWait, context.RequestAborted, "input");
-        var inputs = ReadInputs(body, limits);
-        var format = JsonFields.String(body, "encoding_format") ?? "float";
-        if (format is not ("float" or "base64"))
-        {
-            throw ApiException.BadRequest($"'{format}' is not an encoding format; use float or base64.", "encoding_format");
-        }
-
-        var dimensions = JsonFields.Int(body, "dimensions", 1, model.Dimensions) ?? model.Dimensions;
-        var truncation = ReadTruncation(body, options.Truncation);
+        var request = await RequestBody.Read(context, limits, RequestTypes.Embeddings);
+        var model = models.Get(request.Model);
+        var inputs = Inputs(request.Input, limits);
+        var format = request.EncodingFormat ?? EncodingFormat.Float;
+        var dimensions = request.Dimensions is { } d ? JsonFields.Within(d, 1, model.Dimensions, "dimensions") : model.Dimensions;
+        var truncation = Truncation(request, options.Truncation);
         if (inputs[0].IsTokens && !model.AcceptsTokenIds)
         {
             throw ApiException.BadRequest($"'{model.Name}' is a {model.Manifest.Kind} model and takes text; token-id inputs need a transformer model.", "input");
         }
 
         // text-embeddings-inference's "prompt_name": a prompt the model names, put before every text input.
-        if (JsonFields.String(body, "prompt_name") is { } promptName)
+        if (request.PromptName is { } promptName)
         {
             var prompt = model.NamedPrompt(promptName, "prompt_name");
             if (inputs[0].IsTokens)
@@ -86,7 +80,7 @@ internal static class EmbeddingsEndpoints
             writer.WriteStartObject();
             writer.WriteString("object", "embedding");
             writer.WriteNumber("index", i);
-            if (format == "base64")
+            if (format == EncodingFormat.Base64)
             {
                 writer.WriteBase64String("embedding", MemoryMarshal.AsBytes(vector.AsSpan()));
             }
@@ -144,120 +138,54 @@ internal static class EmbeddingsEndpoints
         Revision = manifest.Revision,
     };
 
-    private static List<EmbeddingInput> ReadInputs(RequestJson body, ServerLimits limits)
+    // The input as the model's inputs, within the server's limits (the reader has checked each item's type).
+    private static List<EmbeddingInput> Inputs(EmbeddingsInput? input, ServerLimits limits)
     {
-        var node = body["input"] ?? throw ApiException.BadRequest("is required: a string, an array of strings, an array of token ids or an array of such arrays.", "input");
-        var inputs = new List<EmbeddingInput>();
-        switch (node.GetValueKind())
+        if (input is null)
         {
-            case JsonValueKind.String:
-                inputs.Add(new EmbeddingInput(Text(node, "input", limits), null));
-                break;
-            case JsonValueKind.Array:
-                var array = node.AsArray();
-                if (array.Count == 0)
-                {
-                    throw ApiException.BadRequest("is an empty array; give at least one input.", "input");
-                }
+            throw ApiException.BadRequest("is required: a string, an array of strings, an array of token ids or an array of such arrays.", "input");
+        }
 
-                if (array.Count > limits.MaxInputsPerRequest)
-                {
-                    throw ApiException.BadRequest($"has {array.Count} inputs; one request takes at most {limits.MaxInputsPerRequest}. Split it into several requests.", "input");
-                }
+        if (input.Count > limits.MaxInputsPerRequest)
+        {
+            throw ApiException.BadRequest($"has {input.Count} inputs; one request takes at most {limits.MaxInputsPerRequest}. Split it into several requests.", "input");
+        }
 
-                var first = array[0]?.GetValueKind();
-                if (first == JsonValueKind.Number)
-                {
-                    inputs.Add(new EmbeddingInput(null, TokenIds(array, "input", limits)));
-                    break;
-                }
+        string PathOf(int i) => input.IsArray ? $"input[{i}]" : "input";
+        var inputs = new List<EmbeddingInput>(input.Count);
+        if (input.Texts is { } texts)
+        {
+            for (var i = 0; i < texts.Count; i++)
+            {
+                inputs.Add(new EmbeddingInput(texts[i].Length <= limits.MaxInputCharacters
+                    ? texts[i]
+                    : throw ApiException.BadRequest($"is {texts[i].Length} characters long; the server takes at most {limits.MaxInputCharacters} per input. Split the text.", PathOf(i)), null));
+            }
 
-                for (var i = 0; i < array.Count; i++)
-                {
-                    var item = array[i];
-                    var path = $"input[{i}]";
-                    inputs.Add(first switch
-                    {
-                        JsonValueKind.String => new EmbeddingInput(Text(item, path, limits), null),
-                        JsonValueKind.Array => new EmbeddingInput(null, TokenIds(item as JsonArray ?? throw JsonFields.Wrong(path, "an array of token ids like input[0]", item), path, limits)),
-                        _ => throw JsonFields.Wrong(path, "a string or an array of token ids", item),
-                    });
-                }
+            return inputs;
+        }
 
-                break;
-            default:
-                throw JsonFields.Wrong("input", "a string, an array of strings, an array of token ids or an array of such arrays", node);
+        var tokenIds = input.TokenIds!;
+        for (var i = 0; i < tokenIds.Count; i++)
+        {
+            inputs.Add(new EmbeddingInput(null, tokenIds[i].Length <= limits.MaxTokensPerInput
+                ? tokenIds[i]
+                : throw ApiException.BadRequest($"has {tokenIds[i].Length} tokens; the server takes at most {limits.MaxTokensPerInput} per input.", PathOf(i))));
         }
 
         return inputs;
     }
 
-    private static string Text(JsonNode? node, string path, ServerLimits limits)
+    // "truncate": true/false is text-embeddings-inference's flag and wins; "truncation" names the policy.
+    private static TruncationPolicy Truncation(EmbeddingsRequest request, TruncationPolicy fallback) => request switch
     {
-        if (node?.GetValueKind() != JsonValueKind.String)
-        {
-            throw JsonFields.Wrong(path, "a string (every input of one request has the same type)", node);
-        }
-
-        var text = node.GetValue<string>();
-        if (text.Length > limits.MaxInputCharacters)
-        {
-            throw ApiException.BadRequest($"is {text.Length} characters long; the server takes at most {limits.MaxInputCharacters} per input. Split the text.", path);
-        }
-
-        return text;
-    }
-
-    private static int[] TokenIds(JsonArray array, string path, ServerLimits limits)
-    {
-        if (array.Count > limits.MaxTokensPerInput)
-        {
-            throw ApiException.BadRequest($"has {array.Count} tokens; the server takes at most {limits.MaxTokensPerInput} per input.", path);
-        }
-
-        if (array.Count == 0)
-        {
-            throw ApiException.BadRequest("is an empty token array; give at least one token id.", path);
-        }
-
-        var ids = new int[array.Count];
-        for (var t = 0; t < array.Count; t++)
-        {
-            var item = array[t];
-            if (item?.GetValueKind() != JsonValueKind.Number || !item.AsValue().TryGetValue<int>(out var id) || id < 0)
-            {
-                throw JsonFields.Wrong($"{path}[{t}]", "a token id (a whole number from 0)", item);
-            }
-
-            ids[t] = id;
-        }
-
-        return ids;
-    }
-
-    private static TruncationPolicy ReadTruncation(RequestJson body, TruncationPolicy fallback)
-    {
-        // "truncate": true/false is text-embeddings-inference's flag; "truncation" names the policy.
-        if (JsonFields.Bool(body, "truncate") is { } truncate)
-        {
-            return truncate ? TruncationPolicy.Truncate : TruncationPolicy.Error;
-        }
-
-        var name = JsonFields.String(body, "truncation");
-        if (name is null)
-        {
-            return fallback;
-        }
-
-        // Exact lower-case names, as OpenAI's own enumerations (encoding_format) are matched.
-        return name switch
-        {
-            "truncate" => TruncationPolicy.Truncate,
-            "chunk" => TruncationPolicy.Chunk,
-            "error" => TruncationPolicy.Error,
-            _ => throw ApiException.BadRequest($"'{name}' is not a truncation policy; use truncate, chunk or error (lower case, exactly).", "truncation"),
-        };
-    }
+        { Truncate: true } => TruncationPolicy.Truncate,
+        { Truncate: false } => TruncationPolicy.Error,
+        { Truncation: TruncationName.Truncate } => TruncationPolicy.Truncate,
+        { Truncation: TruncationName.Chunk } => TruncationPolicy.Chunk,
+        { Truncation: TruncationName.Error } => TruncationPolicy.Error,
+        _ => fallback,
+    };
 
     private static float[] Shorten(float[] vector, int dimensions, bool normalized)
     {

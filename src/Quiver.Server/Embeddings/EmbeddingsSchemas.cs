@@ -5,8 +5,9 @@ using Quiver.Server.Operations;
 
 namespace Quiver.Server.Embeddings;
 
-// The wire shapes of the OpenAI-compatible routes, as the OpenAPI document shows them. The handlers read and write
-// these fields by hand (to name the field at fault and to stream large answers); the tests hold the two together.
+// The wire shapes of the OpenAI-compatible routes: the OpenAPI document shows them, and requests are read into them
+// (RequestBody, with the readers in RequestTypes for the values of several shapes). Answers are written by hand, to
+// stream large ones; the tests hold the two together.
 
 [Description("OpenAI's embeddings request, with text-embeddings-inference's truncate and prompt_name and Quiver's truncation.")]
 internal sealed class EmbeddingsRequest
@@ -43,7 +44,24 @@ internal sealed class EmbeddingsRequest
 
 [Union(typeof(string), typeof(string[]), typeof(int[]), typeof(int[][]))]
 [Description("A string, an array of strings, an array of token ids, or an array of arrays of token ids.")]
-internal sealed class EmbeddingsInput;
+internal sealed class EmbeddingsInput
+{
+    /// <summary>How many items the request's array holds (1 for one string).</summary>
+    [JsonIgnore]
+    public int Count { get; init; }
+
+    /// <summary>Whether the request gave several inputs, so that errors name input[i] rather than input.</summary>
+    [JsonIgnore]
+    public bool IsArray { get; init; }
+
+    /// <summary>The texts, when the inputs are text (<see cref="EmbeddingsInputReader"/>).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string>? Texts { get; init; }
+
+    /// <summary>The token ids of each input, when the inputs are token ids.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<int[]>? TokenIds { get; init; }
+}
 
 [JsonConverter(typeof(JsonStringEnumConverter<EncodingFormat>))]
 internal enum EncodingFormat

@@ -29,12 +29,12 @@ internal static class ClustersEndpoints
     private static async Task<IResult> Cluster(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        var k = JsonFields.Int(body, "k", 1, 1000) ?? DefaultK;
-        var keywords = JsonFields.Int(body, "keywords", 1, 50) ?? 8;
-        var seed = JsonFields.Int(body, "seed", int.MinValue, int.MaxValue) ?? 42;
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Clusters, allowEmpty: true);
+        var k = request.K is { } given ? JsonFields.Within(given, 1, 1000, "k") : DefaultK;
+        var keywords = request.Keywords is { } words ? JsonFields.Within(words, 1, 50, "keywords") : 8;
+        var seed = request.Seed ?? 42;
         var maxLimit = options.Limits.MaxPointsPerRequest;
-        var limit = JsonFields.Int(body, "limit", 2, maxLimit) ?? Math.Min(DefaultLimit, maxLimit);
+        var limit = request.Limit is { } most ? JsonFields.Within(most, 2, maxLimit, "limit") : Math.Min(DefaultLimit, maxLimit);
 
         var sample = await Task.Run(() => CollectionSample.Draw(collection, limit, seed), context.RequestAborted);
         var count = sample.Points.Count;

@@ -29,19 +29,13 @@ internal static class OutliersEndpoints
     private static async Task<IResult> Score(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits, allowEmpty: true);
-        var methodName = JsonFields.String(body, "method");
-        var method = methodName switch
-        {
-            null or "lof" => OutlierMethod.Lof,
-            "knn_distance" => OutlierMethod.KnnDistance,
-            _ => throw ApiException.BadRequest($"'{methodName}' is not an outlier method; use lof or knn_distance.", "method"),
-        };
-        var neighbours = JsonFields.Int(body, "k", 1, 1000);
-        var top = JsonFields.Int(body, "top", 1, 1000) ?? 10;
-        var seed = JsonFields.Int(body, "seed", int.MinValue, int.MaxValue) ?? 42;
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Outliers, allowEmpty: true);
+        var method = request.Method == OutlierMethodName.KnnDistance ? OutlierMethod.KnnDistance : OutlierMethod.Lof;
+        int? neighbours = request.K is { } near ? JsonFields.Within(near, 1, 1000, "k") : null;
+        var top = request.Top is { } given ? JsonFields.Within(given, 1, 1000, "top") : 10;
+        var seed = request.Seed ?? 42;
         var maxLimit = options.Limits.MaxPointsPerRequest;
-        var limit = JsonFields.Int(body, "limit", 3, maxLimit) ?? Math.Min(DefaultLimit, maxLimit);
+        var limit = request.Limit is { } most ? JsonFields.Within(most, 3, maxLimit, "limit") : Math.Min(DefaultLimit, maxLimit);
 
         var sample = await Task.Run(() => CollectionSample.Draw(collection, limit, seed), context.RequestAborted);
         var count = sample.Points.Count;
@@ -75,7 +69,7 @@ internal static class OutliersEndpoints
 
         return QdrantJson.Ok(context, new JsonObject
         {
-            ["method"] = methodName ?? "lof",
+            ["method"] = method == OutlierMethod.KnnDistance ? "knn_distance" : "lof",
             ["k"] = k,
             ["seed"] = seed,
             ["sequence"] = sample.Sequence,

@@ -24,29 +24,27 @@ internal static class TextSearchEndpoints
     private static async Task<IResult> Search(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var text = JsonFields.String(body, "text");
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.TextSearch);
+        var text = request.Text;
         if (string.IsNullOrWhiteSpace(text))
         {
             throw ApiException.BadRequest("is required: the words to search for.", "text");
         }
 
-        var modeName = JsonFields.String(body, "mode");
-        var mode = modeName switch
+        var mode = request.Mode switch
         {
             null => collection.Space.IsRaw ? SearchMode.Keyword : SearchMode.Hybrid,
-            "dense" => SearchMode.Dense,
-            "keyword" => SearchMode.Keyword,
-            "hybrid" => SearchMode.Hybrid,
-            _ => throw ApiException.BadRequest($"'{modeName}' is not a search mode; use dense, keyword or hybrid.", "mode"),
+            TextSearchMode.Dense => SearchMode.Dense,
+            TextSearchMode.Keyword => SearchMode.Keyword,
+            _ => SearchMode.Hybrid,
         };
         if (mode != SearchMode.Keyword && collection.Space.IsRaw)
         {
-            throw ApiException.BadRequest($"is {modeName}, but collection `{name}` holds raw vectors and has no model to embed the text with; use keyword.", "mode");
+            throw ApiException.BadRequest($"is {(mode == SearchMode.Dense ? "dense" : "hybrid")}, but collection `{name}` holds raw vectors and has no model to embed the text with; use keyword.", "mode");
         }
 
-        var limit = JsonFields.Int(body, "limit", 1, options.Limits.MaxPointsPerRequest) ?? 10;
-        var filter = QdrantFilters.Parse(body["filter"], "filter");
+        var limit = request.Limit is { } given ? JsonFields.Within(given, 1, options.Limits.MaxPointsPerRequest, "limit") : 10;
+        var filter = QdrantFilters.Parse(request.Filter?.Json, "filter");
         var vector = mode == SearchMode.Keyword ? null : await PointsEndpoints.EmbedQuery(collection, text, collections, batcher, options, context);
         var hits = collection.Search(new SearchRequest
         {

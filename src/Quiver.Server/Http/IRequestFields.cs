@@ -3,9 +3,8 @@ using System.Text.Json.Nodes;
 namespace Quiver.Server.Http;
 
 /// <summary>
-/// The fields of one request object, read by name: the request body itself (<see cref="RequestJson"/>, parsed as
-/// each field is read) or one entry of a batch inside it (<see cref="NestedFields"/>), so that a batch route runs the
-/// same reads as its single route and its errors name the entry (<c>searches[2].limit</c>).
+/// The fields of one request object, read by name (<see cref="RequestJson"/>, parsed as each field is read), for the
+/// routes not yet read as typed requests (<see cref="RequestBody"/>).
 /// </summary>
 internal interface IRequestFields
 {

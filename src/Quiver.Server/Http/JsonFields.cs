@@ -24,13 +24,8 @@ internal static class JsonFields
     public static double? Number(JsonObject body, string name, string? path = null) => Number(body[name], path ?? name);
 
     /// <summary>A number from 0 to 1, such as MMR's balance between relevance and diversity.</summary>
-    public static double? Fraction(IRequestFields body, string name, string? path = null)
-    {
-        var value = Number(body, name, path);
-        return value is null or (>= 0 and <= 1)
-            ? value
-            : throw ApiException.BadRequest($"must be from 0 to 1; it is {value}.", path ?? body.PathOf(name));
-    }
+    public static double Fraction(double value, string path) =>
+        value is >= 0 and <= 1 ? value : throw ApiException.BadRequest($"must be from 0 to 1; it is {value}.", path);
 
     /// <summary>A text to embed, within the characters one input may have (as /v1/embeddings limits its inputs).</summary>
     public static string Text(JsonNode? node, string path, ServerLimits limits)
@@ -40,11 +35,14 @@ internal static class JsonFields
             throw Wrong(path, "a string", node);
         }
 
-        var text = node.GetValue<string>();
-        return text.Length <= limits.MaxInputCharacters
+        return Text(node.GetValue<string>(), path, limits);
+    }
+
+    /// <summary>A text of a typed request, within the characters one input may have.</summary>
+    public static string Text(string text, string path, ServerLimits limits) =>
+        text.Length <= limits.MaxInputCharacters
             ? text
             : throw ApiException.BadRequest($"is {text.Length} characters long; the server takes at most {limits.MaxInputCharacters} per text. Split the text into several points.", path);
-    }
 
     public static JsonObject? Object(IRequestFields body, string name, string? path = null) => Object(body[name], path ?? body.PathOf(name));
 

@@ -46,6 +46,9 @@ internal sealed class RequestJson : IRequestFields
 
     public static RequestJson Empty { get; } = new(ReadOnlyMemory<byte>.Empty, [], null, null, 1);
 
+    /// <summary>The whole body, checked, for a typed read (<see cref="RequestBody"/>).</summary>
+    public ReadOnlyMemory<byte> Utf8 => _utf8;
+
     /// <summary>How many top-level fields the body has.</summary>
     public int Count => _fields.Count;
 
