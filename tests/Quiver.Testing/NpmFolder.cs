@@ -88,7 +88,7 @@ public sealed class NpmFolder(string folder, params string[] packages)
         return true;
     }
 
-    // npm explains a failure in its last lines on standard error; the rest is progress and a log file's name.
+    // npm ends standard error with why it failed and where its full log is; what comes before is warnings and progress.
     private static string Reason(string error)
     {
         var lines = error.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
