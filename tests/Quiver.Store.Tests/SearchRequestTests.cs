@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Store.Collections;
@@ -101,7 +102,7 @@ public sealed class SearchRequestTests : IDisposable
     public void A_negative_offset_is_refused()
     {
         using var collection = Filled(DistanceMetric.Cosine, 10);
-        Assert.Throws<ArgumentOutOfRangeException>(() => collection.Search(new SearchRequest { Vector = Vector(new Random(1)), Offset = -1 }));
+        Assert.Throws<QuiverException>(() => collection.Search(new SearchRequest { Vector = Vector(new Random(1)), Offset = -1 }));
     }
 
     private Collection Filled(DistanceMetric metric, int n)

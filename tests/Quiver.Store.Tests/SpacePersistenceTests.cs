@@ -77,7 +77,8 @@ public sealed class SpacePersistenceTests : IDisposable
     {
         var database = CreateThenSet("broken", "/cls");
 
-        var e = Assert.Throws<QuiverException>(() => Store().Open("broken"));
+        var e = Assert.Throws<StoredDataException>(() => Store().Open("broken"));
+        Assert.Equal(database, e.Path);
         Assert.Contains(database, e.Message, StringComparison.Ordinal);
         Assert.Contains("'/cls'", e.Message, StringComparison.Ordinal);
     }
