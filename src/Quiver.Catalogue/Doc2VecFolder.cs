@@ -59,21 +59,11 @@ public static class Doc2VecFolder
         return manifest;
     }
 
-    /// <summary>Opens an installed Doc2Vec model by name, as a text encoder.</summary>
-    public static Doc2VecEmbeddingGenerator OpenGenerator(QuiverPaths paths, string name)
-    {
-        var manifest = InstalledModels.Manifest(paths, name);
-        return new Doc2VecEmbeddingGenerator(Open(paths, name), manifest.Name, manifest.Revision);
-    }
-
+    /// <summary>Reads an installed Doc2Vec model by name (to open it as a text encoder, use <see cref="InstalledModels.OpenTextEncoder"/>).</summary>
     public static Doc2VecModel Open(QuiverPaths paths, string name)
     {
         var manifest = InstalledModels.Manifest(paths, name);
-        if (manifest.Kind != Kind)
-        {
-            throw new QuiverException($"The model '{name}' is a {manifest.Kind} model, not a Doc2Vec model (quiver train doc2vec).");
-        }
-
+        ModelKinds.Require(manifest, ModelKinds.Doc2Vec, "this needs a Doc2Vec model (quiver train doc2vec).");
         return Doc2VecFiles.Read(Path.Combine(paths.Models, name));
     }
 }

@@ -21,7 +21,7 @@ public sealed partial class ModelInstaller
     {
         ValidateName(targetName);
         var manifest = InstalledModels.Manifest(paths, sourceName);
-        if (manifest.Kind != TransformerModel.Kind)
+        if (ModelKinds.Of(manifest) != ModelKinds.Transformer)
         {
             throw new QuiverException(
                 $"The model '{sourceName}' is a {manifest.Kind} model; only transformer models (quiver models install <folder>) have weight matrices to quantise to int8.");

