@@ -65,12 +65,13 @@ public static class InstalledModels
     /// transformers; none for remote and Doc2Vec models); null takes the model's own. With a <paramref name="role"/>,
     /// a transformer puts the model's prompt for that role before each text (unless <paramref name="options"/> sets
     /// its own); <paramref name="options"/> concern transformers, and a remote model refuses those that cannot apply.
+    /// <paramref name="promptName"/> names a prompt of the model's own (query, document, ...) to put before each text.
     /// </summary>
     public static ITextEncoder OpenTextEncoder(
-        QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null, TextRole? role = null)
+        QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null, TextRole? role = null, string? promptName = null)
     {
         var manifest = Manifest(paths, name);
-        return ModelKinds.Of(manifest).OpenText(Path.Combine(paths.Models, name), manifest, pooling, options, role);
+        return ModelKinds.Of(manifest).OpenText(Path.Combine(paths.Models, name), manifest, pooling, options, role, promptName);
     }
 
     /// <summary>
@@ -79,8 +80,8 @@ public static class InstalledModels
     /// vectors and <c>GetService(typeof(ITextEncoder))</c> with the encoder.
     /// </summary>
     public static IEmbeddingGenerator<string, Embedding<float>> OpenTextGenerator(
-        QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null, TextRole? role = null) =>
-        new TextEmbeddingGenerator(OpenTextEncoder(paths, name, pooling, options, role));
+        QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null, TextRole? role = null, string? promptName = null) =>
+        new TextEmbeddingGenerator(OpenTextEncoder(paths, name, pooling, options, role, promptName));
 
     internal static ModelManifest? TryReadManifest(string folder)
     {

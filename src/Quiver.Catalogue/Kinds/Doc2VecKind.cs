@@ -15,8 +15,9 @@ internal sealed class Doc2VecKind : ModelKind
 
     public override string? VocabularyUnit => "words";
 
-    internal override ITextEncoder OpenText(string folder, ModelManifest manifest, string? pooling, TransformerEncoderOptions? options, TextRole? role)
+    internal override ITextEncoder OpenText(string folder, ModelManifest manifest, string? pooling, TransformerEncoderOptions? options, TextRole? role, string? promptName)
     {
+        RefusePromptName(manifest, promptName);
         if (pooling is not null)
         {
             throw new QuiverException($"'{manifest.Name}' is a Doc2Vec model: it infers one vector per text, so the pooling '{pooling}' does not apply. Leave the pooling unset.");

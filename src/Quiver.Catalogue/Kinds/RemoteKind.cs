@@ -11,6 +11,9 @@ internal sealed class RemoteKind : ModelKind
 
     public override bool OpensAsText => true;
 
-    internal override ITextEncoder OpenText(string folder, ModelManifest manifest, string? pooling, TransformerEncoderOptions? options, TextRole? role) =>
-        RemoteModel.Load(folder, manifest).CreateTextEncoder(pooling, options);
+    internal override ITextEncoder OpenText(string folder, ModelManifest manifest, string? pooling, TransformerEncoderOptions? options, TextRole? role, string? promptName)
+    {
+        RefusePromptName(manifest, promptName);
+        return RemoteModel.Load(folder, manifest).CreateTextEncoder(pooling, options);
+    }
 }

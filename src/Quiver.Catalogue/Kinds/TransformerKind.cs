@@ -13,8 +13,17 @@ internal sealed class TransformerKind : ModelKind
 
     public override string? VocabularyUnit => "tokens";
 
-    internal override ITextEncoder OpenText(string folder, ModelManifest manifest, string? pooling, TransformerEncoderOptions? options, TextRole? role) =>
-        new TransformerModel(manifest, TransformerModelFolder.Load(folder)).CreateTextEncoder(
-            (options ?? new TransformerEncoderOptions()) with { Pooling = TransformerModel.ParsePooling(pooling) ?? options?.Pooling },
-            role);
+    public override bool TakesPrompts => true;
+
+    internal override ITextEncoder OpenText(string folder, ModelManifest manifest, string? pooling, TransformerEncoderOptions? options, TextRole? role, string? promptName)
+    {
+        var model = new TransformerModel(manifest, TransformerModelFolder.Load(folder));
+        options = (options ?? new TransformerEncoderOptions()) with { Pooling = TransformerModel.ParsePooling(pooling) ?? options?.Pooling };
+        if (promptName is not null)
+        {
+            options = options with { Prompt = model.Folder.NamedPrompt(promptName, manifest.Name) };
+        }
+
+        return model.CreateTextEncoder(options, role);
+    }
 }

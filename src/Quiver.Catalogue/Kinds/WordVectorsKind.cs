@@ -15,8 +15,9 @@ internal sealed class WordVectorsKind : ModelKind
 
     public override string? VocabularyUnit => "words";
 
-    internal override ITextEncoder OpenText(string folder, ModelManifest manifest, string? pooling, TransformerEncoderOptions? options, TextRole? role)
+    internal override ITextEncoder OpenText(string folder, ModelManifest manifest, string? pooling, TransformerEncoderOptions? options, TextRole? role, string? promptName)
     {
+        RefusePromptName(manifest, promptName);
         var staticPooling = StaticPooling.Sif;
         if (pooling is not null && !Enum.TryParse(pooling, ignoreCase: true, out staticPooling))
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Quiver.Cli.Parsing;
 using Quiver.Core.Spaces;
 using Quiver.Catalogue;
+using Quiver.Models;
 using Quiver.Models.Onnx;
 using Quiver.Models.Static;
 using Quiver.Store.Collections;
@@ -56,12 +57,12 @@ internal static class IndexCommands
 
         async Task<int> IndexAsync(ParseResult result, CancellationToken cancellationToken)
         {
-            if (InstalledModels.Manifest(context.Paths, result.GetValue(model)!).Kind == ImageModel.Kind)
+            if (ModelKinds.Of(InstalledModels.Manifest(context.Paths, result.GetValue(model)!)).OpensAsImage)
             {
                 return await IndexImagesAsync(context, result.GetValue(folder)!.FullName, result.GetValue(collection)!, result.GetValue(model)!, result.GetValue(quantization), result.GetValue(CliOptions.Json), cancellationToken);
             }
 
-            using var generator = TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Document);
+            using var generator = InstalledModels.OpenTextGenerator(context.Paths, result.GetValue(model)!, result.GetValue(pooling), role: TextRole.Document);
             var space = generator.GetService<EmbeddingSpace>()!;
             var store = CollectionStore.FromPaths(context.Paths);
             var indexOptions = IndexOptions.Default with { Quantization = result.GetValue(quantization) };
@@ -544,11 +545,11 @@ internal static class IndexCommands
 
         using var generator = QueryGeneratorFor(context, target);
         var space = generator.GetService<EmbeddingSpace>()!;
-        var embedding = (await generator.GenerateAsync([text], cancellationToken: cancellationToken))[0];
+        var encoder = generator.GetService<ITextEncoder>()!;
+        var encoded = (await encoder.EncodeAsync([text], cancellationToken: cancellationToken))[0];
 
         // Word-vector models say which query words they did not know, so a user can rephrase.
-        IReadOnlyList<string> unknown = generator is StaticEmbeddingGenerator words ? words.Embedder.Embed(text).Unknown : [];
-        return (text, embedding.Vector.ToArray(), space, unknown);
+        return (text, encoded.Vector, space, encoded.UnknownWords);
     }
 
     // The collection names its model and pooling ("glove-100/sif", "minilm/mean"); its space must match the installed model's exactly.
@@ -563,8 +564,8 @@ internal static class IndexCommands
                 $"Collection '{collection.Name}' holds vectors from {collection.Space}, which no installed text model produces; install that model or search it with vectors instead.");
         }
 
-        var generator = TextModels.Open(
-            context.Paths, parts[0], parts.Length > 1 ? parts[1] : null, TextRole.Query, new TransformerEncoderOptions { Prompt = collection.Space.QueryPrompt ?? string.Empty });
+        var generator = InstalledModels.OpenTextGenerator(
+            context.Paths, parts[0], parts.Length > 1 ? parts[1] : null, new TransformerEncoderOptions { Prompt = collection.Space.QueryPrompt ?? string.Empty }, TextRole.Query);
         try
         {
             collection.Space.EnsureAccepts(generator.GetService<EmbeddingSpace>()!, $"Collection '{collection.Name}'");

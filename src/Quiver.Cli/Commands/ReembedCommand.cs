@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Quiver.Catalogue;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Spaces;
@@ -49,7 +50,7 @@ internal static class ReembedCommand
 
             // The collection's own model keeps the document prompt the collection recorded; another model brings its own.
             var options = modelName == from.ModelId.Split('/')[0] ? new TransformerEncoderOptions { Prompt = from.DocumentPrompt ?? string.Empty } : null;
-            using var generator = TextModels.Open(context.Paths, modelName, modelPooling, TextRole.Document, options);
+            using var generator = InstalledModels.OpenTextGenerator(context.Paths, modelName, modelPooling, options: options, role: TextRole.Document);
             var job = new ReembedJob(store, collectionName, generator, new ReembedOptions
             {
                 Into = result.GetValue(into),

@@ -20,6 +20,9 @@ public interface ITextEncoder : IDisposable
     /// <summary>What <see cref="EncodedText.Tokens"/> counts.</summary>
     TextUnit Unit { get; }
 
+    /// <summary>The text put before every input by this encoder (a model's prompt or the caller's own); null when none.</summary>
+    string? Prompt { get; }
+
     /// <summary>The prompts the model names (query, document, ...); empty for kinds without prompts.</summary>
     IReadOnlyDictionary<string, string> Prompts { get; }
 

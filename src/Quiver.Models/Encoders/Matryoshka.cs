@@ -11,14 +11,19 @@ public static class Matryoshka
 {
     /// <summary>
     /// The first <paramref name="dimensions"/> values of <paramref name="vector"/>, renormalised when
-    /// <paramref name="normalize"/>. The vector itself (normalised in place when asked) when no shorter size is asked,
-    /// so callers hand over a vector they own.
+    /// <paramref name="normalize"/> (the model's vectors are unit length); the vector itself, untouched, when it is
+    /// no longer than that.
     /// </summary>
     public static float[] Shorten(float[] vector, int dimensions, bool normalize)
     {
         ArgumentNullException.ThrowIfNull(vector);
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
-        var shorter = dimensions < vector.Length ? vector[..dimensions] : vector;
+        if (dimensions >= vector.Length)
+        {
+            return vector;
+        }
+
+        var shorter = vector[..dimensions];
         if (normalize)
         {
             TokenPooling.Normalize(shorter);

@@ -383,7 +383,13 @@ public sealed class TransformerEncoder : IDisposable
                 System.Numerics.Tensors.TensorPrimitives.Multiply(vector, 1f / weightSum, vector);
             }
 
-            results[i] = new EncodedText(Matryoshka.Shorten(vector, Dimensions, Normalize), totals[i], truncated[i], chunks[i]);
+            vector = Matryoshka.Shorten(vector, Dimensions, normalize: false);
+            if (Normalize)
+            {
+                TokenPooling.Normalize(vector);
+            }
+
+            results[i] = new EncodedText(vector, totals[i], truncated[i], chunks[i]);
             sequence += chunks[i];
         }
 

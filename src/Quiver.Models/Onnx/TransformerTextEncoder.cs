@@ -32,6 +32,8 @@ public sealed class TransformerTextEncoder : ITextEncoder
 
     public TextUnit Unit => TextUnit.Tokens;
 
+    public string? Prompt => Encoder.Options.Prompt;
+
     public IReadOnlyDictionary<string, string> Prompts => Encoder.Model.Prompts;
 
     public bool AcceptsTokenIds => true;

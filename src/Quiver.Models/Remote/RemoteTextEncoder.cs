@@ -31,6 +31,8 @@ public sealed class RemoteTextEncoder : ITextEncoder
 
     public TextUnit Unit => TextUnit.Tokens;
 
+    public string? Prompt => null;
+
     public IReadOnlyDictionary<string, string> Prompts { get; } = new Dictionary<string, string>();
 
     public bool AcceptsTokenIds => false;

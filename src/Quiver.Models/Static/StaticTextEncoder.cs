@@ -18,6 +18,8 @@ public sealed class StaticTextEncoder(StaticEmbedder embedder, EmbeddingSpace sp
 
     public TextUnit Unit => TextUnit.Words;
 
+    public string? Prompt => null;
+
     public IReadOnlyDictionary<string, string> Prompts { get; } = new Dictionary<string, string>();
 
     public bool AcceptsTokenIds => false;

@@ -33,6 +33,8 @@ public sealed class Doc2VecTextEncoder : ITextEncoder
 
     public TextUnit Unit => TextUnit.Words;
 
+    public string? Prompt => null;
+
     public IReadOnlyDictionary<string, string> Prompts { get; } = new Dictionary<string, string>();
 
     public bool AcceptsTokenIds => false;
