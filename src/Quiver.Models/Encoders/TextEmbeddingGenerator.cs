@@ -35,7 +35,7 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var texts = values as IReadOnlyList<string> ?? values.ToList();
+        var texts = values as IReadOnlyList<string> ?? Read(values, cancellationToken);
         var call = new TextEncodeOptions { Truncation = TruncationOverride(options), Dimensions = options?.Dimensions };
 
         // Local models compute on the calling thread; run them off it so async callers are not blocked.
@@ -51,6 +51,19 @@ public sealed class TextEmbeddingGenerator : IEmbeddingGenerator<string, Embeddi
 
         result.Usage = new UsageDetails { InputTokenCount = units, TotalTokenCount = units };
         return result;
+    }
+
+    // A lazy sequence is read with the token checked per value, so cancelling stops a producer mid-way.
+    private static List<string> Read(IEnumerable<string> values, CancellationToken cancellationToken)
+    {
+        var texts = new List<string>();
+        foreach (var value in values)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            texts.Add(value);
+        }
+
+        return texts;
     }
 
     private AdditionalPropertiesDictionary Properties(EncodedText e) => Encoder.Unit == TextUnit.Words
