@@ -13,7 +13,7 @@ namespace Quiver.Models.Tests.Remote;
 /// demand: throttling, outages, garbage, answers of the wrong size or count, non-finite values, a missing key.
 /// (That its vectors are the served model's is checked against a real quiver serve in Quiver.Server.Tests.)
 /// </summary>
-public sealed class RemoteEmbeddingGeneratorTests
+public sealed class RemoteTextEncoderTests
 {
     private static readonly EmbeddingSpace Space = new("far", "0123456789abcdef", 4, DistanceMetric.Cosine, Normalized: false);
 

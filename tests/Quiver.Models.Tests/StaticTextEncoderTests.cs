@@ -5,7 +5,7 @@ using Quiver.Models.Static;
 
 namespace Quiver.Models.Tests;
 
-public sealed class StaticEmbeddingGeneratorTests
+public sealed class StaticTextEncoderTests
 {
     private static readonly WordVectors Vocabulary = new(
         ["the", "cat", "sat", "dog", "ran"],
