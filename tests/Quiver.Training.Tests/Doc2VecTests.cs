@@ -93,7 +93,7 @@ public sealed class Doc2VecTests
             Assert.Equal(Doc2VecFolder.Kind, manifest.Kind);
             Assert.Equal(model.DocumentVector(3).ToArray(), opened.DocumentVector(3).ToArray());
             Assert.Equal(model.Infer(Documents[5]), opened.Infer(Documents[5]));
-            using var generator = InstalledModels.OpenTextGenerator(paths, "docs");
+            using var generator = InstalledModels.OpenTextEncoder(paths, "docs");
             Assert.Equal(manifest.Revision, generator.Space.Revision);
         }
         finally
