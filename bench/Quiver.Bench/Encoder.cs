@@ -9,6 +9,7 @@ using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
 using Quiver.Catalogue.Synthetic;
 using static Quiver.Catalogue.Import.Onnx.Proto.TensorProto.Types;
+using Quiver.Models;
 
 namespace Quiver.Bench;
 
@@ -64,7 +65,7 @@ internal static class Encoder
         // --parallel N: N callers share the encoder (one session; ONNX Runtime runs concurrent calls), each taking
         // every Nth slice of the sentences (slices of --per-call, or of an equal share).
         var parallel = Int(options, "parallel", 1);
-        IReadOnlyList<TextEmbedding> results;
+        IReadOnlyList<EncodedText> results;
         if (parallel <= 1)
         {
             results = perCall <= 0 ? encoder.Embed(sentences) : sentences.Chunk(perCall).SelectMany(chunk => encoder.Embed(chunk)).ToList();
@@ -72,7 +73,7 @@ internal static class Encoder
         else
         {
             var slices = sentences.Chunk(perCall > 0 ? perCall : (sentences.Count + parallel - 1) / parallel).ToArray();
-            var embedded = new IReadOnlyList<TextEmbedding>[slices.Length];
+            var embedded = new IReadOnlyList<EncodedText>[slices.Length];
             Parallel.For(0, parallel, new ParallelOptions { MaxDegreeOfParallelism = parallel }, caller =>
             {
                 for (var slice = caller; slice < slices.Length; slice += parallel)
@@ -364,7 +365,7 @@ internal static class Encoder
         return s => layers * 2 * ((4 * h * h) + (2 * h * i) + (2 * s * h));
     }
 
-    private static void WriteOutputs(string prefix, TransformerEncoder encoder, IReadOnlyList<string> sentences, IReadOnlyList<TextEmbedding> results)
+    private static void WriteOutputs(string prefix, TransformerEncoder encoder, IReadOnlyList<string> sentences, IReadOnlyList<EncodedText> results)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(prefix))!);
         using (var tokens = new StreamWriter(prefix + ".tokens.jsonl", false, new UTF8Encoding(false)))

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using Quiver.Core;
 using Quiver.Training.Documents;
 
@@ -23,16 +22,10 @@ public static class Doc2VecFolder
             throw new QuiverException($"A model named '{name}' is already installed in {folder}. Pass --force to replace it, or choose another name.");
         }
 
-        var staging = folder + ".installing";
-        if (Directory.Exists(staging))
-        {
-            Directory.Delete(staging, recursive: true);
-        }
-
-        Directory.CreateDirectory(staging);
-        Doc2VecFiles.Write(staging, model);
+        using var staging = ModelStaging.Begin(paths, name);
+        Doc2VecFiles.Write(staging.Folder, model);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in Directory.EnumerateFiles(staging).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(staging.Folder).Order(StringComparer.Ordinal))
         {
             hash.AppendData(File.ReadAllBytes(file));
         }
@@ -49,31 +42,14 @@ public static class Doc2VecFolder
             License = "trained locally",
             InstalledAt = DateTimeOffset.UtcNow,
         };
-        File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-
-        Directory.Move(staging, folder);
-        return manifest;
+        return staging.Commit(manifest);
     }
 
-    /// <summary>Opens an installed Doc2Vec model by name, as a text encoder.</summary>
-    public static Doc2VecEmbeddingGenerator OpenGenerator(QuiverPaths paths, string name)
-    {
-        var manifest = InstalledModels.Manifest(paths, name);
-        return new Doc2VecEmbeddingGenerator(Open(paths, name), manifest.Name, manifest.Revision);
-    }
-
+    /// <summary>Reads an installed Doc2Vec model by name (to open it as a text encoder, use <see cref="InstalledModels.OpenTextEncoder"/>).</summary>
     public static Doc2VecModel Open(QuiverPaths paths, string name)
     {
         var manifest = InstalledModels.Manifest(paths, name);
-        if (manifest.Kind != Kind)
-        {
-            throw new QuiverException($"The model '{name}' is a {manifest.Kind} model, not a Doc2Vec model (quiver train doc2vec).");
-        }
-
+        ModelKinds.Require(manifest, ModelKinds.Doc2Vec, "this needs a Doc2Vec model (quiver train doc2vec).");
         return Doc2VecFiles.Read(Path.Combine(paths.Models, name));
     }
 }

@@ -2,8 +2,8 @@ using System.Text.Json;
 using Quiver.Core;
 using Quiver.Core.Spaces;
 using Microsoft.Extensions.AI;
+using Quiver.Models;
 using Quiver.Models.Onnx;
-using Quiver.Models.Static;
 
 namespace Quiver.Catalogue;
 
@@ -31,18 +31,12 @@ public static class InstalledModels
     /// <summary>Loads an installed word-vector model.</summary>
     public static WordVectorModel Open(QuiverPaths paths, string name)
     {
-        ModelInstaller.ValidateName(name);
-        var folder = Path.Combine(paths.Models, name);
-        var manifest = TryReadManifest(folder) ?? throw new ModelNotInstalledException(name, paths.Models);
-        if (manifest.Kind != WordVectorModel.Kind)
-        {
-            throw new QuiverException($"The model '{name}' is a {manifest.Kind} model; this command needs word vectors.");
-        }
-
-        return WordVectorModel.Load(folder, manifest);
+        var manifest = Manifest(paths, name);
+        ModelKinds.Require(manifest, ModelKinds.WordVectors, "this command needs word vectors.");
+        return WordVectorModel.Load(Path.Combine(paths.Models, name), manifest);
     }
 
-    /// <summary>The kind ("word-vectors" or "transformer") of an installed model.</summary>
+    /// <summary>The manifest of an installed model (its kind, size, revision, source).</summary>
     public static ModelManifest Manifest(QuiverPaths paths, string name)
     {
         ModelInstaller.ValidateName(name);
@@ -53,11 +47,7 @@ public static class InstalledModels
     public static TransformerModel OpenTransformer(QuiverPaths paths, string name)
     {
         var manifest = Manifest(paths, name);
-        if (manifest.Kind != TransformerModel.Kind)
-        {
-            throw new QuiverException($"The model '{name}' is a {manifest.Kind} model; this needs a transformer model (quiver models install <folder>).");
-        }
-
+        ModelKinds.Require(manifest, ModelKinds.Transformer, "this needs a transformer model (quiver models install <folder>).");
         return new TransformerModel(manifest, TransformerModelFolder.Load(Path.Combine(paths.Models, name)));
     }
 
@@ -65,45 +55,33 @@ public static class InstalledModels
     public static ImageModel OpenImage(QuiverPaths paths, string name)
     {
         var manifest = Manifest(paths, name);
-        if (manifest.Kind != ImageModel.Kind)
-        {
-            throw new QuiverException($"The model '{name}' is a {manifest.Kind} model; this needs an image model (quiver models install {ModelCatalogue.DefaultImageModel}).");
-        }
-
+        ModelKinds.Require(manifest, ModelKinds.Image, $"this needs an image model (quiver models install {ModelCatalogue.DefaultImageModel}).");
         return new ImageModel(manifest, Path.Combine(paths.Models, name));
     }
 
     /// <summary>
-    /// A sentence-embedding generator for any installed text model. <paramref name="pooling"/> names the pooling
-    /// (sif or mean for word vectors; mean, cls, max or last-token for transformers; none for remote models); null
-    /// takes the model's own. The generator answers <c>GetService(typeof(EmbeddingSpace))</c> with the space of its
-    /// vectors. With a <paramref name="role"/>, a transformer puts the model's prompt for that role before each text
-    /// (unless <paramref name="options"/> sets its own).
+    /// Any installed text model (transformer, word vectors, Doc2Vec, remote) as an encoder, its folder read once.
+    /// <paramref name="pooling"/> names the pooling (sif or mean for word vectors; mean, cls, max or last-token for
+    /// transformers; none for remote and Doc2Vec models); null takes the model's own. With a <paramref name="role"/>,
+    /// a transformer puts the model's prompt for that role before each text (unless <paramref name="options"/> sets
+    /// its own); <paramref name="options"/> concern transformers, and a remote model refuses those that cannot apply.
+    /// <paramref name="promptName"/> names a prompt of the model's own (query, document, ...) to put before each text.
     /// </summary>
-    public static IEmbeddingGenerator<string, Embedding<float>> OpenTextGenerator(
-        QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null, TextRole? role = null)
+    public static ITextEncoder OpenTextEncoder(
+        QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null, TextRole? role = null, string? promptName = null)
     {
         var manifest = Manifest(paths, name);
-        if (manifest.Kind == TransformerModel.Kind)
-        {
-            return OpenTransformer(paths, name).CreateGenerator(
-                (options ?? new TransformerEncoderOptions()) with { Pooling = TransformerModel.ParsePooling(pooling) ?? options?.Pooling },
-                role);
-        }
-
-        if (manifest.Kind == RemoteModel.Kind)
-        {
-            return RemoteModel.Open(paths, name).CreateGenerator(pooling, options);
-        }
-
-        StaticPooling staticPooling = StaticPooling.Sif;
-        if (pooling is not null && !Enum.TryParse(pooling, ignoreCase: true, out staticPooling))
-        {
-            throw new QuiverException($"'{pooling}' is not a pooling for the word-vector model '{name}'; use sif or mean.");
-        }
-
-        return Open(paths, name).CreateGenerator(staticPooling);
+        return ModelKinds.Of(manifest).OpenText(Path.Combine(paths.Models, name), manifest, pooling, options, role, promptName);
     }
+
+    /// <summary>
+    /// A sentence-embedding generator for any installed text model: <see cref="OpenTextEncoder"/> adapted to
+    /// Microsoft.Extensions.AI. The generator answers <c>GetService(typeof(EmbeddingSpace))</c> with the space of its
+    /// vectors and <c>GetService(typeof(ITextEncoder))</c> with the encoder.
+    /// </summary>
+    public static IEmbeddingGenerator<string, Embedding<float>> OpenTextGenerator(
+        QuiverPaths paths, string name, string? pooling = null, TransformerEncoderOptions? options = null, TextRole? role = null, string? promptName = null) =>
+        new TextEmbeddingGenerator(OpenTextEncoder(paths, name, pooling, options, role, promptName));
 
     internal static ModelManifest? TryReadManifest(string folder)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Quiver.Core;
 using Quiver.Models.Images;
 using Quiver.Catalogue.Import.TfJs;
@@ -13,7 +12,7 @@ public sealed partial class ModelInstaller
     private async Task<ModelManifest> InstallMobileNetV2Async(CatalogueEntry entry, string? packageFile, IProgress<InstallProgress>? progress, CancellationToken cancellationToken)
     {
         var work = Path.Combine(paths.Home, "tmp", $"{entry.Name}-{Guid.NewGuid():N}");
-        var staging = Path.Combine(paths.Models, entry.Name + ".installing");
+        using var staging = ModelStaging.Begin(paths, entry.Name);
         Directory.CreateDirectory(work);
         try
         {
@@ -24,26 +23,22 @@ public sealed partial class ModelInstaller
                 await ExtractAsync(tarball, path, Path.Combine(work, Path.GetFileName(path)), cancellationToken);
             }
 
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
 
-            Directory.CreateDirectory(Path.Combine(staging, "onnx"));
+            Directory.CreateDirectory(Path.Combine(staging.Folder, "onnx"));
             progress?.Report(new InstallProgress("importing the layers to ONNX"));
             var model = TfJsLayersModel.LoadScriptBundle(Path.Combine(work, "model.min.js"));
-            TfJsLayersImporter.Import(model, Path.Combine(staging, ImageModel.ModelFile), new TfJsLayersImportOptions());
-            ImageModel.WritePreprocessing(staging, ImagePreprocessingOptions.NsfwjsMobileNetV2);
+            TfJsLayersImporter.Import(model, Path.Combine(staging.Folder, ImageModel.ModelFile), new TfJsLayersImportOptions());
+            ImageModel.WritePreprocessing(staging.Folder, ImagePreprocessingOptions.NsfwjsMobileNetV2);
 
             int dimensions;
-            using (var encoder = ImageEncoder.Open(Path.Combine(staging, ImageModel.ModelFile), ImagePreprocessingOptions.NsfwjsMobileNetV2, threads: 1))
+            using (var encoder = ImageEncoder.Open(Path.Combine(staging.Folder, ImageModel.ModelFile), ImagePreprocessingOptions.NsfwjsMobileNetV2, threads: 1))
             {
                 progress?.Report(new InstallProgress("running the model once"));
                 dimensions = encoder.EmbedPixels(new float[encoder.Preprocessor.OutputLength], 1)[0].Length;
             }
 
             progress?.Report(new InstallProgress("hashing the model files"));
-            var revision = FileDigest.Sha256(staging, [Path.Combine(staging, ImageModel.PreprocessorFile), Path.Combine(staging, ImageModel.ModelFile)]);
+            var revision = FileDigest.Sha256(staging.Folder, [Path.Combine(staging.Folder, ImageModel.PreprocessorFile), Path.Combine(staging.Folder, ImageModel.ModelFile)]);
 
             var manifest = new ModelManifest
             {
@@ -57,18 +52,13 @@ public sealed partial class ModelInstaller
                 Lowercase = false,
                 InstalledAt = DateTimeOffset.UtcNow,
             };
-            File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.Serialize(manifest, InstalledModels.Json));
-            SwapIn(staging, Path.Combine(paths.Models, entry.Name));
+            staging.Commit(manifest);
             progress?.Report(new InstallProgress("installed", 1));
             return manifest;
         }
         finally
         {
             Directory.Delete(work, recursive: true);
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
         }
     }
 }

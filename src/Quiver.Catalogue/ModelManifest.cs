@@ -10,7 +10,7 @@ public sealed record ModelManifest
     [JsonPropertyName("name")]
     public required string Name { get; init; }
 
-    /// <summary>"word-vectors" for now; transformer and image models add their own kinds.</summary>
+    /// <summary>The model's kind by name (transformer, word-vectors, doc2vec, remote, image); <see cref="ModelKinds.Of"/> gives the kind itself.</summary>
     [JsonPropertyName("kind")]
     public required string Kind { get; init; }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
+using Quiver.Models;
 using Quiver.Models.Onnx;
 using Quiver.Models.Remote;
 
@@ -58,12 +59,14 @@ public sealed class RemoteModel
     public static RemoteModel Open(QuiverPaths paths, string name)
     {
         var manifest = InstalledModels.Manifest(paths, name);
-        if (manifest.Kind != Kind)
-        {
-            throw new QuiverException($"The model '{name}' is a {manifest.Kind} model; this needs a remote model (quiver models add {name} --openai-base-url URL --remote-model ID).");
-        }
+        ModelKinds.Require(manifest, ModelKinds.Remote, $"this needs a remote model (quiver models add {name} --openai-base-url URL --remote-model ID).");
+        return Load(Path.Combine(paths.Models, name), manifest);
+    }
 
-        var path = Path.Combine(paths.Models, name, SettingsFile);
+    internal static RemoteModel Load(string folder, ModelManifest manifest)
+    {
+        var name = manifest.Name;
+        var path = Path.Combine(folder, SettingsFile);
         try
         {
             var settings = JsonSerializer.Deserialize<RemoteModelSettings>(File.ReadAllText(path), InstalledModels.Json)
@@ -81,7 +84,10 @@ public sealed class RemoteModel
     /// size is refused rather than silently ignored; the other encoder options (threads, batch sizes, truncation)
     /// concern local models and do not apply.
     /// </summary>
-    public RemoteEmbeddingGenerator CreateGenerator(string? pooling = null, TransformerEncoderOptions? options = null)
+    public TextEmbeddingGenerator CreateGenerator(string? pooling = null, TransformerEncoderOptions? options = null) => new(CreateTextEncoder(pooling, options));
+
+    /// <summary>The endpoint as a text encoder, refusing what does not apply as <see cref="CreateGenerator"/> does.</summary>
+    public RemoteTextEncoder CreateTextEncoder(string? pooling = null, TransformerEncoderOptions? options = null)
     {
         if (pooling is not null)
         {
@@ -98,7 +104,7 @@ public sealed class RemoteModel
             throw new QuiverException($"'{Name}' is a remote model of {Manifest.Dimensions} dimensions and cannot give {dimensions}. Leave the dimensions unset.");
         }
 
-        return new RemoteEmbeddingGenerator(Endpoint, Space);
+        return new RemoteTextEncoder(Endpoint, Space);
     }
 
     internal static void WriteSettings(string folder, RemoteEndpoint endpoint, bool normalized) =>

@@ -1,5 +1,6 @@
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
+using Quiver.Models;
 using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
 
@@ -28,7 +29,11 @@ public sealed class TransformerModel
     /// A generator for texts in <paramref name="role"/>: the model's own prompt for that role is put before each
     /// text unless <paramref name="options"/> sets a prompt (or null: no role, no prompt).
     /// </summary>
-    public TransformerEmbeddingGenerator CreateGenerator(TransformerEncoderOptions? options = null, TextRole? role = null)
+    public TextEmbeddingGenerator CreateGenerator(TransformerEncoderOptions? options = null, TextRole? role = null) =>
+        new(CreateTextEncoder(options, role));
+
+    /// <summary>An encoder for texts in <paramref name="role"/>, prompted as <see cref="CreateGenerator"/> says.</summary>
+    public TransformerTextEncoder CreateTextEncoder(TransformerEncoderOptions? options = null, TextRole? role = null)
     {
         options ??= new TransformerEncoderOptions();
         if (options.Prompt is null && role is { } r)
@@ -39,7 +44,7 @@ public sealed class TransformerModel
         var encoder = CreateEncoder(options);
         try
         {
-            return new TransformerEmbeddingGenerator(encoder, Space(encoder));
+            return new TransformerTextEncoder(encoder, Space(encoder));
         }
         catch
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
+using Quiver.Models;
 using Quiver.Models.Static;
 using Quiver.Models.Tokenization;
 
@@ -68,7 +69,9 @@ public sealed class WordVectorModel
     public StaticEmbedder CreateEmbedder(StaticPooling pooling) =>
         new(Vectors, pooling, Sif, tokenizer: new WordTokenizer(new WordTokenizerOptions { Lowercase = Manifest.Lowercase }));
 
-    public StaticEmbeddingGenerator CreateGenerator(StaticPooling pooling) => new(CreateEmbedder(pooling), Space(pooling));
+    public StaticTextEncoder CreateTextEncoder(StaticPooling pooling) => new(CreateEmbedder(pooling), Space(pooling));
+
+    public TextEmbeddingGenerator CreateGenerator(StaticPooling pooling) => new(CreateTextEncoder(pooling));
 
     internal static WordVectorModel Load(string folder, ModelManifest manifest)
     {

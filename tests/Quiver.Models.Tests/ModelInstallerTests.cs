@@ -274,7 +274,7 @@ public sealed class ModelInstallerTests : IDisposable
         var model = InstalledModels.Open(_paths, "tiny");
         using var generator = model.CreateGenerator(StaticPooling.Sif);
         Assert.Equal(model.Space(StaticPooling.Sif), generator.Space);
-        Assert.Same(model.Sif, generator.Embedder.Sif);
+        Assert.Same(model.Sif, Assert.IsType<StaticTextEncoder>(generator.Encoder).Embedder.Sif);
 
         var embedding = Assert.Single(await generator.GenerateAsync(["w1 w2 w3"]));
         Assert.True(Math.Abs(TestVectors.Dot(embedding.Vector.Span, model.Sif.CommonComponent)) < 1e-5);

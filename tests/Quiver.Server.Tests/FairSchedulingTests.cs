@@ -95,7 +95,7 @@ public sealed class FairSchedulingTests
         Assert.Equal([Small], calls[1].Inputs.Select(i => i.Text));
         Assert.Equal(20, held.LastCallWith(Large[^1]));
 
-        var reference = Bert(server).Embed([.. Large.Append(Small).Select(t => new EmbeddingInput(t, null))], TruncationPolicy.Truncate, CancellationToken.None);
+        var reference = await Bert(server).EmbedAsync([.. Large.Append(Small).Select(t => new EmbeddingInput(t, null))], TruncationPolicy.Truncate, CancellationToken.None);
         Assert.Equal(reference[^1].Vector, Vector(smallBody!["data"]![0]!));
         for (var i = 0; i < Large.Length; i++)
         {
@@ -211,8 +211,8 @@ public sealed class FairSchedulingTests
         var smalls = texts.Take(10).Select(t => server.Ok(server.Post("/v1/embeddings", new { input = t, model = "bert" }))).ToList();
 
         var inputs = texts.Select(t => new EmbeddingInput(t, null)).ToList();
-        var expected = model.Embed(inputs, TruncationPolicy.Truncate, CancellationToken.None);
-        var expectedChunked = model.Embed(inputs, TruncationPolicy.Chunk, CancellationToken.None);
+        var expected = await model.EmbedAsync(inputs, TruncationPolicy.Truncate, CancellationToken.None);
+        var expectedChunked = await model.EmbedAsync(inputs, TruncationPolicy.Chunk, CancellationToken.None);
         void Same(EmbeddingResult expected, JsonNode actual, string what)
         {
             var vector = Vector(actual);

@@ -29,7 +29,7 @@ internal sealed class HeldModelCalls
 
             _firstStarted.TrySetResult();
             _released.Wait(TimeSpan.FromMinutes(1));
-            return model.Embed(inputs, truncation, cancellation);
+            return model.EmbedAsync(inputs, truncation, cancellation);
         };
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using Quiver.Catalogue;
 using Quiver.Training.Documents;
 using Quiver.Training.Words;
+using Quiver.Models;
 
 namespace Quiver.Training.Tests;
 
@@ -64,7 +65,7 @@ public sealed class Doc2VecTests
             Mode = Doc2VecMode.DistributedBagOfWords,
             Word2Vec = new Word2VecOptions { Dimensions = 8, MinCount = 1, Epochs = 2, Threads = 1 },
         });
-        using var generator = new Doc2VecEmbeddingGenerator(model, "docs", "r1");
+        using var generator = new TextEmbeddingGenerator(new Doc2VecTextEncoder(model, "docs", "r1"));
 
         var embeddings = await generator.GenerateAsync(["t0w1 t0w2 t0w3", "T1W4 t1w5"]);
 
@@ -92,7 +93,7 @@ public sealed class Doc2VecTests
             Assert.Equal(Doc2VecFolder.Kind, manifest.Kind);
             Assert.Equal(model.DocumentVector(3).ToArray(), opened.DocumentVector(3).ToArray());
             Assert.Equal(model.Infer(Documents[5]), opened.Infer(Documents[5]));
-            using var generator = Doc2VecFolder.OpenGenerator(paths, "docs");
+            using var generator = InstalledModels.OpenTextEncoder(paths, "docs");
             Assert.Equal(manifest.Revision, generator.Space.Revision);
         }
         finally

@@ -6,6 +6,7 @@ using Quiver.Core;
 using Quiver.Core.Npy;
 using Quiver.Core.Spaces;
 using Quiver.Ingestion.Records;
+using Quiver.Catalogue;
 using Quiver.Models.Static;
 using Quiver.Store.Collections;
 using Spectre.Console;
@@ -274,7 +275,7 @@ internal sealed class AnalysisInput
             throw new QuiverException($"'{path}' has a header but no rows. Give a file with at least one text.");
         }
 
-        using var generator = TextModels.Open(_context.Paths, model, pooling, TextRole.Document);
+        using var generator = InstalledModels.OpenTextGenerator(_context.Paths, model, pooling, role: TextRole.Document);
         var space = generator.GetService<EmbeddingSpace>()!;
         var vectors = new float[(long)texts.Count * space.Dimensions];
         var kept = new List<int>(texts.Count);

@@ -7,6 +7,7 @@ using Quiver.Core.Spaces;
 using Quiver.Catalogue;
 using Quiver.Ingestion.Bulk;
 using Quiver.Ingestion.Records;
+using Quiver.Models;
 using Quiver.Models.Onnx;
 using Spectre.Console;
 
@@ -94,16 +95,20 @@ internal sealed class BulkEmbedCommand(
         Refuse(format != TextRecordFormat.Csv && result.GetResult(_column) is { Implicit: false }, $"--column is for CSV input; this input is read as {formatName}{(format == TextRecordFormat.Jsonl ? ": name its text field with --field" : string.Empty)}.");
         Refuse(format != TextRecordFormat.Jsonl && result.GetResult(_field) is { Implicit: false }, $"--field is for JSONL input; this input is read as {formatName}{(format == TextRecordFormat.Csv ? ": name its text column with --column" : string.Empty)}.");
 
-        using var generator = TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Document, PromptOverride(result));
-        var space = generator.GetService<EmbeddingSpace>()!;
+        var name = result.GetValue(model)!;
+        var takesPrompts = ModelKinds.Of(InstalledModels.Manifest(context.Paths, name)).TakesPrompts;
+        CheckPrompts(result, name, takesPrompts);
+        using var generator = new TextEmbeddingGenerator(InstalledModels.OpenTextEncoder(
+            context.Paths, name, result.GetValue(pooling), new TransformerEncoderOptions { Prompt = result.GetValue(promptText) }, TextRole.Document, result.GetValue(prompt)));
+        var space = generator.Space;
         var generation = new EmbeddingGenerationOptions { Dimensions = result.GetValue(dimensions) };
         var settings = new Dictionary<string, string>();
-        if (generator is TransformerEmbeddingGenerator transformer)
+        if (takesPrompts)
         {
-            generation.AdditionalProperties = new() { [TransformerEmbeddingGenerator.TruncationOption] = result.GetValue(truncation).ToString() };
+            generation.AdditionalProperties = new() { [TextEmbeddingGenerator.TruncationOption] = result.GetValue(truncation).ToString() };
 
             // The model's own prompts leave its space as it is, so the checkpoint records the prompt itself.
-            settings["prompt"] = transformer.Encoder.Options.Prompt ?? string.Empty;
+            settings["prompt"] = generator.Encoder.Prompt ?? string.Empty;
         }
 
         var job = new BulkEmbeddingJob(generator, new BulkEmbeddingOptions
@@ -177,18 +182,11 @@ internal sealed class BulkEmbedCommand(
 
     // Documents get the model's document prompt (TextRole.Document) unless --prompt names another of its prompts or
     // --prompt-text gives text of the user's own (a file of queries, for instance).
-    private TransformerEncoderOptions? PromptOverride(ParseResult result)
+    private void CheckPrompts(ParseResult result, string name, bool takesPrompts)
     {
         var (named, text) = (result.GetValue(prompt), result.GetValue(promptText));
-        if (named is null && text is null)
-        {
-            return null;
-        }
-
-        var name = result.GetValue(model)!;
         Refuse(named is not null && text is not null, "Pass either --prompt (a prompt the model names) or --prompt-text (your own text), not both.");
-        Refuse(InstalledModels.Manifest(context.Paths, name).Kind != TransformerModel.Kind, $"The model '{name}' is not a transformer and has no prompts; --prompt and --prompt-text apply to transformer models.");
-        return new TransformerEncoderOptions { Prompt = named is null ? text : InstalledModels.OpenTransformer(context.Paths, name).Folder.NamedPrompt(named, name) };
+        Refuse((named is not null || text is not null) && !takesPrompts, $"The model '{name}' is not a transformer and has no prompts; --prompt and --prompt-text apply to transformer models.");
     }
 
     private static void Refuse(bool condition, string message)

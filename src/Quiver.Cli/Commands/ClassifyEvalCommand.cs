@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using Quiver.Analysis.Classification;
+using Quiver.Catalogue;
 using Quiver.Cli.Analysis;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
@@ -171,7 +172,7 @@ internal static class ClassifyEvalCommand
     // Label prompts are embedded as documents, as the texts are, by the same model; their space must be the texts'.
     private static async Task<float[]> EmbedPrompts(CliContext context, string model, string? pooling, List<string> prompts, EmbeddingSpace space, CancellationToken cancellationToken)
     {
-        using var generator = TextModels.Open(context.Paths, model, pooling, TextRole.Document);
+        using var generator = InstalledModels.OpenTextGenerator(context.Paths, model, pooling, role: TextRole.Document);
         var vectors = new float[prompts.Count * space.Dimensions];
         for (var i = 0; i < prompts.Count; i++)
         {

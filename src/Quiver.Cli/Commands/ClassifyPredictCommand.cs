@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.AI;
 using Quiver.Analysis.Classification;
+using Quiver.Catalogue;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Core.Spaces;
@@ -36,7 +37,7 @@ internal static class ClassifyPredictCommand
             var saved = ClassifierStore.FromPaths(context.Paths).Open(result.GetValue(name)!);
             var all = ReadTexts(result.GetValue(texts) ?? [], result.GetValue(input)?.FullName, result.GetValue(textColumn)!);
             var modelName = result.GetValue(model) ?? saved.Manifest.Model;
-            using var generator = TextModels.Open(context.Paths, modelName, saved.Manifest.Pooling, TextRole.Document);
+            using var generator = InstalledModels.OpenTextGenerator(context.Paths, modelName, saved.Manifest.Pooling, role: TextRole.Document);
             saved.RequireSpace(generator.GetService<EmbeddingSpace>()!);
 
             var dimensions = saved.Classifier.Dimensions;

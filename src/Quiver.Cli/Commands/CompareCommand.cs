@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
+using Quiver.Catalogue;
 using Quiver.Models.Prompts;
 using Spectre.Console;
 
@@ -46,7 +47,7 @@ internal static class CompareCommand
             }
 
             // One model load: with --query the space's recorded prompts are put before the texts by wrappers.
-            using var generator = TextModels.Open(context.Paths, name, result.GetValue(pooling));
+            using var generator = InstalledModels.OpenTextGenerator(context.Paths, name, result.GetValue(pooling));
             var space = generator.GetService<EmbeddingSpace>()!;
             float[][] vectors;
             float[]? queryVector = null;

@@ -4,7 +4,7 @@ using Quiver.Cli.Parsing;
 using Quiver.Core.Spaces;
 using Quiver.Catalogue;
 using Quiver.Models.Onnx;
-using Quiver.Models.Static;
+using Quiver.Models;
 
 namespace Quiver.Cli.Commands;
 
@@ -87,50 +87,24 @@ internal static class EmbedCommand
             }
 
             var name = result.GetValue(model)!;
-            var options = new TransformerEncoderOptions { Dimensions = result.GetValue(dimensions), Truncation = result.GetValue(truncation) };
             if (result.GetValue(prompt) is not null && result.GetValue(promptText) is not null)
             {
                 throw new Core.QuiverException("Pass either --prompt (a prompt the model names) or --prompt-text (your own text), not both.");
             }
 
-            if (result.GetValue(prompt) is { } named)
+            if (result.GetValue(promptText) is not null && !ModelKinds.Of(InstalledModels.Manifest(context.Paths, name)).TakesPrompts)
             {
-                if (InstalledModels.Manifest(context.Paths, name).Kind != TransformerModel.Kind)
-                {
-                    throw new Core.QuiverException($"The model '{name}' is not a transformer and has no prompts; --prompt applies to transformer models.");
-                }
-
-                options = options with { Prompt = InstalledModels.OpenTransformer(context.Paths, name).Folder.NamedPrompt(named, name) };
-            }
-            else if (result.GetValue(promptText) is { } literal)
-            {
-                options = options with { Prompt = literal };
+                throw new Core.QuiverException($"The model '{name}' is not a transformer and takes no prompt; --prompt-text applies to transformer models.");
             }
 
-            using var generator = InstalledModels.OpenTextGenerator(context.Paths, name, result.GetValue(pooling), options);
-            var space = generator.GetService<EmbeddingSpace>()!;
+            var options = new TransformerEncoderOptions { Dimensions = result.GetValue(dimensions), Truncation = result.GetValue(truncation), Prompt = result.GetValue(promptText) };
+            using var encoder = InstalledModels.OpenTextEncoder(context.Paths, name, result.GetValue(pooling), options, promptName: result.GetValue(prompt));
+            var space = encoder.Space;
             var inputs = result.GetValue(texts)!;
-            object embeddings;
-            if (generator is StaticEmbeddingGenerator words)
-            {
-                embeddings = inputs.Select(text =>
-                {
-                    var e = words.Embedder.Embed(text);
-                    return new { Text = text, Words = e.WordCount, UnknownWords = e.Unknown, Vector = e.Vector };
-                }).ToList();
-            }
-            else
-            {
-                var generated = await generator.GenerateAsync(inputs, cancellationToken: cancellationToken);
-                embeddings = inputs.Zip(generated, (text, e) => new
-                {
-                    Text = text,
-                    Tokens = e.AdditionalProperties?["tokens"],
-                    TruncatedTokens = e.AdditionalProperties?["truncated_tokens"],
-                    Chunks = e.AdditionalProperties?["chunks"],
-                    Vector = e.Vector.ToArray(),
-                }).ToList();
-            }
+            var encoded = await encoder.EncodeAsync(inputs, cancellationToken: cancellationToken);
+            object embeddings = encoder.Unit == TextUnit.Words
+                ? inputs.Zip(encoded, (text, e) => new { Text = text, Words = e.Tokens, e.UnknownWords, e.Vector }).ToList()
+                : inputs.Zip(encoded, (text, e) => new { Text = text, e.Tokens, e.TruncatedTokens, e.Chunks, e.Vector }).ToList();
 
             context.WriteJson(new
             {
@@ -138,7 +112,7 @@ internal static class EmbedCommand
                 space.Revision,
                 space.Dimensions,
                 space.Normalized,
-                Prompt = options.Prompt,
+                encoder.Prompt,
                 Embeddings = embeddings,
             });
             return 0;

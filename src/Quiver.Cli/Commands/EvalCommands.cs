@@ -158,7 +158,7 @@ internal static class EvalCommands
             var chosen = result.GetValue(pooling) is { Length: > 0 } given ? given.ToList() : null;
             List<StsRow> rows;
             string note;
-            if (manifest.Kind is TransformerModel.Kind or RemoteModel.Kind)
+            if (ModelKinds.Of(manifest) != ModelKinds.WordVectors)
             {
                 rows = [];
                 foreach (var p in chosen ?? [null])

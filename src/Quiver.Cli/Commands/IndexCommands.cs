@@ -6,6 +6,7 @@ using Quiver.Core.Spaces;
 using Quiver.Catalogue;
 using Quiver.Ingestion;
 using Quiver.Ingestion.Retrieval;
+using Quiver.Models;
 using Quiver.Models.Onnx;
 using Quiver.Models.Static;
 using Quiver.Store.Collections;
@@ -56,12 +57,12 @@ internal static class IndexCommands
 
         async Task<int> IndexAsync(ParseResult result, CancellationToken cancellationToken)
         {
-            if (InstalledModels.Manifest(context.Paths, result.GetValue(model)!).Kind == ImageModel.Kind)
+            if (ModelKinds.Of(InstalledModels.Manifest(context.Paths, result.GetValue(model)!)).OpensAsImage)
             {
                 return await IndexImagesAsync(context, result.GetValue(folder)!.FullName, result.GetValue(collection)!, result.GetValue(model)!, result.GetValue(quantization), result.GetValue(CliOptions.Json), cancellationToken);
             }
 
-            using var generator = TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Document);
+            using var generator = InstalledModels.OpenTextGenerator(context.Paths, result.GetValue(model)!, result.GetValue(pooling), role: TextRole.Document);
             var space = generator.GetService<EmbeddingSpace>()!;
             var store = CollectionStore.FromPaths(context.Paths);
             var indexOptions = IndexOptions.Default with { Quantization = result.GetValue(quantization) };
@@ -542,11 +543,11 @@ internal static class IndexCommands
 
         using var generator = QueryGeneratorFor(context, target);
         var space = generator.GetService<EmbeddingSpace>()!;
-        var embedding = (await generator.GenerateAsync([text], cancellationToken: cancellationToken))[0];
+        var encoder = generator.GetService<ITextEncoder>()!;
+        var encoded = (await encoder.EncodeAsync([text], cancellationToken: cancellationToken))[0];
 
         // Word-vector models say which query words they did not know, so a user can rephrase.
-        IReadOnlyList<string> unknown = generator is StaticEmbeddingGenerator words ? words.Embedder.Embed(text).Unknown : [];
-        return (text, embedding.Vector.ToArray(), space, unknown);
+        return (text, encoded.Vector, space, encoded.UnknownWords);
     }
 
     // Queries get the query prompt the collection recorded when it was made (none when it recorded none), so a

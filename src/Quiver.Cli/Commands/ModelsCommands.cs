@@ -77,12 +77,8 @@ internal static class ModelsCommands
             }
             else
             {
-                var size = manifest.Kind switch
-                {
-                    TransformerModel.Kind => $"{manifest.Words:N0}-token vocabulary",
-                    ImageModel.Kind => "image model",
-                    _ => $"{manifest.Words:N0} words",
-                };
+                var kind = ModelKinds.Find(manifest.Kind);
+                var size = kind == ModelKinds.Image ? "image model" : kind == ModelKinds.Transformer ? $"{manifest.Words:N0}-token vocabulary" : $"{manifest.Words:N0} words";
                 context.Console.MarkupLine(
                     $"[green]installed[/] {Markup.Escape(manifest.Name)} ({manifest.Kind}): {size}, {manifest.Dimensions}-d, revision {manifest.Revision[..12]} ({clock.Elapsed.TotalSeconds:F1} s)");
             }
@@ -137,12 +133,8 @@ internal static class ModelsCommands
     }
 
     /// <summary>What a model reads its input with: a transformer's token vocabulary, word vectors' words; images and remote models have none.</summary>
-    internal static string Vocabulary(ModelManifest model) => model.Kind switch
-    {
-        TransformerModel.Kind => $"{model.Words:N0} tokens",
-        WordVectorModel.Kind or Doc2VecFolder.Kind => $"{model.Words:N0} words",
-        _ => "-",
-    };
+    internal static string Vocabulary(ModelManifest model) =>
+        ModelKinds.Find(model.Kind)?.VocabularyUnit is { } unit ? $"{model.Words:N0} {unit}" : "-";
 
     private static Command FitSif(CliContext context)
     {

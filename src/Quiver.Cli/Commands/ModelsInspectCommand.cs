@@ -23,7 +23,7 @@ internal static class ModelsInspectCommand
         {
             var modelName = result.GetValue(name)!;
             var manifest = InstalledModels.Manifest(context.Paths, modelName);
-            var model = manifest.Kind == TransformerModel.Kind ? InstalledModels.OpenTransformer(context.Paths, modelName) : null;
+            var model = ModelKinds.Of(manifest) == ModelKinds.Transformer ? InstalledModels.OpenTransformer(context.Paths, modelName) : null;
             var folder = model?.Folder;
             string? space = null;
             if (model is not null)

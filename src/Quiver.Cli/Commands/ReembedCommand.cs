@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
+using Quiver.Catalogue;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
-using Quiver.Catalogue;
 using Quiver.Core.Spaces;
 using Quiver.Models.Onnx;
 using Quiver.Store.Collections;

@@ -52,8 +52,8 @@ internal static class RetrievalEvalCommand
             var chosen = result.GetValue(modes) is { Length: > 0 } m ? m.Distinct().ToList() : [SearchMode.Keyword, SearchMode.Dense, SearchMode.Hybrid];
             var needsVectors = chosen.Any(x => x != SearchMode.Keyword);
             // Documents and queries each get the model's prompt for their role (arctic-embed prompts its queries).
-            using var documents = needsVectors ? TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Document) : null;
-            using var queries = needsVectors ? TextModels.Open(context.Paths, result.GetValue(model)!, result.GetValue(pooling), TextRole.Query) : null;
+            using var documents = needsVectors ? InstalledModels.OpenTextGenerator(context.Paths, result.GetValue(model)!, result.GetValue(pooling), role: TextRole.Document) : null;
+            using var queries = needsVectors ? InstalledModels.OpenTextGenerator(context.Paths, result.GetValue(model)!, result.GetValue(pooling), role: TextRole.Query) : null;
             var runs = Runs(chosen, result.GetValue(rrfK), result.GetValue(weights) is { Length: > 0 } given ? given : [0.5], result.GetValue(candidates));
             var evaluation = await EvaluateAsync(data, documents, queries, runs, result.GetValue(stemming), context, cancellationToken);
             if (result.GetValue(CliOptions.Json))

@@ -198,11 +198,11 @@ public sealed class TransformerEncoder : IDisposable
         return tokens;
     }
 
-    public IReadOnlyList<TextEmbedding> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
+    public IReadOnlyList<EncodedText> Embed(IReadOnlyList<string> texts, CancellationToken cancellationToken = default) =>
         Embed(texts, truncation: null, cancellationToken);
 
     /// <summary>Embeds <paramref name="texts"/>; <paramref name="truncation"/>, when given, replaces the encoder's policy for this call.</summary>
-    public IReadOnlyList<TextEmbedding> Embed(IReadOnlyList<string> texts, TruncationPolicy? truncation, CancellationToken cancellationToken = default)
+    public IReadOnlyList<EncodedText> Embed(IReadOnlyList<string> texts, TruncationPolicy? truncation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         return EmbedAll(texts.Count, i => TokenizeContent(texts[i]), truncation ?? Options.Truncation, cancellationToken);
@@ -212,7 +212,7 @@ public sealed class TransformerEncoder : IDisposable
     /// Embeds inputs given as token ids of this model's vocabulary (the content only: the model's start and end tokens
     /// are added here, as for text). An id outside the vocabulary is refused with its input and position.
     /// </summary>
-    public IReadOnlyList<TextEmbedding> EmbedTokenIds(IReadOnlyList<IReadOnlyList<int>> inputs, TruncationPolicy? truncation = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<EncodedText> EmbedTokenIds(IReadOnlyList<IReadOnlyList<int>> inputs, TruncationPolicy? truncation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var vocabulary = Model.Tokenizer.VocabularySize;
@@ -231,9 +231,9 @@ public sealed class TransformerEncoder : IDisposable
         return EmbedAll(inputs.Count, i => [.. inputs[i]], truncation ?? Options.Truncation, cancellationToken);
     }
 
-    private List<TextEmbedding> EmbedAll(int total, Func<int, List<int>> content, TruncationPolicy truncation, CancellationToken cancellationToken)
+    private List<EncodedText> EmbedAll(int total, Func<int, List<int>> content, TruncationPolicy truncation, CancellationToken cancellationToken)
     {
-        var results = new List<TextEmbedding>(total);
+        var results = new List<EncodedText>(total);
         for (var start = 0; start < total; start += Options.SortWindow)
         {
             var first = start;
@@ -245,7 +245,7 @@ public sealed class TransformerEncoder : IDisposable
     }
 
     /// <summary>Embeds a stream of any length in windows of <see cref="TransformerEncoderOptions.SortWindow"/> inputs, in order.</summary>
-    public IEnumerable<TextEmbedding> EmbedStream(IEnumerable<string> texts, CancellationToken cancellationToken = default)
+    public IEnumerable<EncodedText> EmbedStream(IEnumerable<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         var window = new List<string>(Options.SortWindow);
@@ -304,7 +304,7 @@ public sealed class TransformerEncoder : IDisposable
         return ids;
     }
 
-    private TextEmbedding[] EmbedWindow(Func<int, List<int>> tokenize, int count, TruncationPolicy truncation, CancellationToken cancellationToken, int reportedOffset)
+    private EncodedText[] EmbedWindow(Func<int, List<int>> tokenize, int count, TruncationPolicy truncation, CancellationToken cancellationToken, int reportedOffset)
     {
         // Tokenise (in parallel: the tokenizer is thread-safe) and cut each input into the sequences the model sees.
         var contents = new List<int>[count];
@@ -361,35 +361,33 @@ public sealed class TransformerEncoder : IDisposable
             at += size;
         }
 
-        var results = new TextEmbedding[count];
+        var results = new EncodedText[count];
         var sequence = 0;
         for (var i = 0; i < count; i++)
         {
-            var vector = new float[Dimensions];
-            if (chunks[i] == 1)
-            {
-                pooled[sequence].AsSpan(0, Dimensions).CopyTo(vector);
-            }
-            else
+            var vector = pooled[sequence];
+            if (chunks[i] > 1)
             {
                 // Windows weighted by their tokens, so a short tail window counts for what it holds.
+                vector = new float[ModelDimensions];
                 float weightSum = 0;
                 for (var c = 0; c < chunks[i]; c++)
                 {
                     float weight = sequences[sequence + c].Ids.Length;
-                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(pooled[sequence + c].AsSpan(0, Dimensions), weight, vector, vector);
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(pooled[sequence + c], weight, vector, vector);
                     weightSum += weight;
                 }
 
                 System.Numerics.Tensors.TensorPrimitives.Multiply(vector, 1f / weightSum, vector);
             }
 
+            vector = Matryoshka.Shorten(vector, Dimensions, normalize: false);
             if (Normalize)
             {
                 TokenPooling.Normalize(vector);
             }
 
-            results[i] = new TextEmbedding(vector, totals[i], truncated[i], chunks[i]);
+            results[i] = new EncodedText(vector, totals[i], truncated[i], chunks[i]);
             sequence += chunks[i];
         }
 

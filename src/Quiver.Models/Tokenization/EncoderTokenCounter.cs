@@ -11,8 +11,12 @@ public sealed class EncoderTokenCounter(TransformerEncoder encoder) : ITokenCoun
     /// limit, so chunks hold <paramref name="wordsWithoutLimit"/> words.
     /// </summary>
     public static ITokenCounter For(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator, int wordsWithoutLimit = 256) =>
-        generator.GetService(typeof(TransformerEncoder)) is TransformerEncoder transformer
-            ? new EncoderTokenCounter(transformer)
+        generator.GetService(typeof(ITextEncoder)) is ITextEncoder encoder ? For(encoder, wordsWithoutLimit) : new WhitespaceTokenCounter(wordsWithoutLimit);
+
+    /// <summary>The counter for a text encoder, as <see cref="For(Microsoft.Extensions.AI.IEmbeddingGenerator{string, Microsoft.Extensions.AI.Embedding{float}}, int)"/> says.</summary>
+    public static ITokenCounter For(ITextEncoder encoder, int wordsWithoutLimit = 256) =>
+        encoder is TransformerTextEncoder transformer
+            ? new EncoderTokenCounter(transformer.Encoder)
             : new WhitespaceTokenCounter(wordsWithoutLimit);
 
     public int MaxTokens { get; } = encoder.MaxLength - (encoder.Model.Tokenizer.StartTokenId is null ? 0 : 1) - (encoder.Model.Tokenizer.EndTokenId is null ? 0 : 1);

@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Quiver.Core.Text;
 using Quiver.Ingestion.Retrieval;
+using Quiver.Models;
 using Quiver.Models.Prompts;
 using Quiver.Models.Tokenization;
+using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
 using Quiver.Store.Hybrid;
 
@@ -23,7 +25,7 @@ internal static class ContextEndpoints
             .WithName("retrieve_context").WithSummary("Passages with citations for a question, within a token budget (Quiver's RAG context)").WithTags("retrieval")
             .Accepts<ContextQuestion>("application/json").Produces<QdrantResponse<ContextAnswer>>();
 
-    private static async Task<IResult> Context(string name, HttpContext context, ServedCollections collections, ServerOptions options)
+    private static async Task<IResult> Context(string name, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var collection = collections.Get(name);
         var given = await RequestBody.Read(context, options.Limits, RequestTypes.Context);
@@ -49,8 +51,11 @@ internal static class ContextEndpoints
         };
 
         var model = collection.Space.IsRaw ? null : collections.ModelFor(collection);
-        var counter = model is null ? new WhitespaceTokenCounter(int.MaxValue) : EncoderTokenCounter.For(model.Generator);
-        var generator = model is null ? null : PromptedEmbeddingGenerator.Wrap(model.Generator, collection.Space.QueryPrompt);
+        var counter = model is null ? new WhitespaceTokenCounter(int.MaxValue) : EncoderTokenCounter.For(model.Encoder);
+
+        // Through the batcher, so the question is queued, merged, cached and timed like any other input.
+        using var batched = model is null ? null : new TextEmbeddingGenerator(new BatchedTextEncoder(batcher, model, options.Truncation));
+        var generator = batched is null ? null : PromptedEmbeddingGenerator.Wrap(batched, collection.Space.QueryPrompt);
         var result = await new ContextRetriever(generator, counter).RetrieveAsync(collection, request, context.RequestAborted);
         return QdrantJson.Ok(context, new JsonObject
         {

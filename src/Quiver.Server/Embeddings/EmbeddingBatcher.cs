@@ -22,10 +22,10 @@ internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metr
     private volatile bool _stopping;
 
     /// <summary>How a model call runs; tests replace it to count or hold calls.</summary>
-    public delegate IReadOnlyList<EmbeddingResult> ModelRunner(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation, CancellationToken cancellationToken);
+    public delegate Task<IReadOnlyList<EmbeddingResult>> ModelRunner(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation, CancellationToken cancellationToken);
 
     /// <summary>Runs each model call (the model itself unless a test says otherwise); set before the first request.</summary>
-    public ModelRunner Run { get; set; } = static (model, inputs, truncation, cancellationToken) => model.Embed(inputs, truncation, cancellationToken);
+    public ModelRunner Run { get; set; } = static (model, inputs, truncation, cancellationToken) => model.EmbedAsync(inputs, truncation, cancellationToken);
 
     /// <summary>Inputs waiting for a model call.</summary>
     public int Pending => _workers.Values.Where(w => w.IsValueCreated).Sum(w => w.Value.Queue.PendingInputs);

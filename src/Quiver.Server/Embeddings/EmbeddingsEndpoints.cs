@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Quiver.Core.Distances;
+using Quiver.Models;
 using Quiver.Models.Onnx;
 using Quiver.Server.Http;
 
@@ -76,7 +76,7 @@ internal static class EmbeddingsEndpoints
         {
             var result = results[i];
             tokens += result.Tokens;
-            var vector = Shorten(result.Vector, dimensions, model.Normalized);
+            var vector = Matryoshka.Shorten(result.Vector, dimensions, model.Normalized);
             writer.WriteStartObject();
             writer.WriteString("object", "embedding");
             writer.WriteNumber("index", i);
@@ -186,20 +186,4 @@ internal static class EmbeddingsEndpoints
         { Truncation: TruncationName.Error } => TruncationPolicy.Error,
         _ => fallback,
     };
-
-    private static float[] Shorten(float[] vector, int dimensions, bool normalized)
-    {
-        if (dimensions >= vector.Length)
-        {
-            return vector;
-        }
-
-        var shorter = vector[..dimensions];
-        if (normalized)
-        {
-            VectorMath.Normalize(shorter);
-        }
-
-        return shorter;
-    }
 }

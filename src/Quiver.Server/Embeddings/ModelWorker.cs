@@ -96,11 +96,11 @@ internal sealed class ModelWorker
             }
 
             previousRequests = call.Slices.Count;
-            Execute(call);
+            await Execute(call);
         }
     }
 
-    private void Execute(ModelCall call)
+    private async Task Execute(ModelCall call)
     {
         var slices = call.Slices;
         _metrics.BatchInputs.Record(call.Inputs);
@@ -110,7 +110,7 @@ internal sealed class ModelWorker
             // A call for one request alone stops as soon as that request is cancelled; a merged one runs for the others.
             var cancellation = slices.Count == 1 ? slices[0].Request.CancellationToken : CancellationToken.None;
             var started = Stopwatch.GetTimestamp();
-            var results = _run(_model, [.. slices.SelectMany(s => s.Inputs)], slices[0].Request.Truncation, cancellation);
+            var results = await _run(_model, [.. slices.SelectMany(s => s.Inputs)], slices[0].Request.Truncation, cancellation);
             _metrics.ModelDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("model", _model.Name));
             var at = 0;
             foreach (var slice in slices)
@@ -128,7 +128,7 @@ internal sealed class ModelWorker
             {
                 try
                 {
-                    var results = _run(_model, [.. slice.Inputs], slice.Request.Truncation, slice.Request.CancellationToken);
+                    var results = await _run(_model, [.. slice.Inputs], slice.Request.Truncation, slice.Request.CancellationToken);
                     slice.Request.Answer(slice, results, 0);
                     Count(results);
                 }

@@ -19,7 +19,7 @@ internal sealed class ServedModels(ServerOptions options) : IDisposable
 
     /// <summary>The installed text models (what /v1/models lists).</summary>
     public IReadOnlyList<ModelManifest> Installed() =>
-        [.. InstalledModels.List(Paths).Where(m => m.Kind is TransformerModel.Kind or WordVectorModel.Kind or RemoteModel.Kind)];
+        [.. InstalledModels.List(Paths).Where(m => ModelKinds.Find(m.Kind)?.OpensAsText == true)];
 
     public ServedModel Get(string? name)
     {

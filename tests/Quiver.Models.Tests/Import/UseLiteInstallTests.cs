@@ -39,7 +39,7 @@ public sealed class UseLiteInstallTests
         var space = generator.GetService<EmbeddingSpace>()!;
         Assert.Equal("use-lite/pooled", space.ModelId);
         Assert.True(space.Normalized);
-        var encoder = generator.GetService<TransformerEncoder>()!;
+        var encoder = generator.GetService<TransformerTextEncoder>()!.Encoder;
         for (var i = 0; i < Sentences.Length; i++)
         {
             Assert.Equal(TfJsUniversalSentenceEncoderTests.TokenIds[i].Take(128).Select(t => (int)t), encoder.Tokenize(Sentences[i]).Ids);

@@ -6,7 +6,7 @@ using Quiver.Models.Static;
 
 namespace Quiver.Models.Tests;
 
-public sealed class StaticEmbeddingGeneratorTests
+public sealed class StaticTextEncoderTests
 {
     private static readonly WordVectors Vocabulary = new(
         ["the", "cat", "sat", "dog", "ran"],
@@ -20,14 +20,14 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public void Is_a_microsoft_extensions_ai_embedding_generator()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         Assert.IsAssignableFrom<IEmbeddingGenerator<string, Embedding<float>>>(generator);
     }
 
     [Fact]
     public async Task Generates_one_embedding_per_input_in_order()
     {
-        IEmbeddingGenerator<string, Embedding<float>> generator = new StaticEmbeddingGenerator(_embedder, Space);
+        IEmbeddingGenerator<string, Embedding<float>> generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         string[] inputs = ["the cat sat", "dog", "the dog ran", "cat"];
         var result = await generator.GenerateAsync(inputs);
 
@@ -43,7 +43,7 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public async Task Each_embedding_carries_word_and_unknown_word_counts()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         var result = await generator.GenerateAsync(["the cat sat", "the zebra and the cat!"]);
 
         Assert.Equal(3, result[0].AdditionalProperties!["words"]);
@@ -55,7 +55,7 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public async Task Usage_counts_the_words_of_all_inputs()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         var result = await generator.GenerateAsync(["the cat sat", "the zebra and the cat!", "dog"]);
         Assert.NotNull(result.Usage);
         Assert.Equal(9, result.Usage.InputTokenCount);
@@ -65,7 +65,7 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public async Task Empty_input_gives_no_embeddings()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         var result = await generator.GenerateAsync([]);
         Assert.Empty(result);
         Assert.Equal(0, result.Usage!.InputTokenCount);
@@ -74,7 +74,7 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public async Task Generate_vector_extension_gives_the_embedder_output()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         var vector = await generator.GenerateVectorAsync("the cat");
         Assert.Equal(_embedder.Embed("the cat").Vector, vector.ToArray());
     }
@@ -82,7 +82,7 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public async Task Input_with_no_known_word_fails_the_call()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         var e = await Assert.ThrowsAsync<NoKnownWordsException>(() => generator.GenerateAsync(["the cat", "zebra"]));
         Assert.Equal(["zebra"], e.Unknown);
     }
@@ -90,7 +90,7 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public void Metadata_names_the_model_and_its_dimensions()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         var metadata = generator.GetService<EmbeddingGeneratorMetadata>();
         Assert.NotNull(metadata);
         Assert.Equal("quiver", metadata.ProviderName);
@@ -99,11 +99,13 @@ public sealed class StaticEmbeddingGeneratorTests
     }
 
     [Fact]
-    public void GetService_returns_the_embedding_space_and_the_generator_itself()
+    public void GetService_returns_the_embedding_space_the_generator_itself_and_its_encoder()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        var encoder = new StaticTextEncoder(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(encoder);
         Assert.Same(Space, generator.GetService<EmbeddingSpace>());
-        Assert.Same(generator, generator.GetService<StaticEmbeddingGenerator>());
+        Assert.Same(generator, generator.GetService<TextEmbeddingGenerator>());
+        Assert.Same(encoder, generator.GetService<ITextEncoder>());
         Assert.Same(generator, generator.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
         Assert.Null(generator.GetService<string>());
         Assert.Null(generator.GetService(typeof(EmbeddingSpace), serviceKey: "other"));
@@ -113,7 +115,7 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public async Task Requested_dimensions_other_than_the_models_are_refused()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         var e = await Assert.ThrowsAsync<QuiverException>(() => generator.GenerateAsync(["cat"], new EmbeddingGenerationOptions { Dimensions = 2 }));
         Assert.Contains("tiny/mean", e.Message, StringComparison.Ordinal);
         Assert.Contains("4-dimensional", e.Message, StringComparison.Ordinal);
@@ -125,7 +127,7 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public async Task Cancellation_is_honoured()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         using var cancellation = new CancellationTokenSource();
         await cancellation.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => generator.GenerateAsync(["cat", "dog"], cancellationToken: cancellation.Token));
@@ -134,7 +136,7 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public async Task Cancellation_during_a_batch_stops_it()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         using var cancellation = new CancellationTokenSource();
         var produced = 0;
 
@@ -156,7 +158,7 @@ public sealed class StaticEmbeddingGeneratorTests
     [Fact]
     public async Task Null_input_is_refused()
     {
-        using var generator = new StaticEmbeddingGenerator(_embedder, Space);
+        using var generator = new TextEmbeddingGenerator(new StaticTextEncoder(_embedder, Space));
         await Assert.ThrowsAsync<ArgumentNullException>(() => generator.GenerateAsync(null!));
     }
 }

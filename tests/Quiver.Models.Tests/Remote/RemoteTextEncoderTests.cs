@@ -4,6 +4,7 @@ using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Models.Remote;
+using Quiver.Models;
 
 namespace Quiver.Models.Tests.Remote;
 
@@ -12,7 +13,7 @@ namespace Quiver.Models.Tests.Remote;
 /// demand: throttling, outages, garbage, answers of the wrong size or count, non-finite values, a missing key.
 /// (That its vectors are the served model's is checked against a real quiver serve in Quiver.Server.Tests.)
 /// </summary>
-public sealed class RemoteEmbeddingGeneratorTests
+public sealed class RemoteTextEncoderTests
 {
     private static readonly EmbeddingSpace Space = new(new ModelReference("far", null, "0123456789abcdef"), 4, DistanceMetric.Cosine, Normalized: false);
 
@@ -31,7 +32,7 @@ public sealed class RemoteEmbeddingGeneratorTests
     public async Task Inputs_are_sent_in_requests_of_at_most_max_batch_and_come_back_in_order()
     {
         using var server = new ScriptedEndpoint(Echo);
-        using var generator = new RemoteEmbeddingGenerator(Endpoint(server, maxBatch: 3), Space);
+        using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(Endpoint(server, maxBatch: 3), Space));
 
         var result = await generator.GenerateAsync(Texts(7));
 
@@ -51,7 +52,7 @@ public sealed class RemoteEmbeddingGeneratorTests
         using var server = new ScriptedEndpoint(request => Interlocked.Increment(ref calls) == 1
             ? new ScriptedAnswer(429, """{"error":{"message":"Rate limit reached","type":"rate_limit"}}""", RetryAfter: 1)
             : Echo(request));
-        using var generator = new RemoteEmbeddingGenerator(Endpoint(server), Space);
+        using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(Endpoint(server), Space));
 
         var clock = Stopwatch.StartNew();
         var result = await generator.GenerateAsync(["5", "6"]);
@@ -66,7 +67,7 @@ public sealed class RemoteEmbeddingGeneratorTests
     public async Task A_persistent_5xx_is_retried_a_bounded_number_of_times_and_the_error_says_how_many()
     {
         using var server = new ScriptedEndpoint(_ => new ScriptedAnswer(503, """{"error":{"message":"model is loading"}}"""));
-        using var generator = new RemoteEmbeddingGenerator(Endpoint(server) with { MaxAttempts = 3 }, Space);
+        using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(Endpoint(server) with { MaxAttempts = 3 }, Space));
 
         var error = await Assert.ThrowsAsync<RemoteEmbeddingException>(() => generator.GenerateAsync(["1"]));
 
@@ -81,7 +82,7 @@ public sealed class RemoteEmbeddingGeneratorTests
     public async Task A_4xx_other_than_429_is_not_retried_and_the_providers_words_are_kept()
     {
         using var server = new ScriptedEndpoint(_ => new ScriptedAnswer(400, """{"error":{"message":"input[0] is too long"}}"""));
-        using var generator = new RemoteEmbeddingGenerator(Endpoint(server), Space);
+        using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(Endpoint(server), Space));
 
         var error = await Assert.ThrowsAsync<RemoteEmbeddingException>(() => generator.GenerateAsync(["1"]));
 
@@ -94,7 +95,7 @@ public sealed class RemoteEmbeddingGeneratorTests
     public async Task A_body_that_is_not_an_embeddings_response_is_refused()
     {
         using var server = new ScriptedEndpoint(_ => ScriptedAnswer.Ok("<html>gateway says hello</html>"));
-        using var generator = new RemoteEmbeddingGenerator(Endpoint(server), Space);
+        using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(Endpoint(server), Space));
 
         var error = await Assert.ThrowsAsync<RemoteEmbeddingException>(() => generator.GenerateAsync(["1"]));
 
@@ -111,7 +112,7 @@ public sealed class RemoteEmbeddingGeneratorTests
     public async Task An_answer_of_the_wrong_size_is_refused_naming_both_sizes()
     {
         using var server = new ScriptedEndpoint(request => ScriptedAnswer.Ok(ScriptedEndpoint.Embeddings(request.Inputs.Select(_ => new float[] { 1, 2, 3 }))));
-        using var generator = new RemoteEmbeddingGenerator(Endpoint(server), Space);
+        using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(Endpoint(server), Space));
 
         var error = await Assert.ThrowsAsync<RemoteEmbeddingException>(() => generator.GenerateAsync(["1"]));
 
@@ -123,7 +124,7 @@ public sealed class RemoteEmbeddingGeneratorTests
     public async Task An_answer_with_too_few_vectors_is_refused_naming_both_counts()
     {
         using var server = new ScriptedEndpoint(request => ScriptedAnswer.Ok(ScriptedEndpoint.Embeddings([VectorOf(request.Inputs[0])])));
-        using var generator = new RemoteEmbeddingGenerator(Endpoint(server), Space);
+        using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(Endpoint(server), Space));
 
         var error = await Assert.ThrowsAsync<RemoteEmbeddingException>(() => generator.GenerateAsync(["1", "2", "3"]));
 
@@ -134,7 +135,7 @@ public sealed class RemoteEmbeddingGeneratorTests
     public async Task An_answer_with_a_non_finite_value_is_refused_naming_where()
     {
         using var server = new ScriptedEndpoint(request => ScriptedAnswer.Ok(ScriptedEndpoint.Embeddings(request.Inputs.Select(t => t == "2" ? new[] { 1f, float.NaN, 0, 0 } : VectorOf(t)))));
-        using var generator = new RemoteEmbeddingGenerator(Endpoint(server), Space);
+        using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(Endpoint(server), Space));
 
         var error = await Assert.ThrowsAsync<RemoteEmbeddingException>(() => generator.GenerateAsync(["1", "2"]));
 
@@ -147,7 +148,7 @@ public sealed class RemoteEmbeddingGeneratorTests
         var variable = "QUIVER_TEST_KEY_" + Guid.NewGuid().ToString("N");
         var endpoint = RemoteEndpoint.Create("http://127.0.0.1:9/v1", "m", apiKeyVariable: variable);
 
-        var error = Assert.Throws<QuiverException>(() => new RemoteEmbeddingGenerator(endpoint, Space));
+        var error = Assert.Throws<QuiverException>(() => new TextEmbeddingGenerator(new RemoteTextEncoder(endpoint, Space)));
 
         Assert.Contains(variable, error.Message, StringComparison.Ordinal);
         Assert.Contains("'far'", error.Message, StringComparison.Ordinal);
@@ -156,7 +157,7 @@ public sealed class RemoteEmbeddingGeneratorTests
         Environment.SetEnvironmentVariable(variable, string.Empty);
         try
         {
-            Assert.Contains(variable, Assert.Throws<QuiverException>(() => new RemoteEmbeddingGenerator(endpoint, Space)).Message, StringComparison.Ordinal);
+            Assert.Contains(variable, Assert.Throws<QuiverException>(() => new TextEmbeddingGenerator(new RemoteTextEncoder(endpoint, Space))).Message, StringComparison.Ordinal);
         }
         finally
         {
@@ -172,7 +173,7 @@ public sealed class RemoteEmbeddingGeneratorTests
         try
         {
             using var server = new ScriptedEndpoint(Echo);
-            using var generator = new RemoteEmbeddingGenerator(Endpoint(server) with { ApiKeyVariable = variable }, Space);
+            using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(Endpoint(server) with { ApiKeyVariable = variable }, Space));
 
             await generator.GenerateAsync(["1"]);
 
@@ -188,7 +189,7 @@ public sealed class RemoteEmbeddingGeneratorTests
     public async Task An_unreachable_endpoint_fails_at_once_naming_the_url()
     {
         var endpoint = RemoteEndpoint.Create($"http://127.0.0.1:{ScriptedEndpoint.UnusedPort()}/v1", "m");
-        using var generator = new RemoteEmbeddingGenerator(endpoint, Space);
+        using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(endpoint, Space));
 
         var error = await Assert.ThrowsAsync<RemoteEmbeddingException>(() => generator.GenerateAsync(["1"]));
 
@@ -207,7 +208,7 @@ public sealed class RemoteEmbeddingGeneratorTests
             answered.Wait(TimeSpan.FromSeconds(30));
             return Echo(request);
         });
-        using var generator = new RemoteEmbeddingGenerator(Endpoint(server) with { RequestTimeout = TimeSpan.FromMilliseconds(200) }, Space);
+        using var generator = new TextEmbeddingGenerator(new RemoteTextEncoder(Endpoint(server) with { RequestTimeout = TimeSpan.FromMilliseconds(200) }, Space));
 
         var error = await Assert.ThrowsAsync<RemoteEmbeddingException>(() => generator.GenerateAsync(["1"]));
         answered.Set();
