@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Quiver.Catalogue;
 using Quiver.Core.Spaces;
 using Quiver.Store.Collections;
@@ -48,7 +49,7 @@ public sealed class CollectionModelTests : IAsyncLifetime
 
         var (status, body) = await _server.Post("/collections/old/points/search/text", new { text = "whale", mode = "dense" });
         Assert.Equal(400, status);
-        var message = body!.ToJsonString();
+        var message = body!["status"]!["error"]!.GetValue<string>();
         Assert.Contains("Collection 'old'", message);
         Assert.Contains(older.ToString(), message);
         Assert.Contains(installed.ToString(), message);
@@ -56,7 +57,7 @@ public sealed class CollectionModelTests : IAsyncLifetime
 
         (status, body) = await _server.Put("/collections/old/points?wait=true", new { points = new[] { new { id = 1, text = "a frog" } } });
         Assert.Equal(400, status);
-        Assert.Contains(older.ToString(), body!.ToJsonString());
+        Assert.Contains(older.ToString(), body!["status"]!["error"]!.GetValue<string>());
     }
 
     private EmbeddingSpace Installed()
