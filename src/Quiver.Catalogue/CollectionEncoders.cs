@@ -75,20 +75,25 @@ public static class CollectionEncoders
 
     /// <summary>
     /// Refuses an installed model whose vectors are not of the collection's space, naming both: the collection's
-    /// vectors and the model's would not be comparable.
+    /// vectors and the model's would not be comparable. When only the revision differs, the model was reinstalled or
+    /// replaced under the same name, and the message says how to bring the collection over to it.
     /// </summary>
     public static void EnsureInstalledMatches(string collection, EmbeddingSpace space, EmbeddingSpace installed)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(installed);
-        if (!space.Accepts(installed))
+        var context = $"Collection '{collection}'";
+        if (installed.Model with { Revision = space.Model.Revision } == space.Model)
         {
-            throw new EmbeddingSpaceMismatchException(
-                space,
+            space.EnsureAccepts(
                 installed,
-                $"Collection '{collection}'",
+                context,
                 $"The model installed as '{installed.Model.Name}' is not the one the collection's vectors were made with (it was reinstalled or replaced): " +
                 $"re-embed the collection with it (quiver collections reembed {collection}), or reinstall the revision {space.Model.Revision} of '{space.Model.Name}'.");
+        }
+        else
+        {
+            space.EnsureAccepts(installed, context);
         }
     }
 
@@ -104,13 +109,11 @@ public static class CollectionEncoders
     private static IEmbeddingGenerator<string, Embedding<float>> Open(QuiverPaths paths, EmbeddingSpace space, TextRole role, string? variant)
     {
         var model = space.Model;
-        if (InstalledModels.Manifest(paths, model.Name).Kind == Doc2VecFolder.Kind)
-        {
-            return Doc2VecFolder.OpenGenerator(paths, model.Name);
-        }
 
         // An empty prompt where the space recorded none: the vectors were made without one, whatever the model names now.
-        var options = new TransformerEncoderOptions { Prompt = space.PromptFor(role) ?? string.Empty };
+        var options = ModelKinds.Of(InstalledModels.Manifest(paths, model.Name)).TakesPrompts
+            ? new TransformerEncoderOptions { Prompt = space.PromptFor(role) ?? string.Empty }
+            : null;
         return InstalledModels.OpenTextGenerator(paths, model.Name, variant ?? model.Variant, options, role);
     }
 }

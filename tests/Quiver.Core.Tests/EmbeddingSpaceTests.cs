@@ -59,6 +59,19 @@ public sealed class EmbeddingSpaceTests
     }
 
     [Fact]
+    public void A_caller_s_own_remedy_replaces_the_general_advice()
+    {
+        var other = MiniLm with { Model = MiniLm.Model with { Revision = "fedcba9876543210" } };
+
+        MiniLm.EnsureAccepts(MiniLm with { }, "collection 'docs'", "Re-embed it.");
+        var e = Assert.Throws<EmbeddingSpaceMismatchException>(() => MiniLm.EnsureAccepts(other, "collection 'docs'", "Re-embed it."));
+
+        Assert.Contains(MiniLm.ToString(), e.Message, StringComparison.Ordinal);
+        Assert.Contains(other.ToString(), e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("revision differs. Re-embed it.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Mismatch_exception_is_a_quiver_exception()
     {
         var e = Assert.Throws<EmbeddingSpaceMismatchException>(() => MiniLm.EnsureAccepts(MiniLm with { Dimensions = 1 }, "x"));

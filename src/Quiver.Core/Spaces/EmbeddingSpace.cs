@@ -48,6 +48,15 @@ public sealed record EmbeddingSpace(ModelReference Model, int Dimensions, Distan
         }
     }
 
+    /// <summary>As <see cref="EnsureAccepts(EmbeddingSpace, string)"/>, with the caller's own advice (<paramref name="remedy"/>) in the message.</summary>
+    public void EnsureAccepts(EmbeddingSpace other, string context, string remedy)
+    {
+        if (!Accepts(other))
+        {
+            throw new EmbeddingSpaceMismatchException(this, other, context, remedy);
+        }
+    }
+
     public override string ToString() =>
         $"{Model} ({Dimensions}-d, {Metric.ToString().ToLowerInvariant()}{(Normalized ? ", normalised" : string.Empty)})";
 }
