@@ -133,8 +133,10 @@ internal static class ReembedCommand
             return CollectionEncoders.OpenInstalledText(context.Paths, collection, from, TextRole.Document, pooling);
         }
 
-        var options = !from.IsRaw && model == from.Model.Name ? new TransformerEncoderOptions { Prompt = from.DocumentPrompt ?? string.Empty } : null;
-        return TextModels.Open(context.Paths, model, pooling, TextRole.Document, options);
+        var options = !from.IsRaw && model == from.Model.Name && ModelKinds.Of(InstalledModels.Manifest(context.Paths, model)).TakesPrompts
+            ? new TransformerEncoderOptions { Prompt = from.DocumentPrompt ?? string.Empty }
+            : null;
+        return InstalledModels.OpenTextGenerator(context.Paths, model, pooling, options, TextRole.Document);
     }
 
     private static Task<ReembedResult> RunWithBarAsync(CliContext context, ReembedJob job, Action<ReembedProgress> seen, CancellationToken cancellationToken) =>

@@ -9,7 +9,7 @@ namespace Quiver.Models.Tests.Encoders;
 
 public sealed class TextEncoderContractTests
 {
-    private static readonly EmbeddingSpace Space = new("tiny/mean", "0123456789abcdef", 4, DistanceMetric.Cosine, Normalized: true);
+    private static readonly EmbeddingSpace Space = new(new ModelReference("tiny", "mean", "0123456789abcdef"), 4, DistanceMetric.Cosine, Normalized: true);
 
     private static readonly WordVectors Vocabulary = new(
         ["the", "cat", "sat", "dog", "ran"],
