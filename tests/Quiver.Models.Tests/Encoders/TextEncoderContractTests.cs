@@ -31,8 +31,8 @@ public sealed class TextEncoderContractTests
     {
         Assert.Equal(2, Matryoshka.Requested(Space, new TextEncodeOptions { Dimensions = 2 }, shortens: true));
         Assert.Equal(4, Matryoshka.Requested(Space, null, shortens: false));
-        Assert.Contains("from 1 to 4", Assert.Throws<ArgumentException>(() => Matryoshka.Requested(Space, new TextEncodeOptions { Dimensions = 5 }, shortens: true)).Message, StringComparison.Ordinal);
-        Assert.Contains("cannot give 2", Assert.Throws<ArgumentException>(() => Matryoshka.Requested(Space, new TextEncodeOptions { Dimensions = 2 }, shortens: false)).Message, StringComparison.Ordinal);
+        Assert.Contains("from 1 to 4", Assert.Throws<QuiverException>(() => Matryoshka.Requested(Space, new TextEncodeOptions { Dimensions = 5 }, shortens: true)).Message, StringComparison.Ordinal);
+        Assert.Contains("cannot give 2", Assert.Throws<QuiverException>(() => Matryoshka.Requested(Space, new TextEncodeOptions { Dimensions = 2 }, shortens: false)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
