@@ -101,4 +101,30 @@ public sealed class Doc2VecTests
             Directory.Delete(home, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_damaged_settings_file_is_stored_data_naming_the_file()
+    {
+        var home = Directory.CreateTempSubdirectory("quiver-d2v-").FullName;
+        try
+        {
+            var paths = new Quiver.Core.QuiverPaths(home);
+            var model = Doc2VecTrainer.Train(Documents, new Doc2VecOptions
+            {
+                Mode = Doc2VecMode.DistributedMemory,
+                Word2Vec = new Word2VecOptions { Dimensions = 8, MinCount = 1, Epochs = 1, Threads = 1 },
+            });
+            Doc2VecFolder.Install(paths, "docs", model, "test", force: false);
+            var settings = Path.Combine(paths.Models, "docs", "doc2vec.json");
+            File.WriteAllText(settings, "{\"Mode\": ");
+
+            var e = Assert.Throws<Quiver.Core.StoredDataException>(() => Doc2VecFolder.Open(paths, "docs"));
+            Assert.Equal(settings, e.Path);
+            Assert.Contains("not valid JSON", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
 }

@@ -29,8 +29,21 @@ public static class Doc2VecFiles
     /// <summary>Reads the model <see cref="Write"/> wrote into <paramref name="folder"/>.</summary>
     public static Doc2VecModel Read(string folder)
     {
-        var settings = JsonSerializer.Deserialize<Settings>(File.ReadAllText(Path.Combine(folder, SettingsFile)))
-            ?? throw new StoredDataException(Path.Combine(folder, SettingsFile), $"{folder}/{SettingsFile} is empty. Train the model again.");
+        var path = Path.Combine(folder, SettingsFile);
+        Settings? settings;
+        try
+        {
+            settings = JsonSerializer.Deserialize<Settings>(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new StoredDataException(path, $"{path} is not valid JSON ({e.Message}). Train the model again (quiver train doc2vec ... --force).", e);
+        }
+
+        if (settings is null)
+        {
+            throw new StoredDataException(path, $"{path} is empty. Train the model again.");
+        }
         var words = WordVectorFile.Read(Path.Combine(folder, "words.qvec"));
         var options = new Doc2VecOptions { Mode = settings.Mode, TrainWords = settings.TrainWords, Word2Vec = settings.Word2Vec, InferEpochs = settings.InferEpochs };
         var vocabulary = new Vocabulary(words.Words, settings.Counts);
