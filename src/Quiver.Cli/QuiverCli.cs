@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Microsoft.Data.Sqlite;
 using Quiver.Cli.Commands;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
@@ -10,6 +11,11 @@ namespace Quiver.Cli;
 /// <summary>The <c>quiver</c> command tree. Verbs are thin: they parse, call the libraries and print.</summary>
 internal static class QuiverCli
 {
+    // SQLite result codes (the low byte of an extended code) for a damaged database file.
+    private const int SqliteCorrupt = 11;
+
+    private const int SqliteNotADatabase = 26;
+
     public static async Task<int> RunAsync(string[] args, CliContext context)
     {
         var parsed = CreateRoot(context).Parse(args);
@@ -43,6 +49,19 @@ internal static class QuiverCli
             // Damage to Quiver's own files: one line that names the file (a parser's message may span lines) and the fix.
             var message = e.Message.ReplaceLineEndings(" ");
             context.WriteError(message.Contains(e.Path, StringComparison.Ordinal) ? message : $"{e.Path}: {message}");
+            return 1;
+        }
+        catch (SqliteException e) when ((e.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADatabase)
+        {
+            context.WriteError(
+                $"A collection's database under {context.Paths.Collections} is damaged ({e.Message.ReplaceLineEndings(" ")}): " +
+                "restore the collection from a snapshot (quiver collections restore), or delete it and index again.");
+            return 1;
+        }
+        catch (SqliteException e)
+        {
+            // Busy, read-only, full or unreadable: SQLite's own words, on one line, with the folder it concerns.
+            context.WriteError($"A collection's database under {context.Paths.Collections} could not be used: {e.Message.ReplaceLineEndings(" ")}");
             return 1;
         }
         catch (Exception e) when (e is QuiverException or IOException or UnauthorizedAccessException or ArgumentException or FormatException)

@@ -38,4 +38,27 @@ public sealed class ErrorCliTests : IDisposable
         Assert.Contains("chunk limit is 5 characters", line, StringComparison.Ordinal);
         Assert.Contains("at least 20", line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_damaged_collection_database_is_one_line_that_names_the_fix()
+    {
+        var docs = Path.Combine(_cli.Root, "docs");
+        Directory.CreateDirectory(docs);
+        File.WriteAllText(Path.Combine(docs, "whale.txt"), "The whale swims in the sea.");
+        Assert.Equal(0, _cli.Run("index", docs, "--model", "tiny", "--collection", "damaged").Code);
+        var folder = Directory.GetDirectories(_cli.Paths.Collections, "damaged*").Single();
+        foreach (var file in Directory.GetFiles(folder, "collection.db*", SearchOption.AllDirectories))
+        {
+            File.WriteAllBytes(file, [.. Enumerable.Repeat((byte)0x5A, 8192)]);
+        }
+
+        var (code, output, error) = _cli.Run("search", "whale", "--collection", "damaged");
+
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        var line = Assert.Single(error.Trim().Split('\n'));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains("damaged", line, StringComparison.Ordinal);
+        Assert.Contains("snapshot", line, StringComparison.Ordinal);
+    }
 }
