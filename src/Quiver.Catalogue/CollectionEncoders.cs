@@ -111,9 +111,8 @@ public static class CollectionEncoders
         var model = space.Model;
 
         // An empty prompt where the space recorded none: the vectors were made without one, whatever the model names now.
-        var options = ModelKinds.Of(InstalledModels.Manifest(paths, model.Name)).TakesPrompts
-            ? new TransformerEncoderOptions { Prompt = space.PromptFor(role) ?? string.Empty }
-            : null;
+        // Kinds without prompts (word vectors, Doc2Vec) ignore the options; the folder is read once, by the kind.
+        var options = new TransformerEncoderOptions { Prompt = space.PromptFor(role) ?? string.Empty };
         return InstalledModels.OpenTextGenerator(paths, model.Name, variant ?? model.Variant, options, role);
     }
 }

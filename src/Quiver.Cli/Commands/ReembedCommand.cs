@@ -133,9 +133,7 @@ internal static class ReembedCommand
             return CollectionEncoders.OpenInstalledText(context.Paths, collection, from, TextRole.Document, pooling);
         }
 
-        var options = !from.IsRaw && model == from.Model.Name && ModelKinds.Of(InstalledModels.Manifest(context.Paths, model)).TakesPrompts
-            ? new TransformerEncoderOptions { Prompt = from.DocumentPrompt ?? string.Empty }
-            : null;
+        var options = !from.IsRaw && model == from.Model.Name ? new TransformerEncoderOptions { Prompt = from.DocumentPrompt ?? string.Empty } : null;
         return InstalledModels.OpenTextGenerator(context.Paths, model, pooling, options, TextRole.Document);
     }
 
