@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Quiver.Core;
+using Quiver.Models;
 using Quiver.Models.Prompts;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
@@ -11,9 +12,12 @@ namespace Quiver.Server.Collections;
 /// The re-embeddings the server runs in the background, one per collection at a time, and the last one's outcome
 /// for each collection. Requests keep being served from the old version meanwhile; once a job switches, the
 /// collections registry opens the new version on the next request. A job stopped by shutdown resumes when it is
-/// requested again (its checkpoint is in the new version's database).
+/// requested again (its checkpoint is in the new version's database). A job embeds through the server's
+/// <see cref="EmbeddingBatcher"/>, as every route does: its texts share the model's queue (taking turns with the
+/// clients' requests), merged calls and cache, outside the per-request budget and deadline.
 /// </summary>
-internal sealed class ReembedJobs(ServedCollections collections, ServedModels models, ILogger<ReembedJobs> logger) : IAsyncDisposable
+internal sealed class ReembedJobs(
+    ServedCollections collections, ServedModels models, EmbeddingBatcher batcher, ServerOptions serverOptions, ILogger<ReembedJobs> logger) : IAsyncDisposable
 {
     private readonly Dictionary<string, ReembedRun> _runs = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -28,11 +32,13 @@ internal sealed class ReembedJobs(ServedCollections collections, ServedModels mo
             throw ApiException.BadRequest($"Collection `{name}` holds raw vectors, made by no installed model; name the model for the new vectors.", "model");
         }
 
-        var model = models.Get(modelName ?? from.Model.Name);
-
-        // The collection's own model keeps the document prompt the collection recorded; another model brings its own.
-        var prompt = !from.IsRaw && model.Name == from.Model.Name ? from.DocumentPrompt : model.Space.DocumentPrompt;
-        var generator = PromptedEmbeddingGenerator.Wrap(model.Generator, prompt);
+        // The collection's own model keeps the variant (pooling) and the document prompt the collection recorded, as
+        // CollectionEncoders.OpenInstalledText does; another model brings its own.
+        var own = modelName is null || (!from.IsRaw && modelName == from.Model.Name);
+        var model = own ? models.Get(from.Model.Name, from.Model.Variant) : models.Get(modelName);
+        var prompt = own ? from.DocumentPrompt : model.Space.DocumentPrompt;
+        var batched = new TextEmbeddingGenerator(new BatchedTextEncoder(batcher, model, serverOptions.Truncation, background: true));
+        var generator = PromptedEmbeddingGenerator.Wrap(batched, prompt);
         var job = new ReembedJob(collections.Store, name, generator, options);
         lock (_gate)
         {
@@ -81,12 +87,17 @@ internal sealed class ReembedJobs(ServedCollections collections, ServedModels mo
         }
     }
 
+    /// <summary>
+    /// Stops the running jobs (each resumes from its checkpoint when requested again) and waits for them: on shutdown,
+    /// before the batcher they embed through stops. Again a no-op.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         ReembedRun[] runs;
         lock (_gate)
         {
             runs = [.. _runs.Values];
+            _runs.Clear();
         }
 
         foreach (var run in runs)

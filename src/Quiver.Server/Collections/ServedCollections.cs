@@ -97,8 +97,8 @@ internal sealed class ServedCollections(QuiverPaths paths, ServedModels models, 
     }
 
     /// <summary>
-    /// The installed model whose vectors the collection holds (its space's model name, before the pooling), checked
-    /// against the exact revision; a raw-vector collection has none.
+    /// The installed model whose vectors the collection holds, opened with the variant (pooling) its space records and
+    /// checked against the exact revision; a raw-vector collection has none.
     /// </summary>
     public ServedModel ModelFor(Collection collection)
     {
@@ -108,9 +108,9 @@ internal sealed class ServedCollections(QuiverPaths paths, ServedModels models, 
                 $"Collection `{collection.Name}` holds raw vectors and has no model to embed text with. Send vectors, or create the collection with \"model\".");
         }
 
-        // The served model, shared with /v1/embeddings, is the one opened for the model's name; it is checked as the
-        // catalogue checks an encoder it opens for a collection.
-        var model = models.Get(collection.Space.Model.Name);
+        // The served model, shared with /v1/embeddings when the variant is the model's own, opens the variant the
+        // catalogue's CollectionEncoders would, and is checked as the catalogue checks an encoder it opens for a collection.
+        var model = models.Get(collection.Space.Model.Name, collection.Space.Model.Variant);
         CollectionEncoders.EnsureInstalledMatches(collection.Name, collection.Space, model.Space);
         return model;
     }

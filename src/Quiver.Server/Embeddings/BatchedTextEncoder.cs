@@ -7,9 +7,10 @@ namespace Quiver.Server.Embeddings;
 /// <summary>
 /// A served model's encoder seen through the server's <see cref="EmbeddingBatcher"/>: library code that takes an
 /// encoder (or, through <see cref="TextEmbeddingGenerator"/>, a generator) gets the same costing, fair queueing,
-/// merged model calls, cache and deadline as the embeddings route.
+/// merged model calls, cache and deadline as the embeddings route. A <paramref name="background"/> encoder does the
+/// server's own work (re-embedding), to which the per-request budget and deadline do not apply.
 /// </summary>
-internal sealed class BatchedTextEncoder(EmbeddingBatcher batcher, ServedModel model, TruncationPolicy truncation) : ITextEncoder
+internal sealed class BatchedTextEncoder(EmbeddingBatcher batcher, ServedModel model, TruncationPolicy truncation, bool background = false) : ITextEncoder
 {
     public EmbeddingSpace Space => model.Space;
 
@@ -38,7 +39,7 @@ internal sealed class BatchedTextEncoder(EmbeddingBatcher batcher, ServedModel m
     private async ValueTask<IReadOnlyList<EncodedText>> Encode(IReadOnlyList<EmbeddingInput> inputs, TextEncodeOptions? options, CancellationToken cancellationToken)
     {
         var dimensions = Matryoshka.Requested(Space, options, shortens: true);
-        var results = await batcher.Embed(model, inputs, options?.Truncation ?? truncation, cancellationToken);
+        var results = await batcher.Embed(model, inputs, options?.Truncation ?? truncation, cancellationToken, background);
         return [.. results.Select(r => new EncodedText(Matryoshka.Shorten(r.Vector, dimensions, Space.Normalized), r.Tokens + r.TruncatedTokens, r.TruncatedTokens))];
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Quiver.Models.Caching;
 using Quiver.Models.Onnx;
 using Quiver.Server.Http;
 using Quiver.Server.Operations;
@@ -9,7 +10,8 @@ namespace Quiver.Server.Embeddings;
 /// <summary>
 /// Dynamic batching across requests, as text-embeddings-inference does, scheduled fairly by tokens. Each request is
 /// costed first (the tokens its model would run; over <see cref="ServerLimits.MaxTokensPerRequest"/> it is refused
-/// before any model work), answered from the cache where it can be, and the rest joins its model's
+/// before any model work), answered from the model's embedding cache (a <see cref="CachingEmbeddingGenerator"/>
+/// over the queue) where it can be, and the rest joins its model's
 /// <see cref="EmbeddingQueue"/> in slices; the model's callers (<see cref="ServerOptions.ModelWorkers"/>) take turns
 /// between waiting requests by tokens, merging small ones into one call. A request past
 /// <see cref="ServerLimits.EmbeddingDeadline"/> gets 503, and one whose client went away is dropped: either way no
@@ -19,6 +21,7 @@ internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metr
 {
     private readonly ServerLimits _limits = options.Limits;
     private readonly ConcurrentDictionary<ServedModel, Lazy<ModelWorker>> _workers = new();
+    private readonly ConcurrentDictionary<ServedModel, Lazy<CachingEmbeddingGenerator>> _caches = new();
     private volatile bool _stopping;
 
     /// <summary>How a model call runs; tests replace it to count or hold calls.</summary>
@@ -30,10 +33,20 @@ internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metr
     /// <summary>Inputs waiting for a model call.</summary>
     public int Pending => _workers.Values.Where(w => w.IsValueCreated).Sum(w => w.Value.Queue.PendingInputs);
 
-    public async Task<IReadOnlyList<EmbeddingResult>> Embed(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Embeds a request's inputs through the cache and the model's queue. A <paramref name="background"/> call is the
+    /// server's own work (re-embedding a collection): it shares the queue, the merged calls and the cache, but neither
+    /// the per-request token budget nor the deadline, which protect clients waiting for an answer, apply to it.
+    /// </summary>
+    public async Task<IReadOnlyList<EmbeddingResult>> Embed(
+        ServedModel model, IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation, CancellationToken cancellationToken, bool background = false)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
-        var costs = Cost(model, inputs, truncation);
+        var costs = Cost(model, inputs, truncation, enforceBudget: !background);
+        if (background)
+        {
+            return await EmbedCached(model, inputs, costs, truncation, cancellationToken);
+        }
 
         // The deadline counts from here: queue and model time together.
         using var deadline = new CancellationTokenSource(_limits.EmbeddingDeadline);
@@ -53,7 +66,7 @@ internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metr
     }
 
     /// <summary>Each input's cost in tokens; a request over the budget is refused here, before any model work.</summary>
-    private int[] Cost(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation)
+    private int[] Cost(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, TruncationPolicy truncation, bool enforceBudget)
     {
         var costs = new int[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
@@ -62,7 +75,7 @@ internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metr
         }
 
         var total = costs.Sum(c => (long)c);
-        if (model.CostsTokens && total > _limits.MaxTokensPerRequest)
+        if (enforceBudget && model.CostsTokens && total > _limits.MaxTokensPerRequest)
         {
             var chunked = truncation == TruncationPolicy.Chunk ? " (with truncation 'chunk', every window counts, overlaps and special tokens included)" : "";
             throw new ApiException(
@@ -78,43 +91,28 @@ internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metr
 
     private async Task<IReadOnlyList<EmbeddingResult>> EmbedCached(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, int[] costs, TruncationPolicy truncation, CancellationToken cancellationToken)
     {
-        var cache = model.Cache;
-        if (cache is null || inputs.Any(i => i.IsTokens))
+        if (_limits.EmbeddingCacheEntries == 0 || inputs.Any(i => i.IsTokens))
         {
-            return await EmbedUncached(model, inputs, costs, truncation, cancellationToken);
+            return await Enqueue(model, inputs, costs, truncation, cancellationToken);
         }
 
-        // Texts seen before (with this truncation) are answered from the cache; only the rest reach the model.
-        var scope = cache.Scope(truncation.ToString());
-        var results = new EmbeddingResult[inputs.Count];
-        var missing = new List<int>();
+        // Texts seen before (with this truncation) are answered by the model's cache; only the rest reach its queue.
+        var cache = _caches.GetOrAdd(model, m => new Lazy<CachingEmbeddingGenerator>(() => new CachingEmbeddingGenerator(
+            new QueuedEmbeddingGenerator(this, m), m.Space, new EmbeddingCacheOptions { MaxEntries = _limits.EmbeddingCacheEntries }))).Value;
+        var texts = new string[inputs.Count];
+        var textCosts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < inputs.Count; i++)
         {
-            if (cache.TryGet(scope, inputs[i].Text!, out var vector, out var tokens, out var truncated))
-            {
-                results[i] = new EmbeddingResult(vector, tokens, truncated, Cached: true);
-            }
-            else
-            {
-                missing.Add(i);
-            }
+            texts[i] = inputs[i].Text!;
+            textCosts[texts[i]] = costs[i];
         }
 
-        if (missing.Count > 0)
-        {
-            var computed = await EmbedUncached(model, [.. missing.Select(i => inputs[i])], [.. missing.Select(i => costs[i])], truncation, cancellationToken);
-            for (var j = 0; j < missing.Count; j++)
-            {
-                var result = computed[j];
-                results[missing[j]] = result;
-                cache.Set(scope, inputs[missing[j]].Text!, result.Vector, result.Tokens, result.TruncatedTokens);
-            }
-        }
-
-        return results;
+        var embeddings = await cache.GenerateAsync(texts, new QueuedEmbeddingOptions(truncation, textCosts), cancellationToken);
+        return [.. embeddings.Select(QueuedEmbeddingGenerator.Result)];
     }
 
-    private async Task<IReadOnlyList<EmbeddingResult>> EmbedUncached(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, int[] costs, TruncationPolicy truncation, CancellationToken cancellationToken)
+    /// <summary>Puts inputs on their model's queue (no cache) and waits for their answers.</summary>
+    internal async Task<IReadOnlyList<EmbeddingResult>> Enqueue(ServedModel model, IReadOnlyList<EmbeddingInput> inputs, int[] costs, TruncationPolicy truncation, CancellationToken cancellationToken)
     {
         if (inputs.Count == 0)
         {
@@ -144,6 +142,11 @@ internal sealed class EmbeddingBatcher(ServerOptions options, ServerMetrics metr
         foreach (var worker in _workers.Values.Where(w => w.IsValueCreated).Select(w => w.Value))
         {
             await worker.Stop();
+        }
+
+        foreach (var cache in _caches.Values.Where(c => c.IsValueCreated))
+        {
+            cache.Value.Dispose();
         }
     }
 }

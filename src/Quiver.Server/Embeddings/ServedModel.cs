@@ -1,7 +1,6 @@
 using Microsoft.Extensions.AI;
 using Quiver.Core.Spaces;
 using Quiver.Models;
-using Quiver.Models.Caching;
 using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Server.Http;
@@ -10,21 +9,18 @@ namespace Quiver.Server.Embeddings;
 
 /// <summary>
 /// An installed text model of any kind opened for serving: its <see cref="ITextEncoder"/> (texts or token ids, a
-/// per-call truncation policy, typed results), the cache of its recent inputs, and the one generator adapter over the
-/// encoder for library code that takes a generator.
+/// per-call truncation policy, typed results) with the variant (pooling) it was opened with, and the one generator
+/// adapter over the encoder for library code that takes a generator. Its cache belongs to the
+/// <see cref="EmbeddingBatcher"/>, which every route embeds through.
 /// </summary>
 internal sealed class ServedModel : IDisposable
 {
-    private ServedModel(ModelManifest manifest, ITextEncoder encoder, int cacheEntries)
+    private ServedModel(ModelManifest manifest, ITextEncoder encoder)
     {
         Manifest = manifest;
         Encoder = encoder;
         Generator = new TextEmbeddingGenerator(encoder, ownsEncoder: false);
-        Cache = cacheEntries > 0 ? new EmbeddingMemoryCache(Space, cacheEntries) : null;
     }
-
-    /// <summary>Embeddings of texts seen before (null when the cache is off).</summary>
-    public EmbeddingMemoryCache? Cache { get; }
 
     public ModelManifest Manifest { get; }
 
@@ -59,7 +55,11 @@ internal sealed class ServedModel : IDisposable
     /// <summary>The model as a generator, for library code that takes one (re-embedding).</summary>
     public IEmbeddingGenerator<string, Embedding<float>> Generator { get; }
 
-    public static ServedModel Open(string name, ServerOptions options)
+    /// <summary>
+    /// Opens the installed model <paramref name="name"/> with the <paramref name="variant"/> a collection's space
+    /// names (its pooling, as <see cref="CollectionEncoders"/> opens it), or the model's own when null.
+    /// </summary>
+    public static ServedModel Open(string name, string? variant, ServerOptions options)
     {
         var manifest = InstalledModels.Manifest(options.Paths, name);
         if (!ModelKinds.Of(manifest).OpensAsText)
@@ -69,7 +69,7 @@ internal sealed class ServedModel : IDisposable
         }
 
         var encoderOptions = new TransformerEncoderOptions { Threads = options.Threads, AllowSpinning = options.Spinning, MaxBatchSize = options.Limits.ModelBatchSize };
-        return new ServedModel(manifest, InstalledModels.OpenTextEncoder(options.Paths, name, options: encoderOptions), options.Limits.EmbeddingCacheEntries);
+        return new ServedModel(manifest, InstalledModels.OpenTextEncoder(options.Paths, name, pooling: variant, options: encoderOptions));
     }
 
     /// <summary>Whether <see cref="Cost"/> counts the model's own tokens (transformers); otherwise every input costs 1.</summary>

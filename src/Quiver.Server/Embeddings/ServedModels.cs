@@ -5,7 +5,10 @@ using Quiver.Server.Http;
 
 namespace Quiver.Server.Embeddings;
 
-/// <summary>The text models this server has opened, by name, each opened once on first use and kept for the server's life.</summary>
+/// <summary>
+/// The text models this server has opened, by name (and variant, where a collection needs another than the model's
+/// own), each opened once on first use and kept for the server's life.
+/// </summary>
 internal sealed class ServedModels(ServerOptions options) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<ServedModel>> _open = new(StringComparer.Ordinal);
@@ -31,7 +34,23 @@ internal sealed class ServedModels(ServerOptions options) : IDisposable
 
         name ??= DefaultModel;
         ResourceName.Validate(name, "model");
-        var lazy = _open.GetOrAdd(name, n => new Lazy<ServedModel>(() => ServedModel.Open(n, options), LazyThreadSafetyMode.ExecutionAndPublication));
+        return Open(name, name, variant: null);
+    }
+
+    /// <summary>
+    /// The model <paramref name="name"/> with the <paramref name="variant"/> (pooling) a collection's space records:
+    /// the model as /v1/embeddings serves it when that is its variant, else the model opened a second time with it.
+    /// Without this a collection made with a pooling other than the model's own would be sent vectors of another space.
+    /// </summary>
+    public ServedModel Get(string name, string? variant)
+    {
+        var served = Get(name);
+        return variant is null || served.Space.Model.Variant == variant ? served : Open($"{name}/{variant}", name, variant);
+    }
+
+    private ServedModel Open(string key, string name, string? variant)
+    {
+        var lazy = _open.GetOrAdd(key, _ => new Lazy<ServedModel>(() => ServedModel.Open(name, variant, options), LazyThreadSafetyMode.ExecutionAndPublication));
         try
         {
             return lazy.Value;
@@ -39,7 +58,7 @@ internal sealed class ServedModels(ServerOptions options) : IDisposable
         catch
         {
             // A model that failed to open (not installed, say) is tried again next time.
-            _open.TryRemove(new KeyValuePair<string, Lazy<ServedModel>>(name, lazy));
+            _open.TryRemove(new KeyValuePair<string, Lazy<ServedModel>>(key, lazy));
             throw;
         }
     }

@@ -7,11 +7,12 @@ namespace Quiver.Server.Operations;
 
 /// <summary>
 /// On start, opens every collection and loads its index in the background (reported by <see cref="StoreReadiness"/>).
-/// On shutdown, after Kestrel has finished the requests in flight: stops that load and the embedding batcher
-/// (draining what it holds), writes each open collection's index snapshot, then closes collections and models.
+/// On shutdown, after Kestrel has finished the requests in flight: stops that load, the re-embedding jobs and the
+/// embedding batcher they embed through (draining what it holds), writes each open collection's index snapshot, then closes collections and models.
 /// </summary>
 internal sealed class StoreLifetime(
-    ServedCollections collections, ServedModels models, EmbeddingBatcher batcher, StoreReadiness readiness, ILogger<StoreLifetime> logger) : IHostedService
+    ServedCollections collections, ServedModels models, ReembedJobs reembeds, EmbeddingBatcher batcher, StoreReadiness readiness, ILogger<StoreLifetime> logger)
+    : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _loading = Task.CompletedTask;
@@ -41,6 +42,7 @@ internal sealed class StoreLifetime(
     {
         await _stopping.CancelAsync();
         await _loading;
+        await reembeds.DisposeAsync();
         await batcher.DisposeAsync();
         try
         {
