@@ -107,6 +107,26 @@ public sealed class ReembedApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Re_embedding_embeds_through_the_servers_batcher()
+    {
+        // No cache, so every text of the job is an input of a model call the batcher makes and counts.
+        await using var server = new ServerFixture(o => o with { Limits = o.Limits with { EmbeddingCacheEntries = 0 } });
+        await server.Ok(server.Put("/collections/few", new { model = "words" }));
+        await server.Ok(server.Put("/collections/few/points?wait=true", new { points = Enumerable.Range(0, 20).Select(i => new { id = i, text = TextOf(i) }).ToArray() }));
+
+        JsonNode status = await server.Ok(server.Post("/collections/few/reembed", new { model = "bert", batch_size = 8 }));
+        for (var wait = 0; wait < 600 && status["result"]!["status"]!.GetValue<string>() == "running"; wait++)
+        {
+            await Task.Delay(100);
+            status = await server.Ok(server.Get("/collections/few/reembed"));
+        }
+
+        Assert.True(status["result"]!["status"]!.GetValue<string>() == "done", status.ToJsonString());
+        var metrics = await server.Client.GetStringAsync("/metrics");
+        Assert.Contains("quiver_embedding_inputs_total{model=\"bert\"} 20", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bad_requests_are_refused_before_any_work()
     {
         await _server.Ok(_server.Put("/collections/raw", new { vectors = new { size = 4, distance = "Cosine" } }));
