@@ -122,7 +122,11 @@ public sealed class ReembedApiTests : IAsyncLifetime
         }
 
         Assert.True(status["result"]!["status"]!.GetValue<string>() == "done", status.ToJsonString());
-        var metrics = await server.Client.GetStringAsync("/metrics");
+        var info = (await server.Ok(server.Get("/collections/few")))["result"]!;
+        Assert.StartsWith("bert/", info["quiver"]!["model"]!.GetValue<string>());
+        using var response = await server.Client.GetAsync("/metrics");
+        var metrics = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, metrics);
         Assert.Contains("quiver_embedding_inputs_total{model=\"bert\"} 20", metrics, StringComparison.Ordinal);
     }
 
