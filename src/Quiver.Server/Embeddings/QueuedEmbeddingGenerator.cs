@@ -10,7 +10,8 @@ namespace Quiver.Server.Embeddings;
 /// (<see cref="Quiver.Models.Caching.CachingEmbeddingGenerator"/>), so that what the cache misses joins the model's
 /// <see cref="EmbeddingQueue"/> like any other input, with the costs and truncation its call carries
 /// (<see cref="QueuedEmbeddingOptions"/>). Each embedding keeps its token counts as properties, which the cache
-/// keeps beside the vector.
+/// keeps beside the vector. It adapts no encoder (that stays TextEmbeddingGenerator's job, in Models): it is the
+/// queue under the cache, taking the costs counted before the cache was asked so that no text is tokenised twice.
 /// </summary>
 internal sealed class QueuedEmbeddingGenerator(EmbeddingBatcher batcher, ServedModel model) : IEmbeddingGenerator<string, Embedding<float>>
 {
