@@ -115,4 +115,44 @@ public sealed class ClassifiersApiTests : IAsyncLifetime
         var replaced = await _server.Ok(_server.Put("/classifiers/places", new { input = Texts, labels = Labels, method = "knn", k = 3, replace = true }));
         Assert.Equal("knn", replaced["result"]!["method"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData("""{"labels": ["sea", "home"]}""", "input: is required")]
+    [InlineData("""{"input": "the whale swims", "labels": ["sea"]}""", "input: must be an array of strings, not a string.")]
+    [InlineData("""{"input": [], "labels": []}""", "input: is an empty array")]
+    [InlineData("""{"input": ["the whale swims", null], "labels": ["sea", "home"]}""", "input[1]: must be a string, not null.")]
+    [InlineData("""{"input": ["the whale swims", "  "], "labels": ["sea", "home"]}""", "input[1]: is empty")]
+    [InlineData("""{"input": ["the whale swims", "a cat"]}""", "labels: is required")]
+    [InlineData("""{"input": ["the whale swims", "a cat"], "labels": {"a": 1}}""", "labels: must be an array of strings, one per text of input, not an object.")]
+    [InlineData("""{"input": ["the whale swims", "a cat"], "labels": ["sea", ""]}""", "labels[1]: must be a non-empty string, not an empty string.")]
+    [InlineData("""{"input": ["the whale swims", "a cat"], "labels": ["sea", null]}""", "labels[1]: must be a non-empty string, not null.")]
+    [InlineData("""{"input": ["the whale swims", "a cat"], "labels": ["sea", "home"], "k": 0, "method": "knn"}""", "k: must be from 1 to 2147483647; it is 0.")]
+    [InlineData("""{"input": ["the whale swims", "a cat"], "labels": ["sea", "home"], "k": 3, "method": "knn"}""", "k: k = 3 neighbours, but there are 2 texts")]
+    [InlineData("""{"input": ["the whale swims", "a cat"], "labels": ["sea", "home"], "c": -1}""", "c: -1 is not a penalty strength")]
+    [InlineData("""{"input": ["the whale swims", "a cat"], "labels": ["sea", "home"], "method": "svm"}""", "method: 'svm' is not a classifier method; use logistic or knn.")]
+    [InlineData("""{"input": ["the whale swims", "a cat"], "labels": ["sea", "home"], "replace": 1}""", "replace: must be true or false, not a number.")]
+    public async Task A_bad_training_request_is_a_400_naming_the_field_and_saves_nothing(string json, string expected)
+    {
+        var (status, body) = await _server.Send(HttpMethod.Put, "/classifiers/fresh", json);
+
+        Assert.Equal(400, status);
+        Assert.Contains(expected, body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Folder("fresh")));
+    }
+
+    [Theory]
+    [InlineData("""{}""", "input: is required")]
+    [InlineData("""{"input": 3}""", "input: must be a string or an array of strings, not a number.")]
+    [InlineData("""{"input": ["a whale", 3]}""", "input[1]: must be a string, not a number.")]
+    [InlineData("""{"input": []}""", "input: is an empty array")]
+    [InlineData("""{"input": ""}""", "input: is empty")]
+    [InlineData("""{"input": "a whale", "top": 0}""", "top: must be from 1 to 2147483647; it is 0.")]
+    [InlineData("""{"input": "a whale", "top": "1"}""", "top: must be a whole number, not a string.")]
+    public async Task A_bad_classify_request_is_a_400_naming_the_field(string json, string expected)
+    {
+        var (status, body) = await _server.Send(HttpMethod.Post, "/classifiers/places/predict", json);
+
+        Assert.Equal(400, status);
+        Assert.Contains(expected, body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

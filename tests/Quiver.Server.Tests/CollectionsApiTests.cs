@@ -225,6 +225,71 @@ public sealed class CollectionsApiTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("{\"vectors\": {\"distance\": \"Cosine\"}}", "vectors.size: is required")]
+    [InlineData("{\"vectors\": {\"size\": 99999999999, \"distance\": \"Cosine\"}}", "vectors.size: must be from 1 to 65536; it is 99999999999.")]
+    [InlineData("{\"vectors\": {\"size\": 3, \"distance\": \"Dot\"}, \"hnsw_config\": {\"m\": 1}}", "hnsw_config.m: must be from 2 to 128; it is 1.")]
+    [InlineData("{\"vectors\": {\"size\": 3, \"distance\": \"Dot\"}, \"hnsw_config\": {\"ef_construct\": 5000}}", "hnsw_config.ef_construct: must be from 4 to 4096; it is 5000.")]
+    [InlineData("{\"vectors\": {\"size\": 3, \"distance\": \"Dot\"}, \"hnsw_config\": {\"m\": \"8\"}}", "hnsw_config.m: must be a whole number, not a string.")]
+    [InlineData("{\"model\": 7}", "model: must be a string, not a number.")]
+    public async Task A_bad_collection_definition_is_a_400_naming_the_field_and_creates_nothing(string json, string expected)
+    {
+        var (status, error) = await _server.Put("/collections/bad", json);
+
+        Assert.Equal(400, status);
+        Assert.Contains(expected, error!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False((await _server.Ok(_server.Get("/collections/bad/exists")))["result"]!["exists"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Vectors_given_with_a_model_must_agree_with_its_space()
+    {
+        await _server.Ok(_server.Put("/collections/tx", new { model = "bert" }));
+        var vectors = (await _server.Ok(_server.Get("/collections/tx")))["result"]!["config"]!["params"]!["vectors"]!;
+        var size = vectors["size"]!.GetValue<int>();
+        var other = vectors["distance"]!.GetValue<string>() == "Dot" ? "Cosine" : "Dot";
+
+        await _server.Ok(_server.Put("/collections/tx2", new { model = "bert", vectors = new { size, distance = vectors["distance"]!.GetValue<string>() } }));
+        var (status, error) = await _server.Put("/collections/bad", new { model = "bert", vectors = new { size, distance = other } });
+
+        Assert.Equal(400, status);
+        Assert.StartsWith("vectors.distance: the model 'bert' is compared by", error!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False((await _server.Ok(_server.Get("/collections/bad/exists")))["result"]!["exists"]!.GetValue<bool>());
+    }
+
+    [Theory]
+    [InlineData("{\"field_schema\": \"keyword\"}", "field_name: is required")]
+    [InlineData("{\"field_name\": \"\", \"field_schema\": \"keyword\"}", "field_name: is required")]
+    [InlineData("{\"field_name\": 5, \"field_schema\": \"keyword\"}", "field_name: must be a string, not a number.")]
+    [InlineData("{\"field_name\": \"n\"}", "field_schema: is required")]
+    [InlineData("{\"field_name\": \"n\", \"field_schema\": {\"lookup\": true}}", "field_schema: is required")]
+    [InlineData("{\"field_name\": \"n\", \"field_schema\": \"geo\"}", "field_schema: 'geo' payload indexes are not supported")]
+    [InlineData("{\"field_name\": \"n\", \"field_schema\": {\"type\": \"text\"}}", "field_schema: 'text' payload indexes are not supported")]
+    [InlineData("{\"field_name\": \"n\", \"field_schema\": {\"type\": 1}}", "field_schema.type: must be a string, not a number.")]
+    [InlineData("{\"field_name\": \"n\", \"field_schema\": 1}", "field_schema: must be a string, not a number.")]
+    public async Task A_bad_payload_index_request_is_a_400_naming_the_field_and_indexes_nothing(string json, string expected)
+    {
+        await CreateRaw("ix");
+
+        var (status, error) = await _server.Put("/collections/ix/index", json);
+
+        Assert.Equal(400, status);
+        Assert.Contains(expected, error!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty((await _server.Ok(_server.Get("/collections/ix")))["result"]!["payload_schema"]!.AsObject());
+    }
+
+    [Fact]
+    public async Task A_payload_index_takes_bool_and_uuid_as_keyword_in_the_object_form()
+    {
+        await CreateRaw("ix2");
+        await _server.Ok(_server.Put("/collections/ix2/index", new { field_name = "seen", field_schema = new { type = "bool", is_tenant = false } }));
+        await _server.Ok(_server.Put("/collections/ix2/index", new { field_name = "n", field_schema = new { type = "float" } }));
+
+        var schema = (await _server.Ok(_server.Get("/collections/ix2")))["result"]!["payload_schema"]!;
+        Assert.Equal("keyword", schema["seen"]!["data_type"]!.GetValue<string>());
+        Assert.Equal("float", schema["n"]!["data_type"]!.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData("{\"points\": [{\"id\": 1, \"vector\": [1, 2]}]}", "dimensions")]
     [InlineData("{\"points\": [{\"id\": -1, \"vector\": [1, 2, 3]}]}", "point id")]
     [InlineData("{\"points\": [{\"id\": \"not-a-uuid\", \"vector\": [1, 2, 3]}]}", "point id")]

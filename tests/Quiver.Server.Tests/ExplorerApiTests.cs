@@ -156,4 +156,34 @@ public sealed class ExplorerApiTests : IAsyncLifetime
         Assert.Equal(404, status);
         Assert.Contains("missing.md#0", body!.ToJsonString());
     }
+
+    [Theory]
+    [InlineData("""{"limit": 2}""", "id: is required")]
+    [InlineData("""{"id": null}""", "id: is required")]
+    [InlineData("""{"id": -4}""", "id: Unable to parse point id -4")]
+    [InlineData("""{"id": ""}""", "id: is \"\"; give a number, a UUID or a stored id string")]
+    [InlineData("""{"id": [1]}""", "id: is [1]; give a number, a UUID or a stored id string")]
+    [InlineData("""{"id": 1, "limit": -1}""", "limit: must be from 0 to ")]
+    [InlineData("""{"id": 1, "limit": "2"}""", "limit: must be a whole number, not a string.")]
+    public async Task A_bad_inspect_request_is_a_400_naming_the_field(string json, string expected)
+    {
+        var (status, body) = await _server.Send(HttpMethod.Post, "/collections/blobs/points/inspect", json);
+
+        Assert.Equal(400, status);
+        Assert.Contains(expected, body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_opens_a_point_by_any_form_of_its_uuid_and_quotes_a_missing_id_as_given()
+    {
+        await _server.Ok(_server.Put("/collections/blobs/points?wait=true", new { points = new[] { new { id = "5c56c793-69f3-4fbf-87e6-c4bf54c28c26", vector = new float[8] { 1, 2, 3, 4, 5, 6, 7, 8 } } } }));
+
+        var point = await Result("/collections/blobs/points/inspect", new { id = "5C56C79369F34FBF87E6C4BF54C28C26", limit = 1 });
+        Assert.Equal("5c56c793-69f3-4fbf-87e6-c4bf54c28c26", point["id"]!.GetValue<string>());
+        Assert.Single(point["neighbours"]!.AsArray());
+
+        var (status, body) = await _server.Post("/collections/blobs/points/inspect", new { id = 404 });
+        Assert.Equal(404, status);
+        Assert.Equal("id: Not found: No point with id 404 found in collection `blobs`.", body!["status"]!["error"]!.GetValue<string>());
+    }
 }

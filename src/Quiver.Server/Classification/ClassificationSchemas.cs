@@ -1,10 +1,13 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
+using Quiver.Server.Http;
 
 namespace Quiver.Server.Classification;
 
-// The wire shapes of Quiver's classifier routes (saved classifiers: list, train, predict), in Qdrant's envelope.
+// The wire shapes of Quiver's classifier routes (saved classifiers: list, train, predict), in Qdrant's envelope: the
+// OpenAPI document shows them, and requests are read into them (RequestBody; one text or several by
+// ClassifyInputReader). Answers are written by hand.
 
 [Description("Label texts with a saved classifier.")]
 internal sealed class ClassifyRequest
@@ -21,16 +24,27 @@ internal sealed class ClassifyRequest
 
 [Description("One text or several.")]
 [Operations.Union(typeof(string), typeof(string[]))]
-internal sealed class ClassifyInput;
+internal sealed class ClassifyInput
+{
+    /// <summary>The texts, one when the request gave a string (<see cref="ClassifyInputReader"/>).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Texts { get; init; } = [];
+
+    /// <summary>Whether the request gave an array, so an error names the item (input[1]) rather than the field.</summary>
+    [JsonIgnore]
+    public bool IsArray { get; init; }
+}
 
 [Description("Train a classifier on labelled texts and save it under the path's name (embedded by the server's model, as /v1/embeddings does).")]
 internal sealed class TrainClassifierRequest
 {
     [JsonPropertyName("input")]
+    [Expected("an array of strings")]
     [Description("The training texts (at most the server's points per request), none empty.")]
     public required string[] Input { get; init; }
 
     [JsonPropertyName("labels")]
+    [Expected("an array of strings, one per text of input")]
     [Description("One label per text; at least two different labels.")]
     public required string[] Labels { get; init; }
 

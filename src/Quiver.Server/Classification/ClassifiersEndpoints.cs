@@ -35,12 +35,12 @@ internal static class ClassifiersEndpoints
     private static async Task<IResult> Predict(string name, HttpContext context, ServedClassifiers classifiers, ServedModels models, EmbeddingBatcher batcher, ServerOptions options)
     {
         // The body is checked first, as on every body route: malformed JSON is a 400 whatever the name.
-        var body = await JsonBody.ReadObject(context, options.Limits);
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Classify);
         var saved = classifiers.Get(name);
-        await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "input");
-        var texts = Texts(body["input"], "input", options.Limits.MaxInputsPerRequest, options.Limits);
+        var input = request.Input ?? throw ApiException.BadRequest("is required: a string or an array of strings.", "input");
+        var texts = Texts(input.Texts, input.IsArray, options.Limits.MaxInputsPerRequest, options.Limits);
         var classes = saved.Classifier.Classes;
-        var top = JsonFields.Int(body, "top", 1, int.MaxValue) ?? classes.Count;
+        var top = request.Top is { } most ? JsonFields.Within(most, 1, int.MaxValue, "top") : classes.Count;
         var model = models.Get(saved.Manifest.Model);
         saved.RequireSpace(model.Space);
         var vectors = await Embed(batcher, model, saved.Manifest.Space.DocumentPrompt, texts, options, context.RequestAborted);
@@ -64,30 +64,25 @@ internal static class ClassifiersEndpoints
     private static async Task<IResult> Train(string name, HttpContext context, ServedClassifiers classifiers, ServedModels models, EmbeddingBatcher batcher, ServerOptions options)
     {
         Core.ResourceName.Validate(name, "classifier");
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var replace = JsonFields.Bool(body, "replace") ?? false;
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.TrainClassifier);
+        var replace = request.Replace ?? false;
         if (!replace && classifiers.Store.Exists(name))
         {
             throw new ApiException(409, $"A classifier named '{name}' already exists. Send \"replace\": true to train it again, or choose another name.", "name", "classifier_exists");
         }
 
-        var method = JsonFields.String(body, "method") switch
-        {
-            null or "logistic" => ClassifierMethod.Logistic,
-            "knn" => ClassifierMethod.Knn,
-            var other => throw ApiException.BadRequest($"'{other}' is not a classifier method; use logistic or knn.", "method"),
-        };
-        var c = JsonFields.Number(body, "c") ?? 1.0;
+        var method = request.Method == ClassifierMethodName.Knn ? ClassifierMethod.Knn : ClassifierMethod.Logistic;
+        var c = request.C ?? 1.0;
         if (!(c > 0) || double.IsInfinity(c))
         {
             throw ApiException.BadRequest($"{c} is not a penalty strength; give a positive number such as 1.0 (smaller regularises more).", "c");
         }
 
-        var k = JsonFields.Int(body, "k", 1, int.MaxValue) ?? 5;
-        var model = models.Get(JsonFields.String(body, "model"));
-        await body.Reserve(options.Limits.BodyMemoryWait, context.RequestAborted, "input", "labels");
-        var texts = Texts(body["input"], "input", options.Limits.MaxPointsPerRequest, options.Limits);
-        var labels = Labels(body["labels"], texts.Count);
+        var k = request.K is { } neighbours ? JsonFields.Within(neighbours, 1, int.MaxValue, "k") : 5;
+        var model = models.Get(request.Model);
+        var given = request.Input ?? throw ApiException.BadRequest("is required: an array of strings.", "input");
+        var texts = Texts(given, isArray: true, options.Limits.MaxPointsPerRequest, options.Limits);
+        var labels = Labels(request.Labels, texts.Count);
         var classes = labels.Distinct(StringComparer.Ordinal).ToList();
         var codes = labels.Select(l => classes.IndexOf(l)).ToArray();
         var vectors = await Embed(batcher, model, model.Space.DocumentPrompt, texts, options, context.RequestAborted);
@@ -130,43 +125,45 @@ internal static class ClassifiersEndpoints
         ["created_at"] = m.CreatedAt,
     };
 
-    private static List<string> Texts(JsonNode? node, string path, int max, ServerLimits limits)
+    // The texts within the server's limits and none empty; an error names the item when the request gave an array.
+    private static List<string> Texts(IReadOnlyList<string> given, bool isArray, int max, ServerLimits limits)
     {
-        List<string> texts = node?.GetValueKind() switch
+        if (given.Count == 0)
         {
-            JsonValueKind.String => [JsonFields.Text(node, path, limits)],
-            JsonValueKind.Array when node.AsArray().Count == 0 => throw ApiException.BadRequest("is an empty array; give at least one text.", path),
-            JsonValueKind.Array when node.AsArray().Count > max => throw ApiException.BadRequest($"has {node.AsArray().Count} texts; one request takes at most {max}. Split it into several requests.", path),
-            JsonValueKind.Array => [.. node.AsArray().Select((item, i) => JsonFields.Text(item, $"{path}[{i}]", limits))],
-            null when node is null => throw ApiException.BadRequest("is required: a string or an array of strings.", path),
-            _ => throw JsonFields.Wrong(path, "a string or an array of strings", node),
-        };
-        for (var i = 0; i < texts.Count; i++)
+            throw ApiException.BadRequest("is an empty array; give at least one text.", "input");
+        }
+
+        if (given.Count > max)
         {
-            if (string.IsNullOrWhiteSpace(texts[i]))
-            {
-                throw ApiException.BadRequest("is empty; a classifier needs some text to label.", node!.GetValueKind() == JsonValueKind.String ? path : $"{path}[{i}]");
-            }
+            throw ApiException.BadRequest($"has {given.Count} texts; one request takes at most {max}. Split it into several requests.", "input");
+        }
+
+        var texts = new List<string>(given.Count);
+        for (var i = 0; i < given.Count; i++)
+        {
+            var path = isArray ? $"input[{i}]" : "input";
+            var text = JsonFields.Text(given[i] ?? throw ApiException.BadRequest("must be a string, not null.", path), path, limits);
+            texts.Add(string.IsNullOrWhiteSpace(text) ? throw ApiException.BadRequest("is empty; a classifier needs some text to label.", path) : text);
         }
 
         return texts;
     }
 
-    private static List<string> Labels(JsonNode? node, int count)
+    private static List<string> Labels(string[]? labels, int count)
     {
-        if (node is not JsonArray array)
+        if (labels is null)
         {
-            throw node is null ? ApiException.BadRequest("is required: one label (a string) per text of input.", "labels") : JsonFields.Wrong("labels", "an array of strings, one per text of input", node);
+            throw ApiException.BadRequest("is required: one label (a string) per text of input.", "labels");
         }
 
-        if (array.Count != count)
+        if (labels.Length != count)
         {
-            throw ApiException.BadRequest($"has {array.Count} labels for {count} texts; give one label per text.", "labels");
+            throw ApiException.BadRequest($"has {labels.Length} labels for {count} texts; give one label per text.", "labels");
         }
 
-        return [.. array.Select((item, i) => item?.GetValueKind() == JsonValueKind.String && item.GetValue<string>().Length > 0
-            ? item.GetValue<string>()
-            : throw JsonFields.Wrong($"labels[{i}]", "a non-empty string", item))];
+        return [.. labels.Select((label, i) => string.IsNullOrEmpty(label)
+            ? throw ApiException.BadRequest($"must be a non-empty string, not {(label is null ? "null" : "an empty string")}.", $"labels[{i}]")
+            : label)];
     }
 
     private static async Task<float[]> Embed(EmbeddingBatcher batcher, ServedModel model, string? prompt, List<string> texts, ServerOptions options, CancellationToken cancellationToken)

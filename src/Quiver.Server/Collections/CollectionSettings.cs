@@ -70,9 +70,18 @@ internal static class CollectionSettings
         "Cosine" => DistanceMetric.Cosine,
         "Dot" => DistanceMetric.Dot,
         "Euclid" => DistanceMetric.Euclidean,
-        "Manhattan" => throw ApiException.BadRequest("Manhattan distance is not supported; use Cosine, Dot or Euclid.", "vectors.distance"),
-        null => throw ApiException.BadRequest("is required: Cosine, Dot or Euclid.", "vectors.distance"),
-        _ => throw ApiException.BadRequest($"'{name}' is not a distance; use Cosine, Dot or Euclid.", "vectors.distance"),
+        _ => throw ApiException.BadRequest(DistanceRefusal(name), "vectors.distance"),
+    };
+
+    /// <summary>The metric of a distance a typed request gave; the enum's members are Qdrant's names.</summary>
+    public static DistanceMetric Distance(DistanceName name) => Distance(name.ToString());
+
+    /// <summary>Why <paramref name="name"/> is no distance Quiver compares by, for REST's reader and gRPC alike.</summary>
+    public static string DistanceRefusal(string? name) => name switch
+    {
+        "Manhattan" => "Manhattan distance is not supported; use Cosine, Dot or Euclid.",
+        null => "is required: Cosine, Dot or Euclid.",
+        _ => $"'{name}' is not a distance; use Cosine, Dot or Euclid.",
     };
 
     /// <summary>The payload index for a Qdrant field schema name (keyword, integer, float, bool, uuid).</summary>

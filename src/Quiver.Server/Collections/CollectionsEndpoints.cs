@@ -44,31 +44,12 @@ internal static class CollectionsEndpoints
 
     private static async Task<IResult> Create(string name, HttpContext context, ServedCollections collections, ServedModels models, ServerOptions options)
     {
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var modelName = JsonFields.String(body, "model");
-        var vectors = JsonFields.Object(body, "vectors");
-        int? size = null;
-        DistanceMetric? metric = null;
-        if (vectors is not null)
-        {
-            if (vectors.ContainsKey("size") is false && vectors.Count > 0)
-            {
-                throw ApiException.BadRequest("named vectors are not supported: Quiver collections hold one unnamed vector. Give {\"size\": N, \"distance\": \"Cosine\"}.", "vectors");
-            }
-
-            size = JsonFields.Int(vectors, "size", 1, CollectionSettings.MaxDimensions, "vectors.size");
-            metric = CollectionSettings.Distance(JsonFields.String(vectors, "distance", "vectors.distance"));
-        }
-
-        int? m = null;
-        int? efConstruct = null;
-        if (JsonFields.Object(body, "hnsw_config") is { } hnsw)
-        {
-            m = JsonFields.Int(hnsw, "m", CollectionSettings.MinM, CollectionSettings.MaxM, "hnsw_config.m");
-            efConstruct = JsonFields.Int(hnsw, "ef_construct", CollectionSettings.MinEfConstruct, CollectionSettings.MaxEfConstruct, "hnsw_config.ef_construct");
-        }
-
-        collections.Create(name, CollectionSettings.Options(models, modelName, size, metric, m, efConstruct));
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.CreateCollection);
+        var hnsw = request.HnswConfig;
+        var m = hnsw?.M is { } links ? JsonFields.Within(links, CollectionSettings.MinM, CollectionSettings.MaxM, "hnsw_config.m") : (int?)null;
+        var efConstruct = hnsw?.EfConstruct is { } ef ? JsonFields.Within(ef, CollectionSettings.MinEfConstruct, CollectionSettings.MaxEfConstruct, "hnsw_config.ef_construct") : (int?)null;
+        var metric = request.Vectors is { } vectors ? CollectionSettings.Distance(vectors.Distance) : (DistanceMetric?)null;
+        collections.Create(name, CollectionSettings.Options(models, request.Model, request.Vectors?.Size, metric, m, efConstruct));
         return QdrantJson.Ok(context, true);
     }
 
@@ -132,16 +113,14 @@ internal static class CollectionsEndpoints
     private static async Task<IResult> CreateIndex(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var field = JsonFields.String(body, "field_name");
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.CreateFieldIndex);
+        var field = request.FieldName;
         if (string.IsNullOrEmpty(field))
         {
             throw ApiException.BadRequest("is required: the payload field to index.", "field_name");
         }
 
-        var schema = body["field_schema"];
-        var type = schema is JsonObject typed ? JsonFields.String(typed, "type", "field_schema.type") : JsonFields.String(body, "field_schema");
-        var kind = CollectionSettings.IndexKind(type);
+        var kind = CollectionSettings.IndexKind(request.FieldSchema?.Type);
         collection.CreatePayloadIndex(field, kind);
         return QdrantJson.Ok(context, QdrantJson.Operation(collection.Sequence()));
     }

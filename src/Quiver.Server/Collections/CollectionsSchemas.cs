@@ -6,8 +6,9 @@ using Quiver.Server.Operations;
 
 namespace Quiver.Server.Collections;
 
-// The wire shapes of the Qdrant-compatible collection routes, as the OpenAPI document shows them. The handlers read
-// and write these fields by hand (QdrantJson) to keep Qdrant's exact answers; the tests hold the two together.
+// The wire shapes of the Qdrant-compatible collection routes: the OpenAPI document shows them, and requests are read
+// into them (RequestBody; vectors and a field schema by the readers RequestTypes adds). Answers are written by hand
+// (QdrantJson) to keep Qdrant's exact shapes; the tests hold the two together.
 
 [Description("Qdrant's answer envelope.")]
 internal sealed class QdrantResponse<T>
@@ -212,7 +213,12 @@ internal sealed class CreateFieldIndexRequest
 
 [Union(typeof(PayloadFieldType), typeof(FieldSchemaParams))]
 [Description("The field's type, as a name or as {\"type\": name}; bool and uuid are indexed as keyword.")]
-internal sealed class FieldSchema;
+internal sealed class FieldSchema
+{
+    /// <summary>The type's name in either form, checked by <see cref="CollectionSettings.IndexKind"/> (<see cref="FieldSchemaReader"/>).</summary>
+    [JsonIgnore]
+    public string? Type { get; init; }
+}
 
 internal sealed class FieldSchemaParams
 {

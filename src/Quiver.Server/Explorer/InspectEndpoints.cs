@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,10 +22,11 @@ internal static class InspectEndpoints
     private static async Task<IResult> Inspect(string name, HttpContext context, ServedCollections collections, ServerOptions options)
     {
         var collection = collections.Get(name);
-        var body = await JsonBody.ReadObject(context, options.Limits);
-        var id = Id(body["id"]);
-        var limit = JsonFields.Int(body, "limit", 0, options.Limits.MaxPointsPerRequest) ?? 10;
-        var point = collection.Get(id) ?? throw ApiException.NotFound($"Not found: No point with id {body["id"]!.ToJsonString()} found in collection `{name}`.", "id");
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Inspect);
+        var given = request.Id ?? throw ApiException.BadRequest("is required: the point's id (a number, a UUID or the stored id string, such as \"notes.md#3\").", "id");
+        var id = given.Value;
+        var limit = request.Limit is { } most ? JsonFields.Within(most, 0, options.Limits.MaxPointsPerRequest, "limit") : 10;
+        var point = collection.Get(id) ?? throw ApiException.NotFound($"Not found: No point with id {given.Shown} found in collection `{name}`.", "id");
 
         var neighbours = new JsonArray();
         if (limit > 0 && point.Vector.Length > 0)
@@ -52,14 +51,4 @@ internal static class InspectEndpoints
             ["neighbours"] = neighbours,
         });
     }
-
-    // A number is an unsigned integer id; a string is a UUID (any form Qdrant reads) or any other stored id as it is.
-    private static string Id(JsonNode? node) => node?.GetValueKind() switch
-    {
-        JsonValueKind.Number => PointIds.Parse(node, "id"),
-        JsonValueKind.String when PointIds.TryParseUuid(node.GetValue<string>(), out var uuid) => uuid.ToString("D"),
-        JsonValueKind.String when node.GetValue<string>().Length is > 0 and <= Store.Collections.Collection.MaxIdLength => node.GetValue<string>(),
-        null => throw ApiException.BadRequest("is required: the point's id (a number, a UUID or the stored id string, such as \"notes.md#3\").", "id"),
-        _ => throw ApiException.BadRequest($"is {node.ToJsonString()}; give a number, a UUID or a stored id string of 1 to {Store.Collections.Collection.MaxIdLength.ToString(CultureInfo.InvariantCulture)} characters.", "id"),
-    };
 }

@@ -7,7 +7,8 @@ using Quiver.Server.Operations;
 
 namespace Quiver.Server.Explorer;
 
-// The wire shapes of Quiver's inspect route (one point and its neighbours, by any stored id).
+// The wire shapes of Quiver's inspect route (one point and its neighbours, by any stored id): the OpenAPI document
+// shows them, and requests are read into them (RequestBody; the id by InspectIdReader).
 
 [Description("Quiver's inspect request: one point by id, with its nearest neighbours.")]
 internal sealed class InspectRequest
@@ -24,7 +25,16 @@ internal sealed class InspectRequest
 
 [Union(typeof(ulong), typeof(string))]
 [Description("A point id: an unsigned integer, or a string (a UUID or any stored id).")]
-internal sealed class InspectId;
+internal sealed class InspectId
+{
+    /// <summary>The id as Quiver stores it (<see cref="InspectIdReader"/>).</summary>
+    [JsonIgnore]
+    public string Value { get; init; } = "";
+
+    /// <summary>The id as the request wrote it, for the answer that quotes it.</summary>
+    [JsonIgnore]
+    public string Shown { get; init; } = "";
+}
 
 internal sealed class InspectedPoint
 {

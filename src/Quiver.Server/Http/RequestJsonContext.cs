@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Quiver.Server.Classification;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Explorer;
@@ -34,4 +35,9 @@ namespace Quiver.Server.Http;
 [JsonSerializable(typeof(ClustersRequest))]
 [JsonSerializable(typeof(OutliersRequest))]
 [JsonSerializable(typeof(TextSearchRequest))]
+[JsonSerializable(typeof(CreateCollectionRequest))]
+[JsonSerializable(typeof(CreateFieldIndexRequest))]
+[JsonSerializable(typeof(ClassifyRequest))]
+[JsonSerializable(typeof(TrainClassifierRequest))]
+[JsonSerializable(typeof(InspectRequest))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Quiver.Server.Classification;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Explorer;
@@ -32,6 +33,10 @@ internal static class RequestTypes
             new JsonKeptReader<QueryInput>(json => new QueryInput { Json = json }),
             new JsonKeptReader<PointsSelector>(json => new PointsSelector { Json = json }),
             new JsonKeptReader<AliasOperation>(json => new AliasOperation { Json = json }),
+            new VectorParamsReader(),
+            new FieldSchemaReader(),
+            new ClassifyInputReader(),
+            new InspectIdReader(),
             new EmbeddingsInputReader(),
             new NamedValueReader<EncodingFormat>("is not an encoding format; use float or base64.", ("float", EncodingFormat.Float), ("base64", EncodingFormat.Base64)),
             new NamedValueReader<TruncationName>(
@@ -58,6 +63,10 @@ internal static class RequestTypes
                 ("dense", ContextMode.Dense),
                 ("keyword", ContextMode.Keyword),
                 ("hybrid", ContextMode.Hybrid)),
+            new NamedValueReader<ClassifierMethodName>(
+                "is not a classifier method; use logistic or knn.",
+                ("logistic", ClassifierMethodName.Logistic),
+                ("knn", ClassifierMethodName.Knn)),
             new NamedValueReader<RecommendStrategyName>(
                 "is not a recommend strategy; use average_vector, best_score or sum_scores.",
                 ("average_vector", RecommendStrategyName.AverageVector),
@@ -113,6 +122,16 @@ internal static class RequestTypes
     public static JsonTypeInfo<OutliersRequest> Outliers { get; } = Of<OutliersRequest>();
 
     public static JsonTypeInfo<TextSearchRequest> TextSearch { get; } = Of<TextSearchRequest>();
+
+    public static JsonTypeInfo<CreateCollectionRequest> CreateCollection { get; } = Of<CreateCollectionRequest>();
+
+    public static JsonTypeInfo<CreateFieldIndexRequest> CreateFieldIndex { get; } = Of<CreateFieldIndexRequest>();
+
+    public static JsonTypeInfo<ClassifyRequest> Classify { get; } = Of<ClassifyRequest>();
+
+    public static JsonTypeInfo<TrainClassifierRequest> TrainClassifier { get; } = Of<TrainClassifierRequest>();
+
+    public static JsonTypeInfo<InspectRequest> Inspect { get; } = Of<InspectRequest>();
 
     private static JsonTypeInfo<T> Of<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
