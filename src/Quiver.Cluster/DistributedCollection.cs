@@ -216,6 +216,13 @@ public sealed class DistributedCollection
         return statuses;
     }
 
+    /// <summary>
+    /// Spreads the replicas evenly over the silos now in the cluster (for example after a silo joined): each move
+    /// creates a replica on a silo holding fewer, catches it up (copy and replay), puts it in the write set and in
+    /// service, then drops the old one. Reads and writes go on throughout; replicas of one shard stay on different silos.
+    /// </summary>
+    public async Task RebalanceAsync() => Layout = await Local(() => Collection().Rebalance());
+
     /// <summary>Asks the collection's grain to bring lagging replicas back now rather than at its next round.</summary>
     public async Task HealAsync() => Layout = await Collection().Heal() ?? throw NotFound(Name);
 

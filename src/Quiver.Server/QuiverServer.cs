@@ -91,6 +91,7 @@ public static class QuiverServer
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         }));
         services.AddSingleton<DistributedCollections>();
+        services.AddSingleton<ClusterGauges>();
         if (options.Cluster is not null)
         {
             builder.Host.UseQuiverSilo(options.Cluster);
@@ -141,6 +142,7 @@ public static class QuiverServer
         TextSearchEndpoints.Map(app);
         InspectEndpoints.Map(app);
         ClustersEndpoints.Map(app);
+        RebalanceEndpoints.Map(app);
         OutliersEndpoints.Map(app);
         OverviewEndpoints.Map(app);
         ExplorerPage.Map(app);
@@ -172,5 +174,9 @@ public static class QuiverServer
             () => [new(batcher.Pending)]);
         metrics.Observe<long>("quiver.collection.points", "{point}", "Points in each open collection",
             () => collections.Opened.Select(c => new System.Diagnostics.Metrics.Measurement<long>(c.Count(), new KeyValuePair<string, object?>("collection", c.Name))).ToList());
+        if (services.GetRequiredService<DistributedCollections>().Enabled)
+        {
+            services.GetRequiredService<ClusterGauges>().Register(metrics);
+        }
     }
 }

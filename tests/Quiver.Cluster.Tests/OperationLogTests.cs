@@ -56,4 +56,36 @@ public sealed class OperationLogTests : IDisposable
         Assert.Equal(new ReplicaPosition(41, 2), reopened.Last);
         Assert.Equal("c", reopened.Read(41)!.Upserts![0].Id);
     }
+
+    [Fact]
+    public void Trimming_forgets_the_operations_before_a_new_base_shrinks_the_file_and_survives_a_reopen()
+    {
+        using (var log = new OperationLog(LogPath))
+        {
+            log.Append(Enumerable.Range(1, 50).Select(n => Upsert(n, n < 30 ? 1 : 2, n == 31 ? "base" : $"p{n}")).ToList());
+            var before = log.Bytes;
+            log.TrimThrough(30);
+            Assert.True(log.Bytes < before / 2, $"{log.Bytes} bytes after trimming, {before} before");
+            Assert.Equal(log.Bytes, new FileInfo(LogPath).Length);
+            Assert.Equal(new ReplicaPosition(30, 2), log.Base);
+            Assert.Equal(new ReplicaPosition(50, 2), log.Last);
+            Assert.Null(log.Read(30));
+            Assert.Equal(2, log.EpochOf(30));
+            Assert.Equal("base", log.Read(31)!.Upserts![0].Id);
+
+            // Trimming to where the log already starts does nothing; past its end is refused.
+            log.TrimThrough(20);
+            Assert.Equal(30, log.Base.Number);
+            Assert.Throws<InvalidOperationException>(() => log.TrimThrough(51));
+            log.Append(Upsert(51, 2, "after"));
+        }
+
+        // The first kept operation is a point called "base": still read as an operation, not as the log's base.
+        using var reopened = new OperationLog(LogPath);
+        Assert.Equal(new ReplicaPosition(30, 2), reopened.Base);
+        Assert.Equal(new ReplicaPosition(51, 2), reopened.Last);
+        Assert.Equal("base", reopened.Read(31)!.Upserts![0].Id);
+        Assert.Equal("after", reopened.Read(51)!.Upserts![0].Id);
+        Assert.False(File.Exists(LogPath + ".trim"));
+    }
 }

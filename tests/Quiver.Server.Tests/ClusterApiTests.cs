@@ -58,6 +58,60 @@ public sealed class ClusterApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_show_each_distributed_collections_shards_and_every_replicas_silo_state_operation_and_lag()
+    {
+        var (a, b, c) = (_servers[0], _servers[1], _servers[2]);
+        await a.Ok(a.Put("/collections/gauged", new { vectors = new { size = Dimensions, distance = "Dot" }, shard_number = 3, replication_factor = 2 }));
+        var random = new Random(9);
+        for (var batch = 0; batch < 2; batch++)
+        {
+            var points = Enumerable.Range(batch * 60, 60).Select(i => new { id = i, vector = Enumerable.Range(0, Dimensions).Select(_ => (float)random.NextDouble()).ToArray() }).ToArray();
+            await b.Ok(b.Put("/collections/gauged/points", new { points }));
+        }
+
+        // Any server of the cluster reports every distributed collection, including one another server created. The
+        // three servers share this process, so each one's exporter also hears the others' "Quiver.Server" meters: the
+        // same series appear once per server, with the same values while nothing is written.
+        var metrics = (await c.Client.GetStringAsync("/metrics")).Split('\n');
+        string[] Lines(string name) => metrics.Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) && l.Contains("collection=\"gauged\"", StringComparison.Ordinal)).Distinct().ToArray();
+        static double Value(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(3, Value(Assert.Single(Lines("quiver_cluster_shards"))));
+        Assert.Equal(6, Value(Assert.Single(Lines("quiver_cluster_replicas"), l => l.Contains("state=\"any\"", StringComparison.Ordinal))));
+        Assert.Equal(6, Value(Assert.Single(Lines("quiver_cluster_replicas"), l => l.Contains("state=\"live\"", StringComparison.Ordinal))));
+
+        // Six replicas, two per silo, one primary per shard; each applied two operations (each batch reached every
+        // shard) and lags by none.
+        var live = Lines("quiver_cluster_replica_live");
+        Assert.Equal(6, live.Length);
+        Assert.All(live, l => Assert.Equal(1, Value(l)));
+        Assert.Equal(3, live.Count(l => l.Contains("primary=\"true\"", StringComparison.Ordinal)));
+        foreach (var silo in new[] { "silo-1", "silo-2", "silo-3" })
+        {
+            Assert.Equal(2, live.Count(l => l.Contains($"silo=\"{silo}\"", StringComparison.Ordinal)));
+        }
+
+        Assert.Equal(["0", "1", "2"], live.Select(l => System.Text.RegularExpressions.Regex.Match(l, "shard=\"(\\d+)\"").Groups[1].Value).Distinct().Order());
+        var operations = Lines("quiver_cluster_replica_operation");
+        Assert.Equal(6, operations.Length);
+        Assert.All(operations, l => Assert.Equal(2, Value(l)));
+        var lags = Lines("quiver_cluster_replica_lag");
+        Assert.Equal(6, lags.Length);
+        Assert.All(lags, l => Assert.Equal(0, Value(l)));
+
+        // Already even over the three silos: a rebalance moves nothing. A single-node collection has nothing to move.
+        var rebalanced = (await c.Ok(c.Post("/collections/gauged/rebalance", new { })))["result"]!;
+        Assert.True(rebalanced["distributed"]!.GetValue<bool>());
+        Assert.Equal(0, rebalanced["moved"]!.GetValue<int>());
+        Assert.Equal("""{"silo-1":2,"silo-2":2,"silo-3":2}""", rebalanced["silos"]!.ToJsonString());
+        await a.Ok(a.Put("/collections/local", new { vectors = new { size = Dimensions, distance = "Dot" } }));
+        var single = (await a.Ok(a.Post("/collections/local/rebalance", new { })))["result"]!;
+        Assert.False(single["distributed"]!.GetValue<bool>());
+        var (status, _) = await a.Post("/collections/missing/rebalance", new { });
+        Assert.Equal(404, status);
+    }
+
+    [Fact]
     public async Task A_distributed_collection_over_REST_answers_as_a_single_node_collection_does()
     {
         var (a, b, c) = (_servers[0], _servers[1], _servers[2]);

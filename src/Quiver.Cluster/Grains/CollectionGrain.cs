@@ -9,9 +9,14 @@ namespace Quiver.Cluster.Grains;
 /// <inheritdoc cref="ICollectionGrain"/>
 /// <remarks>Kept active: its timer brings lagging replicas back even when nobody calls.</remarks>
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class CollectionGrain(ISiloStatusOracle oracle, IGrainFactory grains, ILogger<CollectionGrain> logger) : Grain, ICollectionGrain
+internal sealed class CollectionGrain(ISiloStatusOracle oracle, IGrainFactory grains, QuiverClusterOptions options, ILogger<CollectionGrain> logger)
+    : Grain, ICollectionGrain
 {
     private static readonly TimeSpan HealEvery = TimeSpan.FromSeconds(2);
+
+    // When each silo that holds a replica was first seen out of the cluster (in memory: a grain that moves starts the
+    // grace period again, which only delays a replacement).
+    private readonly Dictionary<string, DateTime> _missingSince = new(StringComparer.Ordinal);
     private CollectionLayout? _layout;
 
     private string Name => this.GetPrimaryKeyString();
@@ -114,6 +119,14 @@ internal sealed class CollectionGrain(ISiloStatusOracle oracle, IGrainFactory gr
         var active = ActiveSilos().ToHashSet(StringComparer.Ordinal);
         for (var s = 0; s < _layout.Shards.Length; s++)
         {
+            // A live replica whose silo left the cluster cannot serve: out of service now (failing over a primary),
+            // rather than at the first call that fails on it.
+            foreach (var gone in _layout.Shards[s].Replicas.Where(r => r.State == ReplicaState.Live && !active.Contains(r.Silo)).Select(r => r.Key).ToList())
+            {
+                var shardIndex = s;
+                await TryCall(() => ReportFailure(shardIndex, gone));
+            }
+
             var shard = _layout.Shards[s];
             if (shard.PrimaryReplica.State == ReplicaState.Lagging)
             {
@@ -164,33 +177,258 @@ internal sealed class CollectionGrain(ISiloStatusOracle oracle, IGrainFactory gr
 
             for (var r = 0; r < shard.Replicas.Length; r++)
             {
-                var replica = shard.Replicas[r];
-                if (replica.State != ReplicaState.Lagging || !active.Contains(replica.Silo))
+                if (shard.Replicas[r].State == ReplicaState.Lagging && active.Contains(shard.Replicas[r].Silo))
                 {
-                    continue;
-                }
-
-                var primary = Replica(shard.PrimaryReplica.Key);
-                var target = Replica(replica.Key);
-                var caughtUp = await TryCall(async () =>
-                {
-                    // Replay most of the gap, join the write set, then replay what was written meanwhile: after
-                    // that every write reaches it, so it can serve reads.
-                    await target.StepDown();
-                    await target.CatchUp(shard.PrimaryReplica.Key);
-                    await primary.SetFollowers(Followers(shard).Append(replica.Key).ToArray());
-                    await target.CatchUp(shard.PrimaryReplica.Key);
-                });
-                if (caughtUp)
-                {
-                    logger.LogInformation("Replica {Replica} of {Collection} caught up and serves again.", replica.Key, Name);
-                    shard = shard with { Replicas = shard.Replicas.Select((x, i) => i == r ? x with { State = ReplicaState.Live } : x).ToArray() };
-                    await Replace(s, shard);
+                    await CatchUpAndServe(s, shard.Replicas[r].Key);
                 }
             }
         }
 
+        await ReplaceDead(active);
+        await TrimLogs();
         return _layout;
+    }
+
+    public async Task<CollectionLayout> Rebalance()
+    {
+        Existing();
+        var moves = 0;
+        var limit = _layout!.Shards.Sum(s => s.Replicas.Length);
+        while (moves < limit && PickMove() is { } move)
+        {
+            logger.LogInformation("Rebalancing {Collection}: replica {Replica} of shard {Shard} moves to silo {Silo}.", Name, move.Key, move.Shard, move.Target);
+            if (!await Move(move.Shard, move.Key, move.Target))
+            {
+                break;
+            }
+
+            moves++;
+        }
+
+        return _layout!;
+    }
+
+    public async Task TrimLogs()
+    {
+        if (_layout is null)
+        {
+            return;
+        }
+
+        var active = ActiveSilos().ToHashSet(StringComparer.Ordinal);
+        foreach (var shard in _layout.Shards)
+        {
+            // The lowest position among the replicas that answer: a replica whose silo is gone does not hold the
+            // log back; should it return behind the trimmed point, the log read says so and it is copied whole.
+            var answered = new List<(string Key, long Number)>();
+            foreach (var replica in shard.Replicas.Where(r => active.Contains(r.Silo)))
+            {
+                await TryCall(async () => answered.Add((replica.Key, (await Replica(replica.Key).Position()).Number)));
+            }
+
+            if (answered.Count == 0)
+            {
+                continue;
+            }
+
+            var lowest = answered.Min(a => a.Number);
+            foreach (var (key, _) in answered)
+            {
+                await TryCall(() => Replica(key).TrimLog(lowest, options.LogMargin));
+            }
+        }
+    }
+
+    // The replica to move next: from the silo holding the most replicas of this collection to the one holding the
+    // fewest, when they differ by two or more, of a shard with no replica on the target yet; followers first, since
+    // moving a primary costs a handover.
+    private (int Shard, string Key, string Target)? PickMove()
+    {
+        var active = ActiveSilos();
+        var load = active.ToDictionary(silo => silo, silo => _layout!.Shards.Sum(s => s.Replicas.Count(r => r.Silo == silo)), StringComparer.Ordinal);
+        foreach (var source in active.OrderByDescending(silo => load[silo]))
+        {
+            foreach (var target in active.OrderBy(silo => load[silo]))
+            {
+                if (load[source] - load[target] < 2)
+                {
+                    break;
+                }
+
+                var candidates = _layout!.Shards
+                    .Select((shard, s) => (Shard: shard, Index: s))
+                    .Where(x => x.Shard.Replicas.All(r => r.Silo != target) && x.Shard.PrimaryReplica.State == ReplicaState.Live)
+                    .SelectMany(x => x.Shard.Replicas.Select((r, i) => (x.Index, Replica: r, IsPrimary: i == x.Shard.Primary)))
+                    .Where(c => c.Replica.Silo == source)
+                    .OrderBy(c => c.IsPrimary)
+                    .ThenBy(c => c.Index)
+                    .ToList();
+                if (candidates.Count > 0)
+                {
+                    return (candidates[0].Index, candidates[0].Replica.Key, target);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // A new replica on the target, caught up and serving, then the old one out of the write set and dropped.
+    private async Task<bool> Move(int shard, string key, string target)
+    {
+        if (!await AddReplica(shard, target))
+        {
+            return false;
+        }
+
+        if (_layout!.Shards[shard].PrimaryReplica.Key == key && !await HandOver(shard))
+        {
+            return false;
+        }
+
+        await RemoveReplica(shard, key, drop: true);
+        return true;
+    }
+
+    // Each replica whose silo has been out of the cluster longer than the grace period is rebuilt on a live silo
+    // that holds no replica of its shard (the one holding fewest replicas of this collection), then forgotten.
+    private async Task ReplaceDead(HashSet<string> active)
+    {
+        var now = DateTime.UtcNow;
+        var silos = _layout!.Shards.SelectMany(s => s.Replicas).Select(r => r.Silo).ToHashSet(StringComparer.Ordinal);
+        foreach (var silo in _missingSince.Keys.Where(k => active.Contains(k) || !silos.Contains(k)).ToList())
+        {
+            _missingSince.Remove(silo);
+        }
+
+        foreach (var silo in silos.Where(k => !active.Contains(k)))
+        {
+            _missingSince.TryAdd(silo, now);
+        }
+
+        for (var s = 0; s < _layout.Shards.Length; s++)
+        {
+            foreach (var dead in _layout.Shards[s].Replicas.Where(r => _missingSince.TryGetValue(r.Silo, out var since) && now - since >= options.DeadSiloGrace).ToList())
+            {
+                var shard = _layout.Shards[s];
+                if (shard.PrimaryReplica.State != ReplicaState.Live || shard.PrimaryReplica.Key == dead.Key)
+                {
+                    // Nothing live to copy from: the shard waits for a replica's silo to return.
+                    continue;
+                }
+
+                var target = active
+                    .Where(silo => shard.Replicas.All(r => r.Silo != silo))
+                    .OrderBy(silo => _layout.Shards.Sum(x => x.Replicas.Count(r => r.Silo == silo)))
+                    .ThenBy(silo => silo, StringComparer.Ordinal)
+                    .FirstOrDefault();
+                if (target is null)
+                {
+                    logger.LogWarning("Replica {Replica} of {Collection} has been gone since {Since}, but every live silo already holds a replica of shard {Shard}; start another silo.", dead.Key, Name, _missingSince[dead.Silo], s);
+                    continue;
+                }
+
+                logger.LogWarning("Silo {Silo} has been gone since {Since}: replica {Replica} of {Collection} is rebuilt on {Target}.", dead.Silo, _missingSince[dead.Silo], dead.Key, Name, target);
+                if (await AddReplica(s, target))
+                {
+                    // Its silo is gone, so its files cannot be removed; should the silo return, nothing refers to them.
+                    await RemoveReplica(s, dead.Key, drop: false);
+                }
+            }
+        }
+    }
+
+    // Creates a replica of the shard on the target, known to the layout (lagging) before it holds anything, then
+    // brings it level and into service. One that cannot be brought level is taken out again.
+    private async Task<bool> AddReplica(int shard, string target)
+    {
+        var layout = _layout!;
+        var number = layout.Version + 1;
+        var key = $"{Name}/{shard}/{number}@{target}";
+        if (!await TryCall(() => Replica(key).Create(new ReplicaSpec(Name, shard, (int)number, layout.Space, layout.Stemming))))
+        {
+            return false;
+        }
+
+        var current = layout.Shards[shard];
+        await Replace(shard, current with { Replicas = [.. current.Replicas, new ReplicaLayout(key, target, ReplicaState.Lagging)] });
+        if (await CatchUpAndServe(shard, key))
+        {
+            return true;
+        }
+
+        await RemoveReplica(shard, key, drop: true);
+        return false;
+    }
+
+    // Replays most of the gap (or copies whole when the primary's log no longer reaches back far enough), joins the
+    // write set, then replays what was written meanwhile: after that every write reaches it, so it can serve reads.
+    private async Task<bool> CatchUpAndServe(int s, string key)
+    {
+        var shard = _layout!.Shards[s];
+        var primary = Replica(shard.PrimaryReplica.Key);
+        var target = Replica(key);
+        var caughtUp = await TryCall(async () =>
+        {
+            await target.StepDown();
+            await target.CatchUp(shard.PrimaryReplica.Key);
+            await primary.SetFollowers(Followers(shard).Append(key).ToArray());
+            await target.CatchUp(shard.PrimaryReplica.Key);
+        });
+        if (!caughtUp)
+        {
+            return false;
+        }
+
+        logger.LogInformation("Replica {Replica} of {Collection} caught up and serves.", key, Name);
+        shard = _layout.Shards[s];
+        await Replace(s, shard with { Replicas = shard.Replicas.Select(x => x.Key == key ? x with { State = ReplicaState.Live } : x).ToArray() });
+        return true;
+    }
+
+    // A planned change of primary: the old one finishes the write in progress and stops, then the live replica
+    // furthest along (every follower in the write set holds all that was acknowledged) takes over.
+    private async Task<bool> HandOver(int s)
+    {
+        var shard = _layout!.Shards[s];
+        if (!await TryCall(() => Replica(shard.PrimaryReplica.Key).Handover()))
+        {
+            return false;
+        }
+
+        var leaving = shard with { Replicas = shard.Replicas.Select((r, i) => i == shard.Primary ? r with { State = ReplicaState.Lagging } : r).ToArray() };
+        ShardLayout? promoted = null;
+        if (!await TryCall(async () => promoted = await Failover(s, leaving)) || promoted!.PrimaryReplica.State != ReplicaState.Live)
+        {
+            // The old primary stepped down: the next round sees it no longer leads and fails over as after a crash.
+            return false;
+        }
+
+        await Replace(s, promoted);
+        return true;
+    }
+
+    // Out of the write set, out of the layout, then (when its silo is there) its files removed.
+    private async Task RemoveReplica(int s, string key, bool drop)
+    {
+        var shard = _layout!.Shards[s];
+        var index = Array.FindIndex(shard.Replicas, r => r.Key == key);
+        if (index < 0 || index == shard.Primary)
+        {
+            return;
+        }
+
+        var updated = shard with
+        {
+            Replicas = shard.Replicas.Where((_, i) => i != index).ToArray(),
+            Primary = shard.Primary > index ? shard.Primary - 1 : shard.Primary,
+        };
+        await TryCall(() => Replica(updated.PrimaryReplica.Key).SetFollowers(Followers(updated)));
+        await Replace(s, updated);
+        if (drop)
+        {
+            await TryCall(() => Replica(key).Drop());
+        }
     }
 
     public async Task Drop()

@@ -17,8 +17,21 @@ public interface ICollectionGrain : IGrainWithStringKey
     /// <summary>A call to this replica failed: it stops serving and, if it was its shard's primary, another live replica takes over.</summary>
     Task<CollectionLayout> ReportFailure(int shard, string replica);
 
-    /// <summary>Brings every lagging replica whose silo is in the cluster level with its primary and back into service.</summary>
+    /// <summary>
+    /// Brings every lagging replica whose silo is in the cluster level with its primary and back into service,
+    /// rebuilds elsewhere each replica whose silo has been gone longer than the grace period, and trims the logs.
+    /// </summary>
     Task<CollectionLayout?> Heal();
+
+    /// <summary>
+    /// Moves replicas from the silos holding the most replicas of this collection to those holding the fewest until
+    /// they differ by at most one: each move creates a replica on the target, brings it level and into service, then
+    /// drops the old one (handing the primary's role over first when it held it).
+    /// </summary>
+    Task<CollectionLayout> Rebalance();
+
+    /// <summary>Trims each replica's log up to the lowest position its shard's answering replicas have applied, less the margin.</summary>
+    Task TrimLogs();
 
     Task Drop();
 }

@@ -31,6 +31,18 @@ public interface IShardReplicaGrain : IGrainWithStringKey
     Task StepDown();
 
     /// <summary>
+    /// As primary, for a planned move: stops taking writes once the write in progress (if any) has reached its
+    /// followers (the call queues behind it), and gives the position every follower in the write set now holds.
+    /// </summary>
+    Task<ReplicaPosition> Handover();
+
+    /// <summary>
+    /// Forgets logged operations up to <paramref name="lowestApplied"/> less <paramref name="margin"/>, once at least
+    /// <paramref name="margin"/> of them can go (so the log is not rewritten for a few lines); gives the log's base after.
+    /// </summary>
+    Task<ReplicaPosition> TrimLog(long lowestApplied, long margin);
+
+    /// <summary>
     /// As primary: the followers it sends writes to now (a follower that failed a write is no longer among them);
     /// null when this replica is not primary (its silo restarted, or it stepped down).
     /// </summary>

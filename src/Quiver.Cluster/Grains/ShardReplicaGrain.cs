@@ -204,6 +204,28 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
         return Task.CompletedTask;
     }
 
+    public Task<ReplicaPosition> Handover()
+    {
+        var log = Ready();
+        _primary = false;
+        _followers = [];
+        return Task.FromResult(log.Last);
+    }
+
+    public Task<ReplicaPosition> TrimLog(long lowestApplied, long margin)
+    {
+        var log = Ready();
+        var through = Math.Min(lowestApplied, log.Last.Number) - margin;
+        if (through - log.Base.Number >= Math.Max(margin, 1))
+        {
+            var before = log.Bytes;
+            log.TrimThrough(through);
+            logger.LogInformation("Replica {Replica} trimmed its log through operation {Operation} ({Before} to {After} bytes).", this.GetPrimaryKeyString(), through, before, log.Bytes);
+        }
+
+        return Task.FromResult(log.Base);
+    }
+
     public async Task<ReplicaPosition> CatchUp(string primary)
     {
         var source = grains.GetGrain<IShardReplicaGrain>(primary);
@@ -350,8 +372,10 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
         _log = new OperationLog(Path.Combine(Folder, LogFile));
     }
 
+    // A replica with no data was moved or dropped (or never created): a caller holding an old layout reads it again
+    // and retries, as after a change of primary.
     private OperationLog Ready() =>
-        _log ?? throw new QuiverException($"The shard replica {this.GetPrimaryKeyString()} has no data on silo '{silo.Name}': create the collection first.");
+        _log ?? throw new NotPrimaryException($"The shard replica {this.GetPrimaryKeyString()} has no data on silo '{silo.Name}': it was moved or dropped; read the layout again.");
 
     private Collection Points()
     {

@@ -68,6 +68,55 @@ internal sealed class OperationLog : IDisposable
         Base = Last = position;
     }
 
+    /// <summary>The size of the log file in bytes.</summary>
+    public long Bytes => _file.Length;
+
+    /// <summary>
+    /// Forgets the operations up to and including <paramref name="number"/>: the log is written again aside, starting
+    /// with a base line at that operation, and moved over the old file, so a crash leaves one whole log or the other.
+    /// A replica that asks for operations before the new base is told it diverged and is copied whole.
+    /// </summary>
+    public void TrimThrough(long number)
+    {
+        if (number <= Base.Number)
+        {
+            return;
+        }
+
+        if (number > Last.Number)
+        {
+            throw new InvalidOperationException($"The log cannot be trimmed through operation {number}: its last is {Last.Number}.");
+        }
+
+        var kept = new List<ShardOperation>();
+        for (var n = number + 1; n <= Last.Number; n++)
+        {
+            kept.Add(Read(n)!);
+        }
+
+        var newBase = new ReplicaPosition(number, EpochOf(number)!.Value);
+        var aside = _path + ".trim";
+        using (var writer = new FileStream(aside, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            writer.Write(JsonSerializer.SerializeToUtf8Bytes(new LogBase(newBase.Number, newBase.Epoch), LogJson.Default.LogBase));
+            writer.WriteByte((byte)'\n');
+            foreach (var operation in kept)
+            {
+                writer.Write(JsonSerializer.SerializeToUtf8Bytes(operation, LogJson.Default.ShardOperation));
+                writer.WriteByte((byte)'\n');
+            }
+
+            writer.Flush(flushToDisk: true);
+        }
+
+        _file.Dispose();
+        File.Move(aside, _path, overwrite: true);
+        _file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        _offsets.Clear();
+        Base = Last = new ReplicaPosition(0, 0);
+        Load();
+    }
+
     /// <summary>The logged operation numbered <paramref name="number"/>, or null when the log does not hold it.</summary>
     public ShardOperation? Read(long number)
     {
@@ -102,7 +151,9 @@ internal sealed class OperationLog : IDisposable
                 continue;
             }
 
-            if (line.Contains("\"base\"", StringComparison.Ordinal) && _offsets.Count == 0)
+            // Only the first line can be a base, and it ends with the flag (an operation ends with its own fields),
+            // so a point id or payload that says "base" is never taken for one.
+            if (offset == 0 && line.EndsWith("\"base\":true}", StringComparison.Ordinal))
             {
                 var b = JsonSerializer.Deserialize(line, LogJson.Default.LogBase)!;
                 Base = Last = new ReplicaPosition(b.Number, b.Epoch);

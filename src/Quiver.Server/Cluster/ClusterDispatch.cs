@@ -52,6 +52,7 @@ internal sealed class ClusterDispatch(RequestDelegate next)
             "count_points" => await DistributedEndpoints.Count(collection, context, options),
             "search_points" => await DistributedEndpoints.Search(collection, context, options),
             "query_points" => await DistributedEndpoints.Query(collection, context, options),
+            RebalanceEndpoints.Operation => await RebalanceEndpoints.Distributed(collection, context, options),
             _ => throw ApiException.BadRequest(
                 $"The route {context.Request.Method} {route.RoutePattern.RawText} ({operation}) is not yet supported in cluster mode on the distributed collection `{name}`. "
                 + "Distributed collections take create, get, upsert (vectors), get points, delete by ids, search, query (vector), scroll and count; use a single-node collection for the rest."),

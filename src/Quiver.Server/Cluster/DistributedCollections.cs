@@ -42,6 +42,10 @@ internal sealed class DistributedCollections(ServerOptions options, IServiceProv
         return _known.GetOrAdd(name, opened);
     }
 
+    /// <summary>The names of the cluster's distributed collections, from this silo's copy of their layouts.</summary>
+    public async Task<IReadOnlyList<string>> Names() =>
+        Enabled ? await Grains.GetGrain<ISiloCatalogGrain>("catalog@" + options.Cluster!.SiloName).Names() : [];
+
     public async Task<DistributedCollection> Create(string name, DistributedCollectionOptions collection)
     {
         var created = await DistributedCollection.CreateAsync(Grains, name, collection);

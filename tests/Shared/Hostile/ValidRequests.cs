@@ -36,6 +36,7 @@ internal static class ValidRequests
             ],
             "get_collection" or "collection_exists" => [Read(keep)],
             "delete_collection" => [Write(scratch)],
+            "rebalance_collection" => [Write(scratch, "{}"), Write(scratch)],
             "create_field_index" => [Write(scratch, """{"field_name": "tag", "field_schema": "keyword"}"""), Write(scratch, """{"field_name": "n", "field_schema": {"type": "float"}}""")],
             "retrieve_context" => [Read(notes, """{"question": "where does the whale swim", "mode": "hybrid", "budget_tokens": 64, "candidates": 5, "mmr": 0.5, "filter": {"must": [{"key": "n", "range": {"gte": 0}}]}}""")],
             "upsert_points" =>
