@@ -122,12 +122,16 @@ public sealed class ReembedApiTests : IAsyncLifetime
         }
 
         Assert.True(status["result"]!["status"]!.GetValue<string>() == "done", status.ToJsonString());
-        var info = (await server.Ok(server.Get("/collections/few")))["result"]!;
-        Assert.StartsWith("bert/", info["quiver"]!["model"]!.GetValue<string>());
+
+        // /metrics first, before anything looks the collection up again: its points gauge reads the new version (it
+        // answered 503 here when it still counted the retired one).
         using var response = await server.Client.GetAsync("/metrics");
         var metrics = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, metrics);
         Assert.Contains("quiver_embedding_inputs_total{model=\"bert\"} 20", metrics, StringComparison.Ordinal);
+        Assert.Contains("quiver_collection_points{collection=\"few\"} 20", metrics, StringComparison.Ordinal);
+        var info = (await server.Ok(server.Get("/collections/few")))["result"]!;
+        Assert.StartsWith("bert/", info["quiver"]!["model"]!.GetValue<string>());
     }
 
     [Fact]

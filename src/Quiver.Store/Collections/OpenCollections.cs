@@ -74,14 +74,17 @@ public sealed class OpenCollections(CollectionStore store) : IDisposable
         }
     }
 
-    /// <summary>The collections open now.</summary>
+    /// <summary>
+    /// The collections open now, each at its current version: one re-embedded since it was opened is looked up again
+    /// (the retired version's files may be gone), and one deleted by another process is left out.
+    /// </summary>
     public IReadOnlyList<Collection> Opened
     {
         get
         {
             lock (_gate)
             {
-                return [.. _open.Values];
+                return _disposed ? [] : [.. _open.Keys.ToList().Select(Find).OfType<Collection>()];
             }
         }
     }
