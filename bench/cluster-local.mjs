@@ -10,7 +10,8 @@
 //                first by exact search; prints the replicas and the primaries that moved since LAYOUT
 //   await-live   SERVERS NAME         until GET /collections/NAME shows every replica live at lag 0
 //   throughput   SERVERS POINTS DIMS QUERIES
-//                upsert points/s and search queries/s through one server and spread over all, at RF 1 and RF 2
+//                upsert points/s and search queries/s through one server and spread over all, at RF 1 and RF 2, against
+//                an ordinary single-node collection on the first server as the peer
 // SERVERS is a comma-separated list of base URLs (http://127.0.0.1:PORT). Vectors follow from point ids (a seeded
 // generator), so the check needs nothing from the ingest but the acknowledged ids.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -243,35 +244,58 @@ async function throughput([list, points, dims, queries]) {
   [points, dims, queries] = [Number(points), Number(dims), Number(queries)];
   const concurrency = 4;
   const batch = 100;
+  const rounds = 5;
   const queryVectors = Array.from({ length: queries }, (_, i) => vector(i, dims, 0x51ed));
-  console.log(`throughput: ${points} points of ${dims} dims in batches of ${batch}, ${queries} queries (k = 10), ${concurrency} requests in flight, ${Shards} shards`);
-  const rows = [];
-  for (const rf of [1, 2]) {
-    for (const spread of [1, urls.length]) {
-      const name = `throughput-rf${rf}-over${spread}`;
-      const pick = (i) => urls[i % spread];
-      await createDistributed(urls[0], name, dims, rf);
-      let start = performance.now();
-      await run(Math.ceil(points / batch), concurrency, async (b) => {
+  console.log(`throughput: ${points} points of ${dims} dims in batches of ${batch}, ${queries} queries (k = 10), ${concurrency} requests in flight, ` +
+    `${rounds} interleaved rounds; distributed collections have ${Shards} shards`);
+  // The peer: an ordinary single-node collection on the first server, through the same routes.
+  const setups = [
+    { label: 'single-node collection, 1 server', name: 'throughput-single', rf: 0, spread: 1 },
+    { label: `RF 1, through 1 server`, name: 'throughput-rf1-over1', rf: 1, spread: 1 },
+    { label: `RF 1, spread over ${urls.length} servers`, name: 'throughput-rf1-spread', rf: 1, spread: urls.length },
+    { label: `RF 2, through 1 server`, name: 'throughput-rf2-over1', rf: 2, spread: 1 },
+    { label: `RF 2, spread over ${urls.length} servers`, name: 'throughput-rf2-spread', rf: 2, spread: urls.length },
+  ];
+  for (const setup of setups) {
+    if (setup.rf === 0) await must(urls[0], 'PUT', `/collections/${setup.name}`, { vectors: { size: dims, distance: 'Cosine' } });
+    else await createDistributed(urls[0], setup.name, dims, setup.rf);
+    setup.pick = (i) => urls[i % setup.spread];
+    setup.upsertSeconds = 0;
+    setup.searchRates = [];
+  }
+  // The machine is shared, so the setups take turns: each round writes the next slice of the points to every
+  // collection in turn, then each round times the queries on every collection in turn; load from elsewhere falls on
+  // all of them alike.
+  const batches = Math.ceil(points / batch);
+  for (let round = 0; round < rounds; round++) {
+    const [from, to] = [Math.floor((round * batches) / rounds), Math.floor(((round + 1) * batches) / rounds)];
+    for (const setup of setups) {
+      const start = performance.now();
+      await run(to - from, concurrency, async (j) => {
+        const b = from + j;
         const ids = Array.from({ length: Math.min(batch, points - b * batch) }, (_, i) => b * batch + i);
-        await must(pick(b), 'PUT', `/collections/${name}/points?wait=true`, { points: ids.map((id) => ({ id, vector: vector(id, dims) })) });
+        await must(setup.pick(b), 'PUT', `/collections/${setup.name}/points?wait=true`, { points: ids.map((id) => ({ id, vector: vector(id, dims) })) });
       });
-      const upserts = points / seconds(start);
-      const search = (i) => must(pick(i), 'POST', `/collections/${name}/points/search`, { vector: queryVectors[i], limit: 10 });
-      // Each replica builds its in-memory index on its first search: one untimed pass warms them all.
-      await run(queries, concurrency, search);
-      const passes = [];
-      for (let pass = 0; pass < 3; pass++) {
-        start = performance.now();
-        await run(queries, concurrency, search);
-        passes.push(queries / seconds(start));
-      }
-      const searches = passes.sort((a, b) => a - b)[1];
-      rows.push({ rf, spread, upserts, searches });
-      const base = rows[0];
-      console.log(`RF ${rf}, through ${spread} server(s): upsert ${upserts.toFixed(0).padStart(6)} points/s (${(upserts / base.upserts).toFixed(2)}x), ` +
-        `search ${searches.toFixed(0).padStart(5)} queries/s (${(searches / base.searches).toFixed(2)}x; passes ${passes.map((p) => p.toFixed(0)).join(', ')})`);
+      setup.upsertSeconds += seconds(start);
     }
+  }
+  const search = (setup) => (i) => must(setup.pick(i), 'POST', `/collections/${setup.name}/points/search`, { vector: queryVectors[i], limit: 10 });
+  // Each replica builds its in-memory index on its first search: one untimed pass warms them all.
+  for (const setup of setups) await run(queries, concurrency, search(setup));
+  for (let round = 0; round < rounds; round++) {
+    for (const setup of setups) {
+      const start = performance.now();
+      await run(queries, concurrency, search(setup));
+      setup.searchRates.push(queries / seconds(start));
+    }
+  }
+  const [peer] = setups;
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  for (const setup of setups) {
+    setup.upserts = points / setup.upsertSeconds;
+    setup.searches = median(setup.searchRates);
+    console.log(`${setup.label.padEnd(33)}: upsert ${setup.upserts.toFixed(0).padStart(6)} points/s (${(setup.upserts / peer.upserts).toFixed(2)}x), ` +
+      `search ${setup.searches.toFixed(0).padStart(5)} queries/s (${(setup.searches / peer.searches).toFixed(2)}x; rounds ${setup.searchRates.map((r) => r.toFixed(0)).join(', ')})`);
   }
   return 0;
 }
