@@ -10,7 +10,7 @@
 #  2. throughput over HTTP: upsert points/s and search queries/s through one server and spread over three, at RF 1 and
 #     RF 2. All three servers share this machine, so the figures show what distribution costs, not a speed-up.
 # Usage: bench/cluster-local.sh [POINTS]   (default 6000)
-# Env:   DIMS=128 THROUGHPUT_POINTS=4000 QUERIES=200 (THROUGHPUT_POINTS=0 skips part 2)
+# Env:   DIMS=128 THROUGHPUT_POINTS=4000 QUERIES=500 (THROUGHPUT_POINTS=0 skips part 2)
 # Needs redis-server (Debian: apt-get install -y redis-server) and node >= 18. Builds the CLI once through ./quiver
 # (Release, artifacts/bin). Everything lives in a temp folder, removed at the end (KEEP=1 keeps it and says where).
 set -euo pipefail
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 points=${1:-6000}
 dims=${DIMS:-128}
 throughput_points=${THROUGHPUT_POINTS:-4000}
-queries=${QUERIES:-200}
+queries=${QUERIES:-500}
 command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install -y redis-server" >&2; exit 2; }
 command -v node >/dev/null || { echo "node is missing: the HTTP client is bench/cluster-local.mjs (node >= 18)" >&2; exit 2; }
 
