@@ -130,6 +130,7 @@ async function ingest([list, name, points, dims, acked, layoutFile, killPid, kil
     const body = { points: ids.map((id) => ({ id, vector: vector(id, dims), payload: { n: id } })) };
     for (let attempt = 0; ; attempt++) {
       const live = urls.filter((u) => !down.has(u));
+      if (live.length === 0) throw new Error(`batch at ${first}: every server refused the connection`);
       const server = live[turn++ % live.length];
       const sent = performance.now();
       let outcome;
@@ -141,9 +142,10 @@ async function ingest([list, name, points, dims, acked, layoutFile, killPid, kil
         }
       } catch (e) {
         if (e.message?.startsWith('batch at')) throw e;
-        // The connection failed: the server is gone; the ingest goes on through the others.
+        // A refused connection: the server is gone, and the ingest goes on through the others. Any other failure
+        // of the call (a reset, a timeout) is retried on the next server but does not rule this one out.
         outcome = `connection failed (${e.cause?.code ?? e.message})`;
-        down.add(server);
+        if (e.cause?.code === 'ECONNREFUSED') down.add(server);
       }
       const took = seconds(sent);
       if (took > slowest.seconds) slowest = { seconds: took, batch: first, server, outcome };
