@@ -1,7 +1,7 @@
 // Cluster throughput and catch-up on in-process silos (one machine): upserts and searches with 1 silo against 3,
 // replication factor 1 against 2, and the time a replica takes to replay the writes it missed while its silo was
-// down. Usage: dotnet run -c Release --project bench/Quiver.Cluster.Bench [points] [dims]; the silo, ingest and
-// verify modes are the processes of bench/cluster-local.sh.
+// down. Usage: dotnet run -c Release --project bench/Quiver.Cluster.Bench [points] [dims]. The same over HTTP with
+// separate `quiver serve --cluster` processes is bench/cluster-local.sh.
 using System.Diagnostics;
 using Orleans.Configuration;
 using Orleans.TestingHost;
@@ -12,16 +12,6 @@ using Quiver.Core.Spaces;
 using Quiver.Store.Collections;
 using Quiver.Store.Index;
 using Quiver.Store.Index.Quantization;
-
-switch (args.FirstOrDefault())
-{
-    case "silo":
-        return await Quiver.Cluster.Bench.LocalCluster.Silo(args);
-    case "ingest":
-        return await Quiver.Cluster.Bench.LocalCluster.Ingest(args);
-    case "verify":
-        return await Quiver.Cluster.Bench.LocalCluster.Verify(args);
-}
 
 var count = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5000;
 var dims = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 384;

@@ -272,7 +272,7 @@ public sealed class DistributedCollection
             }
         }
 
-        throw new QuiverException(
+        throw new ShardUnavailableException(
             $"Shard {shard} of '{Name}' has no replica that answers (silos {string.Join(", ", Layout.Shards[shard].Replicas.Select(r => r.Silo))}); start the silos again. Last error: {last?.Message}");
     }
 
@@ -308,7 +308,7 @@ public sealed class DistributedCollection
             }
         }
 
-        throw new QuiverException(
+        throw new ShardUnavailableException(
             $"The write to shard {shard} of '{Name}' found no live primary after {Attempts} tries (silos {string.Join(", ", Layout.Shards[shard].Replicas.Select(r => r.Silo))}); nothing was acknowledged, retry once the silos are back. Last error: {last?.Message}");
     }
 

@@ -194,6 +194,30 @@ public sealed class ClusterApiTests : IAsyncLifetime
         Assert.Equal(Points - 3, (await b.Ok(b.Post("/collections/sharded/points/count", new { })))["result"]!["count"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task A_shard_with_no_live_replica_is_a_503_to_retry_not_a_400()
+    {
+        var (a, c) = (_servers[0], _servers[2]);
+        await a.Ok(a.Put("/collections/single-copy", new { vectors = new { size = Dimensions, distance = "Cosine" }, shard_number = 3, replication_factor = 1 }));
+        var layout = (await a.Ok(a.Get("/collections/single-copy")))["result"]!["quiver"]!["replicas"]!.AsArray();
+        Assert.Contains(layout, r => r!["silo"]!.GetValue<string>() == "silo-3");
+
+        // The third server stops, and with it the only replica of one shard.
+        await c.DisposeAsync();
+        _servers.Remove(c);
+
+        var random = new Random(9);
+        var points = Enumerable.Range(0, 60).Select(i => new { id = i, vector = Enumerable.Range(0, Dimensions).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray() });
+        var (status, body) = await a.Put("/collections/single-copy/points", new { points });
+        Assert.True(status == 503, body?.ToJsonString());
+        Assert.Contains("found no live primary", body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("silo-3", body["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        (status, body) = await a.Post("/collections/single-copy/points/count", new { });
+        Assert.True(status == 503, body?.ToJsonString());
+        Assert.Contains("has no replica that answers", body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private static List<(int Id, float Score)> Hits(JsonNode result) =>
         [.. result.AsArray().Select(h => (h!["id"]!.GetValue<int>(), h["score"]!.GetValue<float>()))];
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Quiver.Core;
 using Quiver.Core.Spaces;
 using Quiver.Catalogue;
+using Quiver.Cluster;
 using Quiver.Models.Onnx;
 using Quiver.Models.Remote;
 using Quiver.Server.Operations;
@@ -16,7 +17,8 @@ namespace Quiver.Server.Http;
 /// Turns every failure into a JSON error in the route's API style: refused requests (<see cref="ApiException"/>),
 /// Quiver's own errors about the input (400 or 404), a collection deleted under a request (404), bodies too large (413),
 /// damaged files the server keeps (<see cref="StoredDataException"/>: 500, the file named from $QUIVER_HOME), a remote
-/// model's endpoint failing (502), faults of the store's disk (503, or 507 when full); anything else is a 500.
+/// model's endpoint failing (502), faults of the store's disk (503, or 507 when full), a shard of a distributed
+/// collection with no live replica (503: retry later); anything else is a 500.
 /// Every 5xx is logged.
 /// </summary>
 internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options, ILogger<ErrorHandling> logger)
@@ -87,6 +89,8 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
 
         // A model folder is the caller's input when it is installed; once under $QUIVER_HOME it is the server's own file.
         ModelFolderException folder when StoreFaults.IsInside(folder.File, options.Paths) => (500, Damaged(folder.Message, options), null, StoreFaults.DamagedCode),
+        // A shard whose silos are down or failing over: nothing was acknowledged, and a retry may succeed.
+        ShardUnavailableException unavailable => (503, unavailable.Message, null, "shard_unavailable"),
         QuiverException quiver => (400, quiver.Message, null, "invalid_request"),
         _ when StoreFaults.Classify(e, options.Paths) is { } fault => (fault.Status, fault.Message, null, fault.Code),
         _ => (500, "The server failed to answer this request; the error is in its log.", null, "internal_error"),
