@@ -4,11 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Quiver.Catalogue;
-using Quiver.Catalogue.Import.Onnx;
 using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
 using Quiver.Catalogue.Synthetic;
-using static Quiver.Catalogue.Import.Onnx.Proto.TensorProto.Types;
 using Quiver.Models;
 
 namespace Quiver.Bench;
@@ -272,8 +270,6 @@ internal static class Encoder
     {
         var threads = Int(options, "threads", 2);
         var size = Int(options, "size", 1024);
-        var builder = new OnnxGraphBuilder("gemm");
-        builder.AddInput("a", DataType.Float, size, size);
         var weights = new float[size * size];
         var random = new Random(1);
         for (var i = 0; i < weights.Length; i++)
@@ -281,11 +277,8 @@ internal static class Encoder
             weights[i] = (float)(random.NextDouble() - 0.5);
         }
 
-        builder.AddInitializer("b", weights, size, size);
-        builder.AddNode("MatMul", "matmul", ["a", "b"], ["c"]);
-        builder.AddOutput("c", DataType.Float, size, size);
         var path = Path.Combine(Path.GetTempPath(), $"quiver-gemm-{size}.onnx");
-        File.WriteAllBytes(path, builder.Build());
+        File.WriteAllBytes(path, MatMulModel.Build(weights, size));
         using var sessionOptions = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
         using var session = new InferenceSession(path, sessionOptions);
         var input = new float[size * size];

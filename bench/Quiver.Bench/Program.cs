@@ -39,7 +39,6 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "export-fixture": ExportFixture.Run(options); return;
     case "hostile": Environment.ExitCode = Hostile.Run(options); return;
     case "crash-http": Environment.ExitCode = CrashHttp.Run(options); return;
-    case "parse-memory": ParseMemory.Run(options); return;
     case "grpc": GrpcVsRest.Run(options); return;
 }
 

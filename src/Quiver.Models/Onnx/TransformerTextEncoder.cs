@@ -1,4 +1,6 @@
 using Quiver.Core.Spaces;
+using Quiver.Core.Text;
+using Quiver.Models.Tokenization;
 
 namespace Quiver.Models.Onnx;
 
@@ -22,6 +24,7 @@ public sealed class TransformerTextEncoder : ITextEncoder
         Encoder = encoder;
         Space = space;
         _ownsEncoder = ownsEncoder;
+        TokenCounter = new EncoderTokenCounter(encoder);
     }
 
     public TransformerEncoder Encoder { get; }
@@ -39,6 +42,9 @@ public sealed class TransformerTextEncoder : ITextEncoder
     public bool AcceptsTokenIds => true;
 
     public bool CostsTokens => true;
+
+    /// <summary>Counts with the model's own tokenizer and prompt against its maximum length less its special tokens.</summary>
+    public ITokenCounter TokenCounter { get; }
 
     public int Cost(string text, TruncationPolicy truncation) => Encoder.SequenceTokens(text, truncation);
 

@@ -1,6 +1,5 @@
 using Quiver.Core;
 using Quiver.Core.Spaces;
-using Quiver.Models.Onnx;
 
 namespace Quiver.Models.Remote;
 
@@ -28,21 +27,7 @@ public sealed class RemoteTextEncoder : ITextEncoder
 
     public RemoteEndpoint Endpoint => _client.Endpoint;
 
-    public int? MaxTokens => null;
-
     public TextUnit Unit => TextUnit.Tokens;
-
-    public string? Prompt => null;
-
-    public IReadOnlyDictionary<string, string> Prompts { get; } = new Dictionary<string, string>();
-
-    public bool AcceptsTokenIds => false;
-
-    public bool CostsTokens => false;
-
-    public int Cost(string text, TruncationPolicy truncation) => 1;
-
-    public int Cost(IReadOnlyList<int> tokenIds, TruncationPolicy truncation) => 1;
 
     public async ValueTask<IReadOnlyList<EncodedText>> EncodeAsync(IReadOnlyList<string> texts, TextEncodeOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -57,9 +42,6 @@ public sealed class RemoteTextEncoder : ITextEncoder
         var shares = ShareOfUsage(tokens ?? 0, texts);
         return [.. vectors.Select((v, i) => new EncodedText(v, shares[i]))];
     }
-
-    public ValueTask<IReadOnlyList<EncodedText>> EncodeTokenIdsAsync(IReadOnlyList<IReadOnlyList<int>> tokenIds, TextEncodeOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{Space.ModelId} is a remote model and takes text; token-id inputs need a transformer model.");
 
     /// <summary>
     /// A remote provider reports tokens per request, not per input, so each input gets a share of the total in

@@ -1,5 +1,4 @@
 using Quiver.Core.Spaces;
-using Quiver.Models.Onnx;
 
 namespace Quiver.Models.Static;
 
@@ -14,21 +13,7 @@ public sealed class StaticTextEncoder(StaticEmbedder embedder, EmbeddingSpace sp
 
     public EmbeddingSpace Space { get; } = space ?? throw new ArgumentNullException(nameof(space));
 
-    public int? MaxTokens => null;
-
     public TextUnit Unit => TextUnit.Words;
-
-    public string? Prompt => null;
-
-    public IReadOnlyDictionary<string, string> Prompts { get; } = new Dictionary<string, string>();
-
-    public bool AcceptsTokenIds => false;
-
-    public bool CostsTokens => false;
-
-    public int Cost(string text, TruncationPolicy truncation) => 1;
-
-    public int Cost(IReadOnlyList<int> tokenIds, TruncationPolicy truncation) => 1;
 
     public ValueTask<IReadOnlyList<EncodedText>> EncodeAsync(IReadOnlyList<string> texts, TextEncodeOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -44,9 +29,6 @@ public sealed class StaticTextEncoder(StaticEmbedder embedder, EmbeddingSpace sp
 
         return ValueTask.FromResult<IReadOnlyList<EncodedText>>(results);
     }
-
-    public ValueTask<IReadOnlyList<EncodedText>> EncodeTokenIdsAsync(IReadOnlyList<IReadOnlyList<int>> tokenIds, TextEncodeOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{Space.ModelId} is a word-vector model and reads text; token-id inputs need a transformer model.");
 
     public void Dispose()
     {

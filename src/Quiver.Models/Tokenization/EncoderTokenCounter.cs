@@ -7,17 +7,16 @@ namespace Quiver.Models.Tokenization;
 public sealed class EncoderTokenCounter(TransformerEncoder encoder) : ITokenCounter
 {
     /// <summary>
-    /// The counter for a text generator: a transformer counts with its own tokenizer and limit; word vectors have no
-    /// limit, so chunks hold <paramref name="wordsWithoutLimit"/> words.
+    /// The counter for a text generator: the encoder's own <see cref="ITextEncoder.TokenCounter"/> when it has one (a
+    /// transformer counts with its tokenizer and limit); a model without a token limit (word vectors, Doc2Vec, a remote
+    /// endpoint) or a generator that is no Quiver encoder gets chunks of <paramref name="wordsWithoutLimit"/> words.
     /// </summary>
     public static ITokenCounter For(Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator, int wordsWithoutLimit = 256) =>
         generator.GetService(typeof(ITextEncoder)) is ITextEncoder encoder ? For(encoder, wordsWithoutLimit) : new WhitespaceTokenCounter(wordsWithoutLimit);
 
     /// <summary>The counter for a text encoder, as <see cref="For(Microsoft.Extensions.AI.IEmbeddingGenerator{string, Microsoft.Extensions.AI.Embedding{float}}, int)"/> says.</summary>
     public static ITokenCounter For(ITextEncoder encoder, int wordsWithoutLimit = 256) =>
-        encoder is TransformerTextEncoder transformer
-            ? new EncoderTokenCounter(transformer.Encoder)
-            : new WhitespaceTokenCounter(wordsWithoutLimit);
+        (encoder ?? throw new ArgumentNullException(nameof(encoder))).TokenCounter ?? new WhitespaceTokenCounter(wordsWithoutLimit);
 
     public int MaxTokens { get; } = encoder.MaxLength - (encoder.Model.Tokenizer.StartTokenId is null ? 0 : 1) - (encoder.Model.Tokenizer.EndTokenId is null ? 0 : 1);
 

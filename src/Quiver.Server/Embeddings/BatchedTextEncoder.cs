@@ -1,4 +1,5 @@
 using Quiver.Core.Spaces;
+using Quiver.Core.Text;
 using Quiver.Models;
 using Quiver.Models.Onnx;
 
@@ -25,6 +26,8 @@ internal sealed class BatchedTextEncoder(EmbeddingBatcher batcher, ServedModel m
     public bool AcceptsTokenIds => model.Encoder.AcceptsTokenIds;
 
     public bool CostsTokens => model.Encoder.CostsTokens;
+
+    public ITokenCounter? TokenCounter => model.Encoder.TokenCounter;
 
     public int Cost(string text, TruncationPolicy truncation) => model.Encoder.Cost(text, truncation);
 

@@ -13,8 +13,8 @@ namespace Quiver.Server.Http;
 /// Memory per request: the body's buffer (1 × its bytes), the scan (about 20 bytes per key of one object, none per
 /// array item), and the fields a route reads as <see cref="JsonNode"/> trees. Each field is reserved in
 /// <see cref="RequestMemory.Fields"/> before it is parsed, at <see cref="BytesPerValue"/> per JSON value plus
-/// <see cref="BytesPerByte"/> per byte of the field, which is above what parsing takes (Quiver.Bench parse-memory,
-/// allocations per body byte): an upsert of 8,000 points of 384 numbers 11.8 ×, 2,048 inputs of 2,800 token ids
+/// <see cref="BytesPerByte"/> per byte of the field, which is above what parsing takes (BodyMemoryTests checks it;
+/// allocations per body byte, bench/README.md): an upsert of 8,000 points of 384 numbers 11.8 ×, 2,048 inputs of 2,800 token ids
 /// 17.3 ×, 2,048 texts of 15,000 characters 3.0 ×, fifteen million 1s in a read field 44 ×. So one request takes
 /// at most 1 + 52 × its bytes (a read field of one-digit numbers: a value per 2 bytes); the largest legal bodies
 /// reserve 5 to 22 × their bytes and take 4 to 18 ×.

@@ -2,7 +2,6 @@ using System.Numerics.Tensors;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Models;
-using Quiver.Models.Onnx;
 using Quiver.Models.Tokenization;
 
 namespace Quiver.Training.Documents;
@@ -29,21 +28,7 @@ public sealed class Doc2VecTextEncoder : ITextEncoder
 
     public EmbeddingSpace Space { get; }
 
-    public int? MaxTokens => null;
-
     public TextUnit Unit => TextUnit.Words;
-
-    public string? Prompt => null;
-
-    public IReadOnlyDictionary<string, string> Prompts { get; } = new Dictionary<string, string>();
-
-    public bool AcceptsTokenIds => false;
-
-    public bool CostsTokens => false;
-
-    public int Cost(string text, TruncationPolicy truncation) => 1;
-
-    public int Cost(IReadOnlyList<int> tokenIds, TruncationPolicy truncation) => 1;
 
     public ValueTask<IReadOnlyList<EncodedText>> EncodeAsync(IReadOnlyList<string> texts, TextEncodeOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -66,9 +51,6 @@ public sealed class Doc2VecTextEncoder : ITextEncoder
 
         return ValueTask.FromResult<IReadOnlyList<EncodedText>>(results);
     }
-
-    public ValueTask<IReadOnlyList<EncodedText>> EncodeTokenIdsAsync(IReadOnlyList<IReadOnlyList<int>> tokenIds, TextEncodeOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{Space.ModelId} is a Doc2Vec model and reads text; token-id inputs need a transformer model.");
 
     public void Dispose()
     {

@@ -4,6 +4,7 @@ using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Models.Onnx;
 using Quiver.Models.Static;
+using Quiver.Models.Tokenization;
 
 namespace Quiver.Models.Tests.Encoders;
 
@@ -38,7 +39,7 @@ public sealed class TextEncoderContractTests
     [Fact]
     public async Task Word_vectors_report_words_and_unknown_words_as_typed_results()
     {
-        using var encoder = new StaticTextEncoder(new StaticEmbedder(Vocabulary, StaticPooling.Mean), Space);
+        using ITextEncoder encoder = new StaticTextEncoder(new StaticEmbedder(Vocabulary, StaticPooling.Mean), Space);
 
         var encoded = Assert.Single(await encoder.EncodeAsync(["the zebra and the cat!"]));
 
@@ -48,7 +49,28 @@ public sealed class TextEncoderContractTests
         Assert.Equal((0, 1), (encoded.TruncatedTokens, encoded.Chunks));
         Assert.False(encoder.AcceptsTokenIds);
         Assert.Equal(1, encoder.Cost("the cat", TruncationPolicy.Truncate));
-        await Assert.ThrowsAsync<NotSupportedException>(async () => await encoder.EncodeTokenIdsAsync([[1, 2]]));
+        var refused = await Assert.ThrowsAsync<NotSupportedException>(async () => await encoder.EncodeTokenIdsAsync([[1, 2]]));
+        Assert.Contains("tiny/mean reads text", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_model_without_a_token_limit_answers_the_contract_defaults_and_chunks_by_words()
+    {
+        using ITextEncoder encoder = new StaticTextEncoder(new StaticEmbedder(Vocabulary, StaticPooling.Mean), Space);
+
+        Assert.Null(encoder.MaxTokens);
+        Assert.Null(encoder.Prompt);
+        Assert.Empty(encoder.Prompts);
+        Assert.False(encoder.CostsTokens);
+        Assert.Equal(1, encoder.Cost([1, 2, 3], TruncationPolicy.Chunk));
+        Assert.Null(encoder.TokenCounter);
+
+        var counter = EncoderTokenCounter.For(encoder, wordsWithoutLimit: 7);
+        Assert.Equal(7, counter.MaxTokens);
+        Assert.Equal(4, counter.Count("the cat sat down"));
+
+        using var generator = new TextEmbeddingGenerator(encoder, ownsEncoder: false);
+        Assert.Equal(7, EncoderTokenCounter.For(generator, wordsWithoutLimit: 7).MaxTokens);
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using Quiver.Core;
+using Quiver.Core.Distances;
+using Quiver.Core.Spaces;
 using Quiver.Models.Onnx;
 using Quiver.Models.Pooling;
+using Quiver.Models.Tokenization;
 
 namespace Quiver.Models.Tests.Onnx;
 
@@ -32,6 +35,25 @@ public sealed class TransformerEncoderTests(TransformerModelFixture fixture) : I
             var expected = fixture.ReferencePooled(encoder.Tokenize(Mixed[i]).Ids, pooling);
             var worst = expected.Select((e, h) => Math.Abs(e - embeddings[i].Vector[h])).Max();
             Assert.True(worst <= Tolerance, $"input {i} ({pooling}) differs from the reference by {worst}");
+        }
+    }
+
+    [Fact]
+    public void A_transformer_answers_its_own_token_counter_through_the_encoder_contract_and_its_generator()
+    {
+        var transformer = TransformerEncoder.Open(fixture.Folder);
+        var space = new EmbeddingSpace(new ModelReference("tiny", "mean", "r1"), transformer.Dimensions, DistanceMetric.Cosine, transformer.Normalize);
+        using ITextEncoder encoder = new TransformerTextEncoder(transformer, space);
+        using var generator = new TextEmbeddingGenerator(encoder, ownsEncoder: false);
+        var specials = (transformer.Model.Tokenizer.StartTokenId is null ? 0 : 1) + (transformer.Model.Tokenizer.EndTokenId is null ? 0 : 1);
+
+        foreach (var counter in new[] { EncoderTokenCounter.For(encoder, wordsWithoutLimit: 7), EncoderTokenCounter.For(generator, wordsWithoutLimit: 7) })
+        {
+            Assert.Equal(transformer.MaxLength - specials, counter.MaxTokens);
+            foreach (var text in Mixed.Take(4))
+            {
+                Assert.Equal(encoder.Cost(text, TruncationPolicy.Truncate), counter.Count(text) + specials);
+            }
         }
     }
 
