@@ -34,4 +34,5 @@ namespace Quiver.Server.Http;
 [JsonSerializable(typeof(ClustersRequest))]
 [JsonSerializable(typeof(OutliersRequest))]
 [JsonSerializable(typeof(TextSearchRequest))]
+[JsonSerializable(typeof(Quiver.Server.Cluster.DistributedCreateRequest))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;

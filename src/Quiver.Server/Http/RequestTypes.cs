@@ -114,6 +114,8 @@ internal static class RequestTypes
 
     public static JsonTypeInfo<TextSearchRequest> TextSearch { get; } = Of<TextSearchRequest>();
 
+    public static JsonTypeInfo<Cluster.DistributedCreateRequest> DistributedCreate { get; } = Of<Cluster.DistributedCreateRequest>();
+
     private static JsonTypeInfo<T> Of<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
     // The types mark fields required for the document; a missing one is reported by the route, in its words.
