@@ -94,8 +94,14 @@ public sealed class ClusterTextApiTests : IAsyncLifetime
             await a.Ok(a.Put("/collections/local/points", new { points = batch }));
         }
 
+        // Qdrant's batch form, texts included.
+        var columns = new { batch = new { ids = new[] { 61, 62 }, texts = new[] { "the whale swims in the sea", "the dog barks" }, payloads = new[] { new { path = "x.md" }, new { path = "y.md" } } } };
+        await c.Ok(c.Put("/collections/texts/points", columns));
+        await a.Ok(a.Put("/collections/local/points", columns));
+        Assert.Equal(62, (await a.Ok(a.Post("/collections/texts/points/count", new { })))["result"]!["count"]!.GetValue<long>());
+
         // The stored points (vectors, payloads) are the same on both.
-        var ask = new { ids = new[] { 1, 17, 42 }, with_vector = true, with_payload = true };
+        var ask = new { ids = new[] { 1, 17, 42, 62 }, with_vector = true, with_payload = true };
         Assert.Equal(
             (await a.Ok(a.Post("/collections/local/points", ask)))["result"]!.ToJsonString(),
             (await c.Ok(c.Post("/collections/texts/points", ask)))["result"]!.ToJsonString());

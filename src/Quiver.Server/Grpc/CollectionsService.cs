@@ -16,7 +16,7 @@ namespace Quiver.Server.Grpc;
 /// Qdrant's <c>qdrant.Collections</c> service: list, get, exists, create and delete, over the same store calls as the
 /// REST routes (<see cref="CollectionsEndpoints"/>), and alias changes and listings as <see cref="AliasesEndpoints"/> makes them.
 /// Every call that takes a collection name accepts an alias, since it looks the name up through <see cref="ServedCollections.Get"/>.
-/// In cluster mode a create with shard_number or replication_factor makes a distributed collection, and get and exists
+/// In cluster mode a create with more than one shard or replica makes a distributed collection, and get and exists
 /// answer for one.
 /// </summary>
 internal sealed class CollectionsService(ServedCollections collections, DistributedCollections distributed, ServedModels models) : Services.Collections.CollectionsBase
@@ -163,7 +163,8 @@ internal sealed class CollectionsService(ServedCollections collections, Distribu
 
         // gRPC's CreateCollection has no field for Quiver's "model"; a collection bound to a model is created over REST or the CLI.
         var options = CollectionSettings.Options(models, modelName: null, size, metric, m, ef);
-        if (distributed.Enabled && (request.HasShardNumber || request.HasReplicationFactor))
+        // Qdrant.Client always sends both (1 unless told otherwise), so only more than one shard or replica asks for distribution.
+        if (distributed.Enabled && ((request.HasShardNumber && request.ShardNumber > 1) || (request.HasReplicationFactor && request.ReplicationFactor > 1)))
         {
             if (await distributed.Find(request.CollectionName) is not null)
             {
