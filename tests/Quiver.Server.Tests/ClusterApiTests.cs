@@ -184,9 +184,9 @@ public sealed class ClusterApiTests : IAsyncLifetime
         Assert.Equal(404, (await a.Get("/collections/sharded/points/3")).Status);
 
         // A route not yet served on a distributed collection says so, naming it.
-        var (status, refused) = await a.Post("/collections/sharded/points/recommend", new { positive = new[] { 7 } });
+        var (status, refused) = await a.Put("/collections/sharded/index", new { field_name = "group", field_schema = "integer" });
         Assert.Equal(400, status);
-        Assert.Contains("recommend_points", refused!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("create_field_index", refused!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("not yet supported in cluster mode", refused.ToJsonString(), StringComparison.Ordinal);
 
         // A second create of the same name on another server is refused; the collection is unchanged.

@@ -15,8 +15,19 @@ namespace Quiver.Ingestion.Retrieval;
 /// <param name="generator">The collection's encoder, for dense and hybrid search; null allows keyword search only.</param>
 public sealed class ContextRetriever(IEmbeddingGenerator<string, Embedding<float>>? generator, ITokenCounter counter)
 {
-    public async Task<ContextResult> RetrieveAsync(Collection collection, ContextRequest request, CancellationToken cancellationToken = default)
+    public Task<ContextResult> RetrieveAsync(Collection collection, ContextRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(collection);
+        return RetrieveAsync((search, _) => Task.FromResult(collection.Search(search)), request, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same retrieval over any searcher that answers a <see cref="SearchRequest"/> as a collection does (a collection
+    /// spread over shards, whose hits are merged before the passages are chosen here).
+    /// </summary>
+    public async Task<ContextResult> RetrieveAsync(Func<SearchRequest, CancellationToken, Task<IReadOnlyList<SearchHit>>> search, ContextRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.Question))
         {
@@ -42,7 +53,7 @@ public sealed class ContextRetriever(IEmbeddingGenerator<string, Embedding<float
             space = generator.GetService<EmbeddingSpace>();
         }
 
-        var hits = collection.Search(new SearchRequest
+        var hits = await search(new SearchRequest
         {
             Vector = vector,
             Text = mode == SearchMode.Dense ? null : request.Question,
@@ -55,7 +66,7 @@ public sealed class ContextRetriever(IEmbeddingGenerator<string, Embedding<float
             ScoreThreshold = request.ScoreThreshold,
             Filter = request.Filter,
             Source = space,
-        });
+        }, cancellationToken);
 
         var passages = new List<ContextPassage>();
         var used = 0;

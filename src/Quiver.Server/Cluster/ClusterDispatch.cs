@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Quiver.Server.Collections;
+using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
 
 namespace Quiver.Server.Cluster;
@@ -13,7 +14,7 @@ namespace Quiver.Server.Cluster;
 /// </summary>
 internal sealed class ClusterDispatch(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, DistributedCollections distributed, ServerOptions options)
+    public async Task InvokeAsync(HttpContext context, DistributedCollections distributed, ServedCollections collections, ServedModels models, EmbeddingBatcher batcher, ServerOptions options)
     {
         var endpoint = context.GetEndpoint();
         if (!distributed.Enabled
@@ -31,7 +32,7 @@ internal sealed class ClusterDispatch(RequestDelegate next)
         {
             if (operation == "create_collection" && await DistributedEndpoints.AsksForShards(context, options))
             {
-                await (await DistributedEndpoints.Create(name, context, distributed, options)).ExecuteAsync(context);
+                await (await DistributedEndpoints.Create(name, context, distributed, models, options)).ExecuteAsync(context);
                 return;
             }
 
@@ -44,18 +45,20 @@ internal sealed class ClusterDispatch(RequestDelegate next)
             "create_collection" => throw ApiException.BadRequest($"Wrong input: Collection `{name}` already exists (a distributed collection)!"),
             "collection_exists" => QdrantJson.Ok(context, new System.Text.Json.Nodes.JsonObject { ["exists"] = true }),
             "get_collection" => await DistributedEndpoints.Get(collection, context),
-            "upsert_points" => await DistributedEndpoints.Upsert(collection, context, options),
+            "upsert_points" => await DistributedText.Upsert(collection, context, collections, batcher, options),
             "get_points" => await DistributedEndpoints.GetMany(collection, context, options),
             "get_point" => await DistributedEndpoints.GetOne(collection, context),
             "delete_points" => await DistributedEndpoints.Delete(collection, context, options),
             "scroll_points" => await DistributedEndpoints.Scroll(collection, context, options),
             "count_points" => await DistributedEndpoints.Count(collection, context, options),
-            "search_points" => await DistributedEndpoints.Search(collection, context, options),
-            "query_points" => await DistributedEndpoints.Query(collection, context, options),
             RebalanceEndpoints.Operation => await RebalanceEndpoints.Distributed(collection, context, options),
+            "search_points" => await DistributedText.Search(collection, context, collections, batcher, options),
+            "query_points" => await DistributedText.Query(collection, context, collections, batcher, options),
+            "recommend_points" => await DistributedText.RecommendRoute(collection, context, options),
+            "retrieve_context" => await DistributedText.Context(collection, context, collections, batcher, options),
             _ => throw ApiException.BadRequest(
                 $"The route {context.Request.Method} {route.RoutePattern.RawText} ({operation}) is not yet supported in cluster mode on the distributed collection `{name}`. "
-                + "Distributed collections take create, get, upsert (vectors), get points, delete by ids, search, query (vector), scroll and count; use a single-node collection for the rest."),
+                + "Distributed collections take create, get, upsert (vectors or text), get points, delete by ids, search, query, recommend (average_vector), context, scroll and count; use a single-node collection for the rest."),
         };
         await result.ExecuteAsync(context);
     }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Quiver.Core.Spaces;
 using Quiver.Core.Text;
 using Quiver.Ingestion.Retrieval;
 using Quiver.Models;
@@ -9,6 +10,7 @@ using Quiver.Models.Prompts;
 using Quiver.Models.Tokenization;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
+using Quiver.Store.Collections;
 using Quiver.Store.Hybrid;
 
 namespace Quiver.Server.Collections;
@@ -29,6 +31,15 @@ internal static class ContextEndpoints
     {
         var collection = collections.Get(name);
         var given = await RequestBody.Read(context, options.Limits, RequestTypes.Context);
+        var request = Request(given, name, collection.Space, options);
+        var model = collection.Space.IsRaw ? null : collections.ModelFor(collection);
+        var result = await Retrieve(model, collection.Space, batcher, options, request, (search, _) => Task.FromResult(collection.Search(search)), context.RequestAborted);
+        return QdrantJson.Ok(context, Answer(result));
+    }
+
+    /// <summary>The question and its settings as the retriever takes them, checked as this route checks them (for a collection in any mode).</summary>
+    internal static ContextRequest Request(ContextQuestion given, string name, EmbeddingSpace space, ServerOptions options)
+    {
         if (string.IsNullOrWhiteSpace(given.Question))
         {
             throw ApiException.BadRequest("is required: the question to gather context for.", "question");
@@ -41,23 +52,40 @@ internal static class ContextEndpoints
             ContextMode.Keyword => SearchMode.Keyword,
             _ => SearchMode.Hybrid,
         };
-        var request = new ContextRequest(given.Question)
+        return new ContextRequest(given.Question)
         {
             BudgetTokens = given.BudgetTokens is { } budget ? JsonFields.Within(budget, 1, 1_000_000, "budget_tokens") : 1000,
             Candidates = given.Candidates is { } candidates ? JsonFields.Within(candidates, 1, options.Limits.MaxPointsPerRequest, "candidates") : 20,
-            Mode = collection.Space.IsRaw ? (mode is null or SearchMode.Keyword ? SearchMode.Keyword : throw ApiException.BadRequest($"collection `{name}` holds raw vectors and has no model; only keyword context works.", "mode")) : mode,
+            Mode = space.IsRaw ? (mode is null or SearchMode.Keyword ? SearchMode.Keyword : throw ApiException.BadRequest($"collection `{name}` holds raw vectors and has no model; only keyword context works.", "mode")) : mode,
             MmrLambda = given.Mmr is { } mmr ? JsonFields.Fraction(mmr, "mmr") : 0.7,
             Filter = QdrantFilters.Parse(given.Filter?.Json, "filter"),
         };
+    }
 
-        var model = collection.Space.IsRaw ? null : collections.ModelFor(collection);
+    /// <summary>
+    /// The passages for <paramref name="request"/> from <paramref name="search"/> (a collection, or the merged answer of
+    /// a distributed one), the question embedded by <paramref name="model"/> with the space's query prompt.
+    /// </summary>
+    internal static async Task<ContextResult> Retrieve(
+        ServedModel? model,
+        EmbeddingSpace space,
+        EmbeddingBatcher batcher,
+        ServerOptions options,
+        ContextRequest request,
+        Func<SearchRequest, CancellationToken, Task<IReadOnlyList<SearchHit>>> search,
+        CancellationToken cancellationToken)
+    {
         var counter = model is null ? new WhitespaceTokenCounter(int.MaxValue) : EncoderTokenCounter.For(model.Encoder);
 
         // Through the batcher, so the question is queued, merged, cached and timed like any other input.
         using var batched = model is null ? null : new TextEmbeddingGenerator(new BatchedTextEncoder(batcher, model, options.Truncation));
-        var generator = batched is null ? null : PromptedEmbeddingGenerator.Wrap(batched, collection.Space.QueryPrompt);
-        var result = await new ContextRetriever(generator, counter).RetrieveAsync(collection, request, context.RequestAborted);
-        return QdrantJson.Ok(context, new JsonObject
+        var generator = batched is null ? null : PromptedEmbeddingGenerator.Wrap(batched, space.QueryPrompt);
+        return await new ContextRetriever(generator, counter).RetrieveAsync(search, request, cancellationToken);
+    }
+
+    /// <summary>The route's answer: passages with citations, tokens used, and the prompt text.</summary>
+    internal static JsonObject Answer(ContextResult result) =>
+        new()
         {
             ["question"] = result.Question,
             ["passages"] = new JsonArray([.. result.Passages.Select(p => (JsonNode)new JsonObject
@@ -79,6 +107,5 @@ internal static class ContextEndpoints
             ["budget_tokens"] = result.BudgetTokens,
             ["passed_over"] = result.PassedOver,
             ["prompt"] = result.Prompt,
-        });
-    }
+        };
 }

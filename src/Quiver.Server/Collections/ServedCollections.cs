@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Quiver.Catalogue;
 using Quiver.Core;
+using Quiver.Core.Spaces;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
 using Quiver.Store.Aliases;
@@ -100,18 +101,21 @@ internal sealed class ServedCollections(QuiverPaths paths, ServedModels models, 
     /// The installed model whose vectors the collection holds, opened with the variant (pooling) its space records and
     /// checked against the exact revision; a raw-vector collection has none.
     /// </summary>
-    public ServedModel ModelFor(Collection collection)
+    public ServedModel ModelFor(Collection collection) => ModelFor(collection.Name, collection.Space);
+
+    /// <summary>The served model that embeds text for the collection <paramref name="name"/> of <paramref name="space"/> (a local or a distributed one).</summary>
+    public ServedModel ModelFor(string name, EmbeddingSpace space)
     {
-        if (collection.Space.IsRaw)
+        if (space.IsRaw)
         {
             throw ApiException.BadRequest(
-                $"Collection `{collection.Name}` holds raw vectors and has no model to embed text with. Send vectors, or create the collection with \"model\".");
+                $"Collection `{name}` holds raw vectors and has no model to embed text with. Send vectors, or create the collection with \"model\".");
         }
 
         // The served model, shared with /v1/embeddings when the variant is the model's own, opens the variant the
         // catalogue's CollectionEncoders would, and is checked as the catalogue checks an encoder it opens for a collection.
-        var model = models.Get(collection.Space.Model.Name, collection.Space.Model.Variant);
-        CollectionEncoders.EnsureInstalledMatches(collection.Name, collection.Space, model.Space);
+        var model = models.Get(space.Model.Name, space.Model.Variant);
+        CollectionEncoders.EnsureInstalledMatches(name, space, model.Space);
         return model;
     }
 

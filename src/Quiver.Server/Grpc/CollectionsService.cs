@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Quiver.Cluster;
 using Quiver.Core;
+using Quiver.Server.Cluster;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
@@ -14,8 +16,10 @@ namespace Quiver.Server.Grpc;
 /// Qdrant's <c>qdrant.Collections</c> service: list, get, exists, create and delete, over the same store calls as the
 /// REST routes (<see cref="CollectionsEndpoints"/>), and alias changes and listings as <see cref="AliasesEndpoints"/> makes them.
 /// Every call that takes a collection name accepts an alias, since it looks the name up through <see cref="ServedCollections.Get"/>.
+/// In cluster mode a create with more than one shard or replica makes a distributed collection, and get and exists
+/// answer for one.
 /// </summary>
-internal sealed class CollectionsService(ServedCollections collections, ServedModels models) : Services.Collections.CollectionsBase
+internal sealed class CollectionsService(ServedCollections collections, DistributedCollections distributed, ServedModels models) : Services.Collections.CollectionsBase
 {
     public override Task<Q.ListCollectionsResponse> List(Q.ListCollectionsRequest request, ServerCallContext context)
     {
@@ -26,9 +30,14 @@ internal sealed class CollectionsService(ServedCollections collections, ServedMo
         return Task.FromResult(response);
     }
 
-    public override Task<Q.GetCollectionInfoResponse> Get(Q.GetCollectionInfoRequest request, ServerCallContext context)
+    public override async Task<Q.GetCollectionInfoResponse> Get(Q.GetCollectionInfoRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        if (await distributed.Find(request.CollectionName) is { } spread)
+        {
+            return await Get(spread, started);
+        }
+
         var collection = collections.Get(request.CollectionName);
         var info = collection.Info();
         var vectors = new Q.VectorParams { Size = (ulong)collection.Dimensions, Distance = Distance(collection.Space.Metric) };
@@ -75,21 +84,51 @@ internal sealed class CollectionsService(ServedCollections collections, ServedMo
             };
         }
 
-        return Task.FromResult(new Q.GetCollectionInfoResponse { Result = result, Time = Stopwatch.GetElapsedTime(started).TotalSeconds });
+        return new Q.GetCollectionInfoResponse { Result = result, Time = Stopwatch.GetElapsedTime(started).TotalSeconds };
     }
 
-    public override Task<Q.CollectionExistsResponse> CollectionExists(Q.CollectionExistsRequest request, ServerCallContext context)
+    // A distributed collection's info: its shards and replication factor, and the points of every shard.
+    private static async Task<Q.GetCollectionInfoResponse> Get(DistributedCollection collection, long started)
+    {
+        var replicas = await collection.InspectAsync();
+        var count = (ulong)await collection.CountAsync();
+        var layout = collection.Layout;
+        var result = new Q.CollectionInfo
+        {
+            Status = replicas.All(r => r.State == Quiver.Cluster.Grains.ReplicaState.Live) ? Q.CollectionStatus.Green : Q.CollectionStatus.Yellow,
+            OptimizerStatus = new Q.OptimizerStatus { Ok = true },
+            SegmentsCount = (ulong)layout.Shards.Length,
+            PointsCount = count,
+            IndexedVectorsCount = count,
+            Config = new Q.CollectionConfig
+            {
+                Params = new Q.CollectionParams
+                {
+                    ShardNumber = (uint)layout.Shards.Length,
+                    ReplicationFactor = (uint)layout.ReplicationFactor,
+                    WriteConsistencyFactor = (uint)layout.ReplicationFactor,
+                    VectorsConfig = new Q.VectorsConfig { Params = new Q.VectorParams { Size = (ulong)collection.Space.Dimensions, Distance = Distance(collection.Space.Metric) } },
+                },
+                HnswConfig = new Q.HnswConfigDiff(),
+                OptimizerConfig = new Q.OptimizersConfigDiff(),
+                WalConfig = new Q.WalConfigDiff(),
+            },
+        };
+        return new Q.GetCollectionInfoResponse { Result = result, Time = Stopwatch.GetElapsedTime(started).TotalSeconds };
+    }
+
+    public override async Task<Q.CollectionExistsResponse> CollectionExists(Q.CollectionExistsRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
         ResourceName.Validate(request.CollectionName, "collection");
-        return Task.FromResult(new Q.CollectionExistsResponse
+        return new Q.CollectionExistsResponse
         {
-            Result = new Q.CollectionExists { Exists = collections.Exists(request.CollectionName) },
+            Result = new Q.CollectionExists { Exists = collections.Exists(request.CollectionName) || await distributed.Find(request.CollectionName) is not null },
             Time = Stopwatch.GetElapsedTime(started).TotalSeconds,
-        });
+        };
     }
 
-    public override Task<Q.CollectionOperationResponse> Create(Q.CreateCollection request, ServerCallContext context)
+    public override async Task<Q.CollectionOperationResponse> Create(Q.CreateCollection request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
         int? size = null;
@@ -123,8 +162,25 @@ internal sealed class CollectionsService(ServedCollections collections, ServedMo
         int? ef = hnsw is { HasEfConstruct: true } ? JsonFields.Within((long)Math.Min(hnsw.EfConstruct, int.MaxValue), CollectionSettings.MinEfConstruct, CollectionSettings.MaxEfConstruct, "hnsw_config.ef_construct") : null;
 
         // gRPC's CreateCollection has no field for Quiver's "model"; a collection bound to a model is created over REST or the CLI.
-        collections.Create(request.CollectionName, CollectionSettings.Options(models, modelName: null, size, metric, m, ef));
-        return Task.FromResult(new Q.CollectionOperationResponse { Result = true, Time = Stopwatch.GetElapsedTime(started).TotalSeconds });
+        var options = CollectionSettings.Options(models, modelName: null, size, metric, m, ef);
+        // Qdrant.Client always sends both (1 unless told otherwise), so only more than one shard or replica asks for distribution.
+        if (distributed.Enabled && ((request.HasShardNumber && request.ShardNumber > 1) || (request.HasReplicationFactor && request.ReplicationFactor > 1)))
+        {
+            if (await distributed.Find(request.CollectionName) is not null)
+            {
+                throw ApiException.BadRequest($"Wrong input: Collection `{request.CollectionName}` already exists (a distributed collection)!");
+            }
+
+            var shards = request.HasShardNumber ? JsonFields.Within(request.ShardNumber, 1, 1024, "shard_number") : 1;
+            var replicas = request.HasReplicationFactor ? JsonFields.Within(request.ReplicationFactor, 1, 16, "replication_factor") : 1;
+            await distributed.Create(request.CollectionName, new DistributedCollectionOptions(options.Space, shards, replicas));
+        }
+        else
+        {
+            collections.Create(request.CollectionName, options);
+        }
+
+        return new Q.CollectionOperationResponse { Result = true, Time = Stopwatch.GetElapsedTime(started).TotalSeconds };
     }
 
     public override Task<Q.CollectionOperationResponse> Delete(Q.DeleteCollection request, ServerCallContext context)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Grpc.Core;
+using Quiver.Server.Cluster;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
@@ -16,15 +17,30 @@ namespace Quiver.Server.Grpc;
 /// JSON and makes the same store calls (<see cref="PointsEndpoints"/>, <see cref="NearestPoints"/>,
 /// <see cref="PointWrites"/>), so both APIs answer and refuse alike. Quiver's extension reaches gRPC through Qdrant's
 /// own inference form: a <c>Document</c> (text) as a point's vector or a query is embedded by the collection's model.
+/// In cluster mode, calls on a distributed collection go to the same distributed operations the REST routes use
+/// (PointsService.Distributed.cs).
 /// </summary>
-internal sealed class PointsService(ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options) : Services.Points.PointsBase
+internal sealed partial class PointsService(ServedCollections collections, DistributedCollections distributed, EmbeddingBatcher batcher, ServerOptions options) : Services.Points.PointsBase
 {
     private ServerLimits Limits => options.Limits;
 
     public override async Task<Q.PointsOperationResponse> Upsert(Q.UpsertPoints request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        if (await distributed.Find(request.CollectionName) is { } spread)
+        {
+            await DistributedText.Write(spread, Pending(request), collections, batcher, options, context.CancellationToken);
+            return new Q.PointsOperationResponse { Result = GrpcRecords.Completed(0), Time = Elapsed(started) };
+        }
+
         var collection = collections.Get(request.CollectionName);
+        await PointWrites.Upsert(collection, Pending(request), collections, batcher, options, context.CancellationToken);
+        return Done(collection, started);
+    }
+
+    // An upsert's points as both kinds of collection write them: each with an id, and a vector or a text to embed.
+    private List<PendingPoint> Pending(Q.UpsertPoints request)
+    {
         if (request.UpdateFilter is not null)
         {
             throw ApiException.BadRequest("is not supported: Quiver upserts every point given. Leave update_filter out.", "update_filter");
@@ -57,13 +73,17 @@ internal sealed class PointsService(ServedCollections collections, EmbeddingBatc
                 point.Payload.Count == 0 ? null : GrpcValues.ToJson(point.Payload, $"{path}.payload")));
         }
 
-        await PointWrites.Upsert(collection, parsed, collections, batcher, options, context.CancellationToken);
-        return Done(collection, started);
+        return parsed;
     }
 
-    public override Task<Q.GetResponse> Get(Q.GetPoints request, ServerCallContext context)
+    public override async Task<Q.GetResponse> Get(Q.GetPoints request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        if (await distributed.Find(request.CollectionName) is { } spread)
+        {
+            return await Get(spread, request, started);
+        }
+
         var collection = collections.Get(request.CollectionName);
         var ids = GrpcPointIds.ParseMany(request.Ids, "ids", Limits.MaxPointsPerRequest);
         var payload = GrpcSelectors.Payload(request.WithPayload, fallback: true);
@@ -71,12 +91,17 @@ internal sealed class PointsService(ServedCollections collections, EmbeddingBatc
         var response = new Q.GetResponse();
         response.Result.AddRange(collection.Get(ids, withVector).Select(p => GrpcRecords.Retrieved(p, payload, withVector)));
         response.Time = Elapsed(started);
-        return Task.FromResult(response);
+        return response;
     }
 
-    public override Task<Q.PointsOperationResponse> Delete(Q.DeletePoints request, ServerCallContext context)
+    public override async Task<Q.PointsOperationResponse> Delete(Q.DeletePoints request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        if (await distributed.Find(request.CollectionName) is { } spread)
+        {
+            return await Delete(spread, request, started);
+        }
+
         var collection = collections.Get(request.CollectionName);
         var (ids, filter) = GrpcSelectors.Points(request.Points, Limits);
         if (ids is not null)
@@ -88,7 +113,7 @@ internal sealed class PointsService(ServedCollections collections, EmbeddingBatc
             collection.Delete(filter!);
         }
 
-        return Task.FromResult(Done(collection, started));
+        return Done(collection, started);
     }
 
     public override Task<Q.PointsOperationResponse> SetPayload(Q.SetPayloadPoints request, ServerCallContext context) =>
@@ -135,13 +160,13 @@ internal sealed class PointsService(ServedCollections collections, EmbeddingBatc
     }
 
     [Obsolete("Qdrant deprecates it for Query; Quiver serves it for the clients that still call it.")]
-    public override Task<Q.SearchResponse> Search(Q.SearchPoints request, ServerCallContext context)
+    public override async Task<Q.SearchResponse> Search(Q.SearchPoints request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
         var response = new Q.SearchResponse();
-        response.Result.AddRange(SearchOne(request));
+        response.Result.AddRange(await distributed.Find(request.CollectionName) is { } spread ? await Search(spread, request) : SearchOne(request));
         response.Time = Elapsed(started);
-        return Task.FromResult(response);
+        return response;
     }
 
     [Obsolete("Qdrant deprecates it for Query; Quiver serves it for the clients that still call it.")]
@@ -174,6 +199,11 @@ internal sealed class PointsService(ServedCollections collections, EmbeddingBatc
     public override async Task<Q.QueryResponse> Query(Q.QueryPoints request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        if (await distributed.Find(request.CollectionName) is { } spread)
+        {
+            return await Query(spread, request, started, context);
+        }
+
         var collection = collections.Get(request.CollectionName);
         if (request.HasUsing && request.Using.Length > 0)
         {
@@ -222,10 +252,11 @@ internal sealed class PointsService(ServedCollections collections, EmbeddingBatc
         return response;
     }
 
-    public override Task<Q.ScrollResponse> Scroll(Q.ScrollPoints request, ServerCallContext context)
+    public override async Task<Q.ScrollResponse> Scroll(Q.ScrollPoints request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        var collection = collections.Get(request.CollectionName);
+        var spread = await distributed.Find(request.CollectionName);
+        var collection = spread is null ? collections.Get(request.CollectionName) : null;
         var limit = request.HasLimit ? JsonFields.Within(request.Limit, 1, Limits.MaxPointsPerRequest, "limit") : 10;
         var offset = request.Offset is null ? null : GrpcPointIds.Parse(request.Offset, "offset");
         var filter = GrpcFilters.Parse(request.Filter, "filter");
@@ -236,7 +267,7 @@ internal sealed class PointsService(ServedCollections collections, EmbeddingBatc
 
         var payload = GrpcSelectors.Payload(request.WithPayload, fallback: true);
         var withVector = GrpcSelectors.Vectors(request.WithVectors, fallback: false);
-        var page = collection.Scroll(limit, offset, filter, withVector);
+        var page = spread is not null ? await spread.ScrollAsync(limit, offset, filter, withVector) : collection!.Scroll(limit, offset, filter, withVector);
         var response = new Q.ScrollResponse();
         response.Result.AddRange(page.Points.Select(p => GrpcRecords.Retrieved(p, payload, withVector)));
         if (page.NextOffset is not null)
@@ -245,22 +276,25 @@ internal sealed class PointsService(ServedCollections collections, EmbeddingBatc
         }
 
         response.Time = Elapsed(started);
-        return Task.FromResult(response);
+        return response;
     }
 
-    public override Task<Q.CountResponse> Count(Q.CountPoints request, ServerCallContext context)
+    public override async Task<Q.CountResponse> Count(Q.CountPoints request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        var collection = collections.Get(request.CollectionName);
-        var count = collection.Count(GrpcFilters.Parse(request.Filter, "filter"));
-        return Task.FromResult(new Q.CountResponse { Result = new Q.CountResult { Count = (ulong)count }, Time = Elapsed(started) });
+        var spread = await distributed.Find(request.CollectionName);
+        var collection = spread is null ? collections.Get(request.CollectionName) : null;
+        var filter = GrpcFilters.Parse(request.Filter, "filter");
+        var count = spread is not null ? await spread.CountAsync(filter) : collection!.Count(filter);
+        return new Q.CountResponse { Result = new Q.CountResult { Count = (ulong)count }, Time = Elapsed(started) };
     }
 
     [Obsolete("Qdrant deprecates it for Query; Quiver serves it for the clients that still call it.")]
-    public override Task<Q.RecommendResponse> Recommend(Q.RecommendPoints request, ServerCallContext context)
+    public override async Task<Q.RecommendResponse> Recommend(Q.RecommendPoints request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        var collection = collections.Get(request.CollectionName);
+        var spread = await distributed.Find(request.CollectionName);
+        var collection = spread is null ? collections.Get(request.CollectionName) : null;
         if (request.HasUsing && request.Using.Length > 0)
         {
             throw ApiException.BadRequest("is not supported: Quiver collections hold one unnamed vector and recommend from their own points. Leave using out.", "using");
@@ -272,14 +306,19 @@ internal sealed class PointsService(ServedCollections collections, EmbeddingBatc
         }
 
         var strategy = Strategy(request.HasStrategy ? request.Strategy : null);
+        if (spread is not null)
+        {
+            return await Recommend(spread, request, strategy, started);
+        }
+
         var excluded = new HashSet<string>(StringComparer.Ordinal);
-        var positive = Recommendations.Vectors(collection, Examples(request.Positive, request.PositiveVectors, "positive"), "positive", excluded, Limits);
-        var negative = Recommendations.Vectors(collection, Examples(request.Negative, request.NegativeVectors, "negative"), "negative", excluded, Limits);
+        var positive = Recommendations.Vectors(collection!, Examples(request.Positive, request.PositiveVectors, "positive"), "positive", excluded, Limits);
+        var negative = Recommendations.Vectors(collection!, Examples(request.Negative, request.NegativeVectors, "negative"), "negative", excluded, Limits);
         var selection = Selection(request.Limit, request.HasOffset ? request.Offset : 0, request.HasScoreThreshold ? request.ScoreThreshold : null, request.Filter, request.Params, request.WithVectors);
         var response = new Q.RecommendResponse();
-        response.Result.AddRange(Recommend(collection, strategy, positive, negative, excluded, selection, GrpcSelectors.Payload(request.WithPayload, fallback: false)));
+        response.Result.AddRange(Recommend(collection!, strategy, positive, negative, excluded, selection, GrpcSelectors.Payload(request.WithPayload, fallback: false)));
         response.Time = Elapsed(started);
-        return Task.FromResult(response);
+        return response;
     }
 
     private List<Q.ScoredPoint> Recommend(Collection collection, RecommendStrategy strategy, List<float[]> positive, List<float[]> negative, HashSet<string> excluded, HitSelection selection, PayloadSelector payload)

@@ -40,4 +40,5 @@ namespace Quiver.Server.Http;
 [JsonSerializable(typeof(ClassifyRequest))]
 [JsonSerializable(typeof(TrainClassifierRequest))]
 [JsonSerializable(typeof(InspectRequest))]
+[JsonSerializable(typeof(Quiver.Server.Cluster.DistributedCreateRequest))]
 internal sealed partial class RequestJsonContext : JsonSerializerContext;

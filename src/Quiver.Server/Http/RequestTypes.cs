@@ -132,6 +132,7 @@ internal static class RequestTypes
     public static JsonTypeInfo<TrainClassifierRequest> TrainClassifier { get; } = Of<TrainClassifierRequest>();
 
     public static JsonTypeInfo<InspectRequest> Inspect { get; } = Of<InspectRequest>();
+    public static JsonTypeInfo<Cluster.DistributedCreateRequest> DistributedCreate { get; } = Of<Cluster.DistributedCreateRequest>();
 
     private static JsonTypeInfo<T> Of<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
