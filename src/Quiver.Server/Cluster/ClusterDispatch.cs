@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Quiver.Cluster;
 using Quiver.Server.Collections;
 using Quiver.Server.Http;
 
@@ -47,14 +48,19 @@ internal sealed class ClusterDispatch(RequestDelegate next)
             "upsert_points" => await DistributedEndpoints.Upsert(collection, context, options),
             "get_points" => await DistributedEndpoints.GetMany(collection, context, options),
             "get_point" => await DistributedEndpoints.GetOne(collection, context),
-            "delete_points" => await DistributedEndpoints.Delete(collection, context, options),
+            "delete_points" => await DistributedWrites.Delete(collection, context, options),
+            "set_payload" => await DistributedWrites.EditPayload(collection, context, options, PayloadChangeKind.Set),
+            "overwrite_payload" => await DistributedWrites.EditPayload(collection, context, options, PayloadChangeKind.Overwrite),
+            "delete_payload" => await DistributedWrites.EditPayload(collection, context, options, PayloadChangeKind.DeleteKeys),
+            "clear_payload" => await DistributedWrites.EditPayload(collection, context, options, PayloadChangeKind.Clear),
+            "delete_collection" => await DistributedWrites.Drop(collection, context),
             "scroll_points" => await DistributedEndpoints.Scroll(collection, context, options),
             "count_points" => await DistributedEndpoints.Count(collection, context, options),
             "search_points" => await DistributedEndpoints.Search(collection, context, options),
             "query_points" => await DistributedEndpoints.Query(collection, context, options),
             _ => throw ApiException.BadRequest(
                 $"The route {context.Request.Method} {route.RoutePattern.RawText} ({operation}) is not yet supported in cluster mode on the distributed collection `{name}`. "
-                + "Distributed collections take create, get, upsert (vectors), get points, delete by ids, search, query (vector), scroll and count; use a single-node collection for the rest."),
+                + "Distributed collections take create, get, delete, upsert (vectors, points or batch form), get points, delete by ids or filter, payload edits, search, query (vector), scroll and count; use a single-node collection for the rest."),
         };
         await result.ExecuteAsync(context);
     }

@@ -12,8 +12,8 @@ namespace Quiver.Server.Cluster;
 
 /// <summary>
 /// Qdrant's routes over a <see cref="DistributedCollection"/>: create with shard_number and replication_factor, get
-/// (with shards, replicas, silos and lag), upsert of vectors, get, delete by ids, search and query by vector, scroll
-/// and count. Bodies are read with the single-node routes' parsers, so a field means the same on both.
+/// (with shards, replicas, silos and lag), upsert of vectors, get, search and query by vector, scroll and count
+/// (the other writes are in <see cref="DistributedWrites"/>). Bodies are read with the single-node routes' parsers, so a field means the same on both.
 /// </summary>
 internal static class DistributedEndpoints
 {
@@ -94,8 +94,11 @@ internal static class DistributedEndpoints
     public static async Task<IResult> Upsert(DistributedCollection collection, HttpContext context, ServerOptions options)
     {
         var request = await RequestBody.Read(context, options.Limits, RequestTypes.Upsert);
-        var given = request.Points
-            ?? throw ApiException.BadRequest("The body needs \"points\": [{\"id\", \"vector\", \"payload\"}] (the batch form is not yet supported for distributed collections in cluster mode).", "points");
+        if (request.Points is not { } given)
+        {
+            return await DistributedWrites.UpsertBatch(collection, request, context, options);
+        }
+
         PointWrites.Limit(given.Length, "points", options.Limits);
         var points = new List<Point>(given.Length);
         for (var i = 0; i < given.Length; i++)
@@ -135,14 +138,6 @@ internal static class DistributedEndpoints
         var key = PointIds.ParsePath(id, "id");
         var point = (await collection.GetAsync([key])).FirstOrDefault() ?? throw ApiException.NotFound($"Not found: No point with id {id} found");
         return QdrantJson.Ok(context, QdrantJson.Record(point, PayloadSelector.All, withVector: true));
-    }
-
-    public static async Task<IResult> Delete(DistributedCollection collection, HttpContext context, ServerOptions options)
-    {
-        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Delete);
-        var (ids, _) = PointsEndpoints.Selection(request.Points, request.Filter, options.Limits);
-        await collection.DeleteAsync(ids ?? throw ApiException.BadRequest("delete by filter is not yet supported for distributed collections in cluster mode; give the point ids.", "filter"));
-        return QdrantJson.Ok(context, QdrantJson.Operation(0));
     }
 
     public static Task<IResult> Scroll(DistributedCollection collection, HttpContext context, ServerOptions options) =>

@@ -76,7 +76,7 @@ internal static class PointsEndpoints
     }
 
     // An upsert's points as the collection writes them: each with an id, and a vector or a text to embed.
-    private static List<PendingPoint> Pending(UpsertPointsRequest request, ServerLimits limits)
+    internal static List<PendingPoint> Pending(UpsertPointsRequest request, ServerLimits limits)
     {
         if (request.Points is { } points)
         {
