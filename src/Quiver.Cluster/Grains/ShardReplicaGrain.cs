@@ -132,53 +132,6 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
         return operation is null ? Task.FromResult(new WriteResult(log.Last.Number, [])) : Commit(operation);
     }
 
-    private OperationLog AsPrimary()
-    {
-        var log = Ready();
-        return _primary ? log : throw new NotPrimaryException($"Replica {this.GetPrimaryKeyString()} is not its shard's primary; read the layout again.");
-    }
-
-    private async Task<WriteResult> Commit(ShardOperation operation)
-    {
-        var log = Ready();
-
-        // Logged before it is applied, so a crash in between is repaired on activation; a batch the collection
-        // refuses (bad input) is taken out of the log again and never reaches a follower.
-        log.Append(operation);
-        try
-        {
-            ApplyToCollection(operation);
-        }
-        catch
-        {
-            log.RemoveLast();
-            throw;
-        }
-
-        var followers = _followers;
-        var me = this.GetPrimaryKeyString();
-        var results = await Task.WhenAll(followers.Select(async f =>
-        {
-            try
-            {
-                await grains.GetGrain<IShardReplicaGrain>(f).Apply(operation, me);
-                return null;
-            }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Follower {Follower} failed operation {Operation}; it leaves the write set until it catches up.", f, operation.Number);
-                return f;
-            }
-        }));
-        var failed = results.OfType<string>().ToArray();
-        if (failed.Length > 0)
-        {
-            _followers = _followers.Except(failed).ToArray();
-        }
-
-        return new WriteResult(operation.Number, failed);
-    }
-
     public async Task Apply(ShardOperation operation, string primary)
     {
         var log = Ready();
@@ -305,6 +258,53 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
 
     public Task<WirePoint[]> Get(string[] ids, bool withVectors) =>
         Task.FromResult(Points().Get(ids, withVectors).Select(WirePoint.From).ToArray());
+
+    private OperationLog AsPrimary()
+    {
+        var log = Ready();
+        return _primary ? log : throw new NotPrimaryException($"Replica {this.GetPrimaryKeyString()} is not its shard's primary; read the layout again.");
+    }
+
+    private async Task<WriteResult> Commit(ShardOperation operation)
+    {
+        var log = Ready();
+
+        // Logged before it is applied, so a crash in between is repaired on activation; a batch the collection
+        // refuses (bad input) is taken out of the log again and never reaches a follower.
+        log.Append(operation);
+        try
+        {
+            ApplyToCollection(operation);
+        }
+        catch
+        {
+            log.RemoveLast();
+            throw;
+        }
+
+        var followers = _followers;
+        var me = this.GetPrimaryKeyString();
+        var results = await Task.WhenAll(followers.Select(async f =>
+        {
+            try
+            {
+                await grains.GetGrain<IShardReplicaGrain>(f).Apply(operation, me);
+                return null;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Follower {Follower} failed operation {Operation}; it leaves the write set until it catches up.", f, operation.Number);
+                return f;
+            }
+        }));
+        var failed = results.OfType<string>().ToArray();
+        if (failed.Length > 0)
+        {
+            _followers = _followers.Except(failed).ToArray();
+        }
+
+        return new WriteResult(operation.Number, failed);
+    }
 
     // A full copy: empty this replica, copy the source's points page by page, then replay what the source logged
     // since the copy began. Operations are idempotent per id, so pages read while writes go on still end right.
