@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
+using Orleans.Runtime;
 using Quiver.Cluster.Grains;
 using Quiver.Cluster.Wire;
 using Quiver.Core;
@@ -51,6 +52,41 @@ public sealed class DistributedCollection
         return new DistributedCollection(grains, layout);
     }
 
+    /// <summary>The distributed collection called <paramref name="name"/> as it stands now, or null when there is none.</summary>
+    public static async Task<DistributedCollection?> TryOpenAsync(IGrainFactory grains, string name)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        CheckName(name);
+        return await grains.GetGrain<ICollectionGrain>(name).Layout() is { } layout ? new DistributedCollection(grains, layout) : null;
+    }
+
+    /// <summary>The names of the distributed collections in the cluster, in ordinal order.</summary>
+    /// <remarks>
+    /// Every active silo's catalogue is asked (a silo that was down when a collection was created lacks it), and each
+    /// name is checked with its collection grain, which is the authority on whether it exists.
+    /// </remarks>
+    public static async Task<IReadOnlyList<string>> ListAsync(IGrainFactory grains)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true);
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var host in hosts)
+        {
+            names.UnionWith(await grains.GetGrain<ISiloCatalogGrain>("catalog@" + host.SiloName).Names());
+        }
+
+        var found = new List<string>();
+        foreach (var name in names)
+        {
+            if (await grains.GetGrain<ICollectionGrain>(name).Layout() is not null)
+            {
+                found.Add(name);
+            }
+        }
+
+        return found;
+    }
+
     public static async Task<DistributedCollection> OpenAsync(IGrainFactory grains, string name)
     {
         ArgumentNullException.ThrowIfNull(grains);
@@ -79,18 +115,66 @@ public sealed class DistributedCollection
                 throw new InvalidVectorException(
                     $"Point '{points[i].Id}' has {points[i].Vector.Length} dimensions but collection '{Name}' holds {Space.Dimensions}-dimensional vectors from {Space}.");
             }
+
+            // Checked here as each shard's collection would, so bad input is refused whole instead of after some
+            // shards took their part.
+            VectorMath.CheckFinite(points[i].Vector, $"vector of point '{points[i].Id}'");
+            if (Space.Metric == DistanceMetric.Cosine && !points[i].Vector.AsSpan().ContainsAnyExcept(0f))
+            {
+                throw new InvalidVectorException(
+                    $"Point '{points[i].Id}' has a zero vector, which has no direction in the Cosine collection '{Name}'. Check the input that produced it.");
+            }
         }
 
-        return Task.WhenAll(points.GroupBy(p => ShardOf(p.Id, Layout.Shards.Length))
-            .Select(g => WriteAsync(g.Key, g.Select(WirePoint.From).ToArray(), null)));
+        return WriteShardsAsync(points.GroupBy(p => ShardOf(p.Id, Layout.Shards.Length))
+            .Select(g => new ShardWrite(g.Key, [.. g.Select(p => p.Id)], r => r.Write([.. g.Select(WirePoint.From)], null))));
     }
 
+    /// <summary>Deletes the points with these ids (ids that do not exist are skipped).</summary>
     public Task DeleteAsync(IReadOnlyList<string> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        return Task.WhenAll(ids.Distinct(StringComparer.Ordinal).GroupBy(id => ShardOf(id, Layout.Shards.Length))
-            .Select(g => WriteAsync(g.Key, null, g.ToArray())));
+        return WriteShardsAsync(ByShard(ids).Select(g => new ShardWrite(g.Shard, g.Ids, r => r.Write(null, g.Ids))));
     }
+
+    /// <summary>
+    /// Deletes every point matching <paramref name="filter"/>. Each shard's primary finds the matching ids when it
+    /// numbers the write and logs those ids, so every replica (and any that catches up later) deletes the same points.
+    /// </summary>
+    public Task DeleteAsync(PayloadFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var json = FilterJson.Write(filter);
+        return WriteShardsAsync(EveryShard(r => r.WriteSelected(null, json, null)));
+    }
+
+    /// <summary>Edits the payload of the points with these ids as <paramref name="change"/> says (ids that do not exist are skipped).</summary>
+    public Task EditPayloadAsync(IReadOnlyList<string> ids, PayloadChange change)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(change);
+        return WriteShardsAsync(ByShard(ids).Select(g => new ShardWrite(g.Shard, g.Ids, r => r.WriteSelected(g.Ids, null, change))));
+    }
+
+    /// <summary>Edits the payload of every point matching <paramref name="filter"/>, the matches found on each shard's primary as for a delete by filter.</summary>
+    public Task EditPayloadAsync(PayloadFilter filter, PayloadChange change)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(change);
+        var json = FilterJson.Write(filter);
+        return WriteShardsAsync(EveryShard(r => r.WriteSelected(null, json, change)));
+    }
+
+    /// <summary>
+    /// Deletes the collection: every replica's files on every silo, and its layout from the collection grain and every
+    /// silo's catalogue, so the name can be created again. Refused, with nothing removed, while a silo holding one of
+    /// its replicas is not in the cluster.
+    /// </summary>
+    public Task DropAsync() => Local(async () =>
+    {
+        await Collection().Drop();
+        return true;
+    });
 
     /// <summary>Dense, keyword or hybrid search as <see cref="Collection.Search(SearchRequest)"/> runs it, over every shard.</summary>
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request)
@@ -276,7 +360,50 @@ public sealed class DistributedCollection
             $"Shard {shard} of '{Name}' has no replica that answers (silos {string.Join(", ", Layout.Shards[shard].Replicas.Select(r => r.Silo))}); start the silos again. Last error: {last?.Message}");
     }
 
-    private async Task WriteAsync(int shard, WirePoint[]? upserts, string[]? deletes)
+    private IEnumerable<(int Shard, string[] Ids)> ByShard(IReadOnlyList<string> ids) =>
+        ids.Distinct(StringComparer.Ordinal).GroupBy(id => ShardOf(id, Layout.Shards.Length)).Select(g => (g.Key, g.ToArray()));
+
+    private IEnumerable<ShardWrite> EveryShard(Func<IShardReplicaGrain, Task<WriteResult>> write) =>
+        Enumerable.Range(0, Layout.Shards.Length).Select(s => new ShardWrite(s, null, write));
+
+    // Each shard applies its part atomically on its live replicas; the shards go in parallel and independently, so a
+    // write that spans shards can end applied on some: the error then says which ids (or shards) were acknowledged.
+    private async Task WriteShardsAsync(IEnumerable<ShardWrite> writes)
+    {
+        var parts = writes.ToList();
+        var tasks = parts.Select(p => WriteAsync(p.Shard, p.Write)).ToArray();
+        try
+        {
+            await Task.WhenAll(tasks);
+            return;
+        }
+        catch (QuiverException e) when (parts.Count > 1 && tasks.All(t => !t.IsCompletedSuccessfully) && e is not StoredDataException)
+        {
+            var message = $"None of the write to '{Name}' was acknowledged: every shard it touched ({string.Join(", ", parts.Select(p => p.Shard))}) refused its part. Cause: {e.Message}";
+            throw e is ShardUnavailableException ? new ShardUnavailableException(message) : new QuiverException(message, e);
+        }
+        catch (Exception) when (tasks.Any(t => t.IsCompletedSuccessfully))
+        {
+            var done = parts.Where((_, i) => tasks[i].IsCompletedSuccessfully).ToList();
+            var failed = parts.Where((_, i) => !tasks[i].IsCompletedSuccessfully).ToList();
+            var cause = tasks.First(t => !t.IsCompletedSuccessfully).Exception!.InnerException!;
+            var acknowledged = done.SelectMany(p => p.Ids ?? []).ToList();
+            var missing = failed.SelectMany(p => p.Ids ?? []).ToList();
+            var byIds = parts.All(p => p.Ids is not null);
+            var what = byIds
+                ? $"the ids {Sample(acknowledged)} were acknowledged (stored on every live replica of their shard) and the ids {Sample(missing)} were not"
+                : $"shards {string.Join(", ", done.Select(p => p.Shard))} applied it to the points they hold and shards {string.Join(", ", failed.Select(p => p.Shard))} did not";
+            throw new PartialWriteException(
+                $"The write to '{Name}' was applied in part: each shard applies its part atomically, but shards {string.Join(", ", failed.Select(p => p.Shard))} refused theirs, so {what}. "
+                + $"Retrying the whole write is safe (it is idempotent). Cause: {cause.Message}",
+                acknowledged, missing, [.. done.Select(p => p.Shard)], [.. failed.Select(p => p.Shard)], cause);
+        }
+    }
+
+    private static string Sample(List<string> ids) =>
+        ids.Count <= 20 ? string.Join(", ", ids) : $"{string.Join(", ", ids.Take(20))} and {ids.Count - 20} more";
+
+    private async Task WriteAsync(int shard, Func<IShardReplicaGrain, Task<WriteResult>> write)
     {
         Exception? last = null;
         for (var attempt = 0; attempt < Attempts; attempt++)
@@ -292,7 +419,7 @@ public sealed class DistributedCollection
 
             try
             {
-                var result = await Local(() => _grains.GetGrain<IShardReplicaGrain>(primary.Key).Write(upserts, deletes));
+                var result = await Local(() => write(_grains.GetGrain<IShardReplicaGrain>(primary.Key)));
                 foreach (var failed in result.FailedFollowers)
                 {
                     await ReportAsync(shard, failed);
@@ -309,7 +436,7 @@ public sealed class DistributedCollection
         }
 
         throw new ShardUnavailableException(
-            $"The write to shard {shard} of '{Name}' found no live primary after {Attempts} tries (silos {string.Join(", ", Layout.Shards[shard].Replicas.Select(r => r.Silo))}); nothing was acknowledged, retry once the silos are back. Last error: {last?.Message}");
+            $"The write to shard {shard} of '{Name}' found no live primary after {Attempts} tries (silos {string.Join(", ", Layout.Shards[shard].Replicas.Select(r => r.Silo))}); nothing of it was acknowledged on this shard, retry once the silos are back. Last error: {last?.Message}");
     }
 
     // Tells the collection's grain a replica failed and takes the new layout. The grain itself may have been on the
@@ -353,6 +480,8 @@ public sealed class DistributedCollection
                 : new QuiverException(e.Message);
         }
     }
+
+    private sealed record ShardWrite(int Shard, string[]? Ids, Func<IShardReplicaGrain, Task<WriteResult>> Write);
 
     private ICollectionGrain Collection() => _grains.GetGrain<ICollectionGrain>(Name);
 

@@ -218,6 +218,95 @@ public sealed class ClusterApiTests : IAsyncLifetime
         Assert.Contains("has no replica that answers", body!["status"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Batch_upserts_deletes_by_filter_payload_edits_and_drop_over_REST_match_a_single_node_collection()
+    {
+        var (a, b, c) = (_servers[0], _servers[1], _servers[2]);
+        await a.Ok(a.Put("/collections/edited", new { vectors = new { size = Dimensions, distance = "Dot" }, shard_number = 3, replication_factor = 2 }));
+        await a.Ok(a.Put("/collections/plain", new { vectors = new { size = Dimensions, distance = "Dot" } }));
+
+        // Qdrant's batch form, through two servers; its bad forms are refused as the single-node route refuses them.
+        var random = new Random(9);
+        var ids = Enumerable.Range(0, 90).ToArray();
+        var batch = new
+        {
+            batch = new
+            {
+                ids,
+                vectors = ids.Select(_ => Enumerable.Range(0, Dimensions).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray()).ToArray(),
+                payloads = ids.Select(i => new { group = i % 3, rank = i }).ToArray(),
+            },
+        };
+        await b.Ok(b.Put("/collections/edited/points", batch));
+        await a.Ok(a.Put("/collections/plain/points", batch));
+        foreach (var bad in new object[]
+        {
+            new { batch = new { ids = new[] { 1, 2 }, vectors = new[] { new float[Dimensions] } } },
+            new { batch = new { vectors = new[] { new float[Dimensions] } } },
+            new { other = 1 },
+        })
+        {
+            var single = await a.Put("/collections/plain/points", bad);
+            var sharded = await b.Put("/collections/edited/points", bad);
+            Assert.Equal(400, sharded.Status);
+            Assert.Equal(single.Status, sharded.Status);
+            Assert.Equal(single.Body!["status"]!.ToJsonString(), sharded.Body!["status"]!.ToJsonString());
+        }
+
+        var (shortStatus, shortBody) = await b.Put("/collections/edited/points", new { batch = new { ids = new[] { 1 }, vectors = new[] { new float[Dimensions - 1] } } });
+        Assert.Equal(400, shortStatus);
+        Assert.Contains($"{Dimensions - 1} dimensions", shortBody!.ToJsonString(), StringComparison.Ordinal);
+
+        // The same deletes and payload edits on both, by ids and by filter.
+        var edits = new (string Method, string Route, object Body)[]
+        {
+            ("POST", "points/delete", new { filter = new { must = new[] { new { key = "group", match = new { value = 1 } } } } }),
+            ("POST", "points/payload", new { payload = new { tag = "a" }, points = new[] { 0, 3, 6, 1, 999 } }),
+            ("POST", "points/payload", new { payload = new { tag = "b", rank = 0 }, filter = new { must = new[] { new { key = "rank", range = new { gte = 30, lt = 60 } } } } }),
+            ("PUT", "points/payload", new { payload = new { only = true }, points = new[] { 9, 12 } }),
+            ("POST", "points/payload/delete", new { keys = new[] { "rank" }, filter = new { must = new[] { new { key = "group", match = new { value = 2 } } } } }),
+            ("POST", "points/payload/clear", new { points = new[] { 15, 18 } }),
+            ("POST", "points/delete", new { points = new[] { 21, 24 } }),
+        };
+        foreach (var (method, route, body) in edits)
+        {
+            var json = System.Text.Json.JsonSerializer.Serialize(body);
+            var m = new HttpMethod(method);
+            await c.Ok(c.Send(m, $"/collections/edited/{route}", json));
+            await a.Ok(a.Send(m, $"/collections/plain/{route}", json));
+        }
+
+        Assert.Equal(await ScrollRecords(a, "plain"), await ScrollRecords(b, "edited"));
+        var tagged = new { filter = new { must = new[] { new { key = "tag", match = new { value = "b" } } } } };
+        var count = (await a.Ok(a.Post("/collections/plain/points/count", tagged)))["result"]!["count"]!.GetValue<long>();
+        Assert.True(count > 0);
+        Assert.Equal(count, (await c.Ok(c.Post("/collections/edited/points/count", tagged)))["result"]!["count"]!.GetValue<long>());
+
+        // Every server lists the distributed collection next to its own local ones.
+        Assert.Equal(["plain", "edited"], await Names(a));
+        Assert.Equal(["edited"], await Names(c));
+
+        // Deleted through one server: gone for all, its replica folders too, and the name can be created again.
+        Assert.True((await c.Ok(c.Send(HttpMethod.Delete, "/collections/edited")))["result"]!.GetValue<bool>());
+        Assert.Equal(["plain"], await Names(a));
+        Assert.False((await b.Ok(b.Get("/collections/edited/exists")))["result"]!["exists"]!.GetValue<bool>());
+        Assert.Equal(404, (await a.Get("/collections/edited")).Status);
+        Assert.Empty(Directory.GetDirectories(_data, "edited_*", SearchOption.AllDirectories));
+        await b.Ok(b.Put("/collections/edited", new { vectors = new { size = Dimensions, distance = "Cosine" }, shard_number = 2, replication_factor = 3 }));
+        Assert.Equal(0, (await a.Ok(a.Post("/collections/edited/points/count", new { })))["result"]!["count"]!.GetValue<long>());
+        Assert.Equal(2, (await c.Ok(c.Get("/collections/edited")))["result"]!["config"]!["params"]!["shard_number"]!.GetValue<int>());
+    }
+
+    private static async Task<List<string>> Names(ServerFixture server) =>
+        [.. (await server.Ok(server.Get("/collections")))["result"]!["collections"]!.AsArray().Select(n => n!["name"]!.GetValue<string>())];
+
+    private static async Task<List<string>> ScrollRecords(ServerFixture server, string collection)
+    {
+        var page = (await server.Ok(server.Post($"/collections/{collection}/points/scroll", new { limit = 200, with_payload = true, with_vector = true })))["result"]!;
+        Assert.Null(page["next_page_offset"]);
+        return [.. page["points"]!.AsArray().Select(p => p!.ToJsonString())];
+    }
+
     private static List<(int Id, float Score)> Hits(JsonNode result) =>
         [.. result.AsArray().Select(h => (h!["id"]!.GetValue<int>(), h["score"]!.GetValue<float>()))];
 

@@ -438,12 +438,32 @@ internal sealed class CollectionGrain(ISiloStatusOracle oracle, IGrainFactory gr
             return;
         }
 
-        foreach (var replica in _layout.Shards.SelectMany(s => s.Replicas))
+        // Every replica's files go, or none: a silo that is away would come back with its replicas and its copy of
+        // the layout, and bring the collection back half-dropped.
+        var active = ActiveSilos().ToHashSet(StringComparer.Ordinal);
+        var away = _layout.Shards.SelectMany(s => s.Replicas).Select(r => r.Silo).Where(s => !active.Contains(s)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (away.Count > 0)
         {
-            await TryCall(() => Replica(replica.Key).Drop());
+            throw new QuiverException(
+                $"The distributed collection '{Name}' has replicas on silos that are not in the cluster now ({string.Join(", ", away)}); nothing was deleted. Start those silos again, then delete it.");
         }
 
-        foreach (var silo in ActiveSilos())
+        var failed = new List<string>();
+        foreach (var replica in _layout.Shards.SelectMany(s => s.Replicas))
+        {
+            if (!await TryCall(() => Replica(replica.Key).Drop()))
+            {
+                failed.Add(replica.Key);
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            throw new QuiverException(
+                $"Deleting the distributed collection '{Name}' did not reach the replicas {string.Join(", ", failed)}; it still exists, and the others' files are gone. Delete it again once their silos answer.");
+        }
+
+        foreach (var silo in active)
         {
             await TryCall(() => Catalog(silo).Remove(Name));
         }

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Quiver.Cluster.Wire;
 using Quiver.Store.Keyword;
 
@@ -12,6 +13,8 @@ public interface ICollectionGrain : IGrainWithStringKey
     Task<CollectionLayout> Create(WireSpace space, KeywordStemming stemming, int shards, int replicationFactor);
 
     /// <summary>The layout; null when the collection does not exist.</summary>
+    /// <remarks>Answered between the steps of a heal or failover (it only reads the layout as it stands), so readers never wait on them.</remarks>
+    [AlwaysInterleave]
     Task<CollectionLayout?> Layout();
 
     /// <summary>A call to this replica failed: it stops serving and, if it was its shard's primary, another live replica takes over.</summary>
@@ -33,5 +36,6 @@ public interface ICollectionGrain : IGrainWithStringKey
     /// <summary>Trims each replica's log up to the lowest position its shard's answering replicas have applied, less the margin.</summary>
     Task TrimLogs();
 
+    /// <summary>Deletes every replica's files and the layout everywhere; refused, with nothing deleted, while a silo holding a replica is away.</summary>
     Task Drop();
 }

@@ -18,6 +18,14 @@ public interface IShardReplicaGrain : IGrainWithStringKey
     /// <summary>As primary: numbers the operation, logs and applies it, then waits for every follower to commit it.</summary>
     Task<WriteResult> Write(WirePoint[]? upserts, string[]? deletes);
 
+    /// <summary>
+    /// As primary: takes the points of this shard with these <paramref name="ids"/> (or matching the JSON
+    /// <paramref name="filter"/>) as they stand now, and deletes them (<paramref name="change"/> null) or edits their
+    /// payload. The operation logged is the outcome (a delete of those ids, or an upsert of the edited whole points),
+    /// so followers and catch-up replay it alike. Nothing is logged when no point is chosen.
+    /// </summary>
+    Task<WriteResult> WriteSelected(string[]? ids, string? filter, PayloadChange? change);
+
     /// <summary>As follower: applies the primary's operation (pulling any it missed from <paramref name="primary"/> first).</summary>
     Task Apply(ShardOperation operation, string primary);
 

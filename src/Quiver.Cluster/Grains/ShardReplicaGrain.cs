@@ -92,51 +92,44 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
         return Task.CompletedTask;
     }
 
-    public async Task<WriteResult> Write(WirePoint[]? upserts, string[]? deletes)
+    public Task<WriteResult> Write(WirePoint[]? upserts, string[]? deletes)
     {
-        var log = Ready();
-        if (!_primary)
+        var log = AsPrimary();
+        return Commit(new ShardOperation(log.Last.Number + 1, _epoch, upserts, deletes));
+    }
+
+    public Task<WriteResult> WriteSelected(string[]? ids, string? filter, PayloadChange? change)
+    {
+        var log = AsPrimary();
+        if ((ids is null) == (filter is null))
         {
-            throw new NotPrimaryException($"Replica {this.GetPrimaryKeyString()} is not its shard's primary; read the layout again.");
+            throw new QuiverException("A delete or payload edit needs either the point ids or a filter, not both and not neither.");
         }
 
-        var operation = new ShardOperation(log.Last.Number + 1, _epoch, upserts, deletes);
-
-        // Logged before it is applied, so a crash in between is repaired on activation; a batch the collection
-        // refuses (bad input) is taken out of the log again and never reaches a follower.
-        log.Append(operation);
-        try
+        // Resolved here, between this primary's other writes (a grain takes one write at a time), so the ids logged
+        // are exactly the points the filter matched when the write was numbered.
+        var points = Points();
+        var chosen = ids ?? [.. points.Ids(FilterJson.Read(filter)!)];
+        ShardOperation? operation = null;
+        if (change is null)
         {
-            ApplyToCollection(operation);
-        }
-        catch
-        {
-            log.RemoveLast();
-            throw;
-        }
-
-        var followers = _followers;
-        var me = this.GetPrimaryKeyString();
-        var results = await Task.WhenAll(followers.Select(async f =>
-        {
-            try
+            if (chosen.Length > 0)
             {
-                await grains.GetGrain<IShardReplicaGrain>(f).Apply(operation, me);
-                return null;
+                operation = new ShardOperation(log.Last.Number + 1, _epoch, null, chosen);
             }
-            catch (Exception e)
-            {
-                logger.LogWarning(e, "Follower {Follower} failed operation {Operation}; it leaves the write set until it catches up.", f, operation.Number);
-                return f;
-            }
-        }));
-        var failed = results.OfType<string>().ToArray();
-        if (failed.Length > 0)
+        }
+        else
         {
-            _followers = _followers.Except(failed).ToArray();
+            // The ids that exist, logged with the change itself: a follower edits the payloads it holds in place,
+            // as the primary does, leaving vectors and text untouched.
+            var existing = points.Get(chosen, withVectors: false).Select(p => p.Id).ToArray();
+            if (existing.Length > 0)
+            {
+                operation = new ShardOperation(log.Last.Number + 1, _epoch, null, null, new PayloadEdit(existing, change));
+            }
         }
 
-        return new WriteResult(operation.Number, failed);
+        return operation is null ? Task.FromResult(new WriteResult(log.Last.Number, [])) : Commit(operation);
     }
 
     public async Task Apply(ShardOperation operation, string primary)
@@ -239,7 +232,7 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
             }
 
             // Logged together, then applied as few transactions: runs of upserts merged (the last version of a
-            // point wins, as it would one by one), a delete ending a run.
+            // point wins, as it would one by one), a delete or payload edit ending a run.
             _log.Append(read.Operations);
             ApplyInRuns(read.Operations);
 
@@ -288,6 +281,53 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
     public Task<WirePoint[]> Get(string[] ids, bool withVectors) =>
         Task.FromResult(Points().Get(ids, withVectors).Select(WirePoint.From).ToArray());
 
+    private OperationLog AsPrimary()
+    {
+        var log = Ready();
+        return _primary ? log : throw new NotPrimaryException($"Replica {this.GetPrimaryKeyString()} is not its shard's primary; read the layout again.");
+    }
+
+    private async Task<WriteResult> Commit(ShardOperation operation)
+    {
+        var log = Ready();
+
+        // Logged before it is applied, so a crash in between is repaired on activation; a batch the collection
+        // refuses (bad input) is taken out of the log again and never reaches a follower.
+        log.Append(operation);
+        try
+        {
+            ApplyToCollection(operation);
+        }
+        catch
+        {
+            log.RemoveLast();
+            throw;
+        }
+
+        var followers = _followers;
+        var me = this.GetPrimaryKeyString();
+        var results = await Task.WhenAll(followers.Select(async f =>
+        {
+            try
+            {
+                await grains.GetGrain<IShardReplicaGrain>(f).Apply(operation, me);
+                return null;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Follower {Follower} failed operation {Operation}; it leaves the write set until it catches up.", f, operation.Number);
+                return f;
+            }
+        }));
+        var failed = results.OfType<string>().ToArray();
+        if (failed.Length > 0)
+        {
+            _followers = _followers.Except(failed).ToArray();
+        }
+
+        return new WriteResult(operation.Number, failed);
+    }
+
     // A full copy: empty this replica, copy the source's points page by page, then replay what the source logged
     // since the copy began. Operations are idempotent per id, so pages read while writes go on still end right.
     private async Task CopyFrom(IShardReplicaGrain source)
@@ -334,7 +374,7 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
 
         foreach (var operation in operations)
         {
-            if (operation.Deletes is { Length: > 0 })
+            if (operation.Deletes is { Length: > 0 } || operation.Edit is not null)
             {
                 Flush();
                 ApplyToCollection(operation);
@@ -362,6 +402,11 @@ internal sealed class ShardReplicaGrain(QuiverClusterOptions options, ILocalSilo
         if (operation.Deletes is { Length: > 0 } deletes)
         {
             points.Delete(deletes);
+        }
+
+        if (operation.Edit is { } edit)
+        {
+            points.EditPayload(edit.Ids, null, edit.Change.Apply);
         }
     }
 

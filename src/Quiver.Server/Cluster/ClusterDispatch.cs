@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Quiver.Cluster;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
@@ -48,7 +49,12 @@ internal sealed class ClusterDispatch(RequestDelegate next)
             "upsert_points" => await DistributedText.Upsert(collection, context, collections, batcher, options),
             "get_points" => await DistributedEndpoints.GetMany(collection, context, options),
             "get_point" => await DistributedEndpoints.GetOne(collection, context),
-            "delete_points" => await DistributedEndpoints.Delete(collection, context, options),
+            "delete_points" => await DistributedWrites.Delete(collection, context, options),
+            "set_payload" => await DistributedWrites.EditPayload(collection, context, options, PayloadChangeKind.Set),
+            "overwrite_payload" => await DistributedWrites.EditPayload(collection, context, options, PayloadChangeKind.Overwrite),
+            "delete_payload" => await DistributedWrites.EditPayload(collection, context, options, PayloadChangeKind.DeleteKeys),
+            "clear_payload" => await DistributedWrites.EditPayload(collection, context, options, PayloadChangeKind.Clear),
+            "delete_collection" => await DistributedWrites.Drop(collection, context),
             "scroll_points" => await DistributedEndpoints.Scroll(collection, context, options),
             "count_points" => await DistributedEndpoints.Count(collection, context, options),
             RebalanceEndpoints.Operation => await RebalanceEndpoints.Distributed(collection, context, options),
@@ -58,7 +64,7 @@ internal sealed class ClusterDispatch(RequestDelegate next)
             "retrieve_context" => await DistributedText.Context(collection, context, collections, batcher, options),
             _ => throw ApiException.BadRequest(
                 $"The route {context.Request.Method} {route.RoutePattern.RawText} ({operation}) is not yet supported in cluster mode on the distributed collection `{name}`. "
-                + "Distributed collections take create, get, upsert (vectors or text), get points, delete by ids, search, query, recommend (average_vector), context, scroll and count; use a single-node collection for the rest."),
+                + "Distributed collections take create, get, delete, upsert (vectors or text, points or batch form), get points, delete by ids or filter, payload edits, search, query, recommend (average_vector), context, rebalance, scroll and count; use a single-node collection for the rest."),
         };
         await result.ExecuteAsync(context);
     }

@@ -12,9 +12,9 @@ namespace Quiver.Server.Cluster;
 
 /// <summary>
 /// Qdrant's routes over a <see cref="DistributedCollection"/>: create with shard_number and replication_factor (and
-/// Quiver's model), get (with shards, replicas, silos and lag), get points, delete by ids, scroll and count; upsert,
-/// search, query, recommend and context are <see cref="DistributedText"/>'s. Bodies are read with the single-node
-/// routes' parsers, so a field means the same on both.
+/// Quiver's model), get (with shards, replicas, silos and lag), get points, scroll and count; upsert, search, query,
+/// recommend and context are <see cref="DistributedText"/>'s, deletes, payload edits and dropping the collection
+/// <see cref="DistributedWrites"/>'. Bodies are read with the single-node routes' parsers, so a field means the same on both.
 /// </summary>
 internal static class DistributedEndpoints
 {
@@ -104,14 +104,6 @@ internal static class DistributedEndpoints
         var key = PointIds.ParsePath(id, "id");
         var point = (await collection.GetAsync([key])).FirstOrDefault() ?? throw ApiException.NotFound($"Not found: No point with id {id} found");
         return QdrantJson.Ok(context, QdrantJson.Record(point, PayloadSelector.All, withVector: true));
-    }
-
-    public static async Task<IResult> Delete(DistributedCollection collection, HttpContext context, ServerOptions options)
-    {
-        var request = await RequestBody.Read(context, options.Limits, RequestTypes.Delete);
-        var (ids, _) = PointsEndpoints.Selection(request.Points, request.Filter, options.Limits);
-        await collection.DeleteAsync(ids ?? throw ApiException.BadRequest("delete by filter is not yet supported for distributed collections in cluster mode; give the point ids.", "filter"));
-        return QdrantJson.Ok(context, QdrantJson.Operation(0));
     }
 
     public static Task<IResult> Scroll(DistributedCollection collection, HttpContext context, ServerOptions options) =>

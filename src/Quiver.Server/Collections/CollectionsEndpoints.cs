@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
+using Quiver.Server.Cluster;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
 using Quiver.Server.Security;
@@ -36,10 +37,11 @@ internal static class CollectionsEndpoints
             .Accepts<CreateFieldIndexRequest>("application/json").Produces<QdrantResponse<UpdateResult>>();
     }
 
-    private static IResult List(HttpContext context, ServedCollections collections) =>
+    // In cluster mode the cluster's distributed collections are listed after the local ones.
+    private static async Task<IResult> List(HttpContext context, ServedCollections collections, DistributedCollections distributed) =>
         QdrantJson.Ok(context, new JsonObject
         {
-            ["collections"] = new JsonArray([.. collections.Names.Select(n => (JsonNode)new JsonObject { ["name"] = n })]),
+            ["collections"] = new JsonArray([.. collections.Names.Concat(await distributed.Names()).Distinct(StringComparer.Ordinal).Select(n => (JsonNode)new JsonObject { ["name"] = n })]),
         });
 
     private static async Task<IResult> Create(string name, HttpContext context, ServedCollections collections, ServedModels models, ServerOptions options)
