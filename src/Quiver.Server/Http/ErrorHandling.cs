@@ -93,7 +93,7 @@ internal sealed class ErrorHandling(RequestDelegate next, ServerOptions options,
         ShardUnavailableException unavailable => (503, unavailable.Message, null, "shard_unavailable"),
         // Applied on some shards only because the others had no live replica: the message lists what was acknowledged,
         // and retrying the whole write (idempotent) is the fix, so it is a 503 too.
-        PartialWriteException partial when partial.InnerException is ShardUnavailableException => (503, partial.Message, null, "partial_write"),
+        PartialWriteException split when split.InnerException is ShardUnavailableException => (503, split.Message, null, "partial_write"),
         QuiverException quiver => (400, quiver.Message, null, "invalid_request"),
         _ when StoreFaults.Classify(e, options.Paths) is { } fault => (fault.Status, fault.Message, null, fault.Code),
         _ => (500, "The server failed to answer this request; the error is in its log.", null, "internal_error"),

@@ -6,20 +6,8 @@ namespace Quiver.Server.Http;
 /// <summary>Typed reads of request fields that name the field and the expected type when the value is wrong.</summary>
 internal static class JsonFields
 {
-    // Each read has two doors: a field of a request object (the body, parsed as it is read, or a batch entry) and a field of an object inside it.
-    public static string? String(IRequestFields body, string name, string? path = null) => String(body[name], path ?? body.PathOf(name));
-
+    // Fields of an object inside a request that its typed record keeps as JSON (Qdrant's filters, alias actions).
     public static string? String(JsonObject body, string name, string? path = null) => String(body[name], path ?? name);
-
-    public static bool? Bool(IRequestFields body, string name, string? path = null) => Bool(body[name], path ?? body.PathOf(name));
-
-    public static bool? Bool(JsonObject body, string name, string? path = null) => Bool(body[name], path ?? name);
-
-    public static int? Int(IRequestFields body, string name, int min, int max, string? path = null) => Int(body[name], min, max, path ?? body.PathOf(name));
-
-    public static int? Int(JsonObject body, string name, int min, int max, string? path = null) => Int(body[name], min, max, path ?? name);
-
-    public static double? Number(IRequestFields body, string name, string? path = null) => Number(body[name], path ?? body.PathOf(name));
 
     public static double? Number(JsonObject body, string name, string? path = null) => Number(body[name], path ?? name);
 
@@ -43,14 +31,6 @@ internal static class JsonFields
         text.Length <= limits.MaxInputCharacters
             ? text
             : throw ApiException.BadRequest($"is {text.Length} characters long; the server takes at most {limits.MaxInputCharacters} per text. Split the text into several points.", path);
-
-    public static JsonObject? Object(IRequestFields body, string name, string? path = null) => Object(body[name], path ?? body.PathOf(name));
-
-    public static JsonObject? Object(JsonObject body, string name, string? path = null) => Object(body[name], path ?? name);
-
-    public static JsonArray? Array(IRequestFields body, string name, string? path = null) => Array(body[name], path ?? body.PathOf(name));
-
-    public static JsonArray? Array(JsonObject body, string name, string? path = null) => Array(body[name], path ?? name);
 
     /// <summary>A vector: an array of finite numbers.</summary>
     public static float[] Vector(JsonNode? node, string path)
@@ -84,29 +64,6 @@ internal static class JsonFields
     private static string? String(JsonNode? node, string path) =>
         node is null ? null : node.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : throw Wrong(path, "a string", node);
 
-    private static bool? Bool(JsonNode? node, string path) => node?.GetValueKind() switch
-    {
-        null => null,
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        _ => throw Wrong(path, "true or false", node),
-    };
-
-    private static int? Int(JsonNode? node, int min, int max, string path)
-    {
-        if (node is null)
-        {
-            return null;
-        }
-
-        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue<long>(out var value))
-        {
-            throw Wrong(path, "a whole number", node);
-        }
-
-        return Within(value, min, max, path);
-    }
-
     /// <summary>A whole number within bounds, as every API of the server checks it (gRPC's numbers too).</summary>
     public static int Within(long value, int min, int max, string path) =>
         value >= min && value <= max
@@ -115,12 +72,6 @@ internal static class JsonFields
 
     private static double? Number(JsonNode? node, string path) =>
         node is null ? null : node.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>() : throw Wrong(path, "a number", node);
-
-    private static JsonObject? Object(JsonNode? node, string path) =>
-        node is null ? null : node as JsonObject ?? throw Wrong(path, "an object", node);
-
-    private static JsonArray? Array(JsonNode? node, string path) =>
-        node is null ? null : node as JsonArray ?? throw Wrong(path, "an array", node);
 
     public static ApiException Wrong(string path, string expected, JsonNode? actual) =>
         ApiException.BadRequest($"must be {expected}, not {JsonBody.Describe(actual)}.", path);

@@ -19,7 +19,7 @@ namespace Quiver.Server.Http;
 /// at most 1 + 52 × its bytes (a read field of one-digit numbers: a value per 2 bytes); the largest legal bodies
 /// reserve 5 to 22 × their bytes and take 4 to 18 ×.
 /// </remarks>
-internal sealed class RequestJson : IRequestFields
+internal sealed class RequestJson
 {
     /// <summary>Bytes a parsed JSON value may take: its node (about 50), its slot in a list, its share of the parsed document (12).</summary>
     public const long BytesPerValue = 96;
@@ -54,9 +54,6 @@ internal sealed class RequestJson : IRequestFields
 
     /// <summary>The names of the fields parsed so far (tests check that an unread field stayed bytes).</summary>
     public IReadOnlyCollection<string> Parsed => _parsed.Keys;
-
-    /// <inheritdoc/>
-    public string PathOf(string name) => name;
 
     /// <summary>The field <paramref name="name"/> as a JSON tree, parsed on first use; null when the body has none (or it is null).</summary>
     public JsonNode? this[string name]
