@@ -3,7 +3,7 @@ using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Quiver.Store.Keyword;
 
 namespace Quiver.Cluster.Tests;

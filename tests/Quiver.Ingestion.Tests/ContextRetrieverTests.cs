@@ -3,7 +3,7 @@ using Quiver.Core;
 using Quiver.Core.Text;
 using Quiver.Ingestion.Retrieval;
 using Quiver.Store.Collections;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 
 namespace Quiver.Ingestion.Tests;
 

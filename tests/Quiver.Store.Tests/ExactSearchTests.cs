@@ -4,7 +4,7 @@ using Quiver.Core.Selection;
 using Quiver.Core.Spaces;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Quiver.Store.Index;
 using Quiver.Store.Index.Hnsw;
 using Quiver.Store.Index.Quantization;

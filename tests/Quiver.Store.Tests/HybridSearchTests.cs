@@ -2,7 +2,7 @@ using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Store.Collections;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 
 namespace Quiver.Store.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 using Quiver.Cli.Parsing;
 using Quiver.Ingestion.Retrieval;
 using Quiver.Store.Collections;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Spectre.Console;
 
 namespace Quiver.Cli.Commands;

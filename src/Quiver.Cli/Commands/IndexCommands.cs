@@ -11,7 +11,7 @@ using Quiver.Models.Onnx;
 using Quiver.Models.Static;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Quiver.Store.Index;
 using Quiver.Store.Index.Quantization;
 using Quiver.Store.Keyword;

@@ -7,7 +7,7 @@ using Quiver.Core.Spaces;
 using Quiver.Catalogue;
 using Quiver.Models.Onnx;
 using Quiver.Catalogue.Quantization;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Quiver.Store.Keyword;
 using Spectre.Console;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Quiver.Cli.Parsing;
 using Quiver.Core;
 using Quiver.Store.Collections;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Quiver.Store.Recommendation;
 using Spectre.Console;
 

@@ -9,7 +9,7 @@ using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Catalogue;
 using Quiver.Store.Collections;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Quiver.Store.Keyword;
 using Spectre.Console;
 

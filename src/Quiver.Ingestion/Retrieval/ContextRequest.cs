@@ -1,5 +1,5 @@
 using Quiver.Store.Filtering;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 
 namespace Quiver.Ingestion.Retrieval;
 

@@ -7,7 +7,7 @@ using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
 using Quiver.Store.Collections;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Quiver.Store.Recommendation;
 
 namespace Quiver.Server.Cluster;

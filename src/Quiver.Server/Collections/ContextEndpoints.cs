@@ -11,7 +11,7 @@ using Quiver.Models.Tokenization;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
 using Quiver.Store.Collections;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 
 namespace Quiver.Server.Collections;
 

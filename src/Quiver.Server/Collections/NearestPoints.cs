@@ -1,6 +1,6 @@
 using Quiver.Server.Http;
 using Quiver.Store.Collections;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Quiver.Store.Recommendation;
 
 namespace Quiver.Server.Collections;

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Quiver.Server.Collections;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 
 namespace Quiver.Server.Explorer;
 

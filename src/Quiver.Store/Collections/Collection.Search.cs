@@ -4,7 +4,7 @@ using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Core.Spaces;
 using Quiver.Store.Filtering;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Quiver.Store.Index;
 using Quiver.Store.Keyword;
 using Quiver.Store.Storage;

@@ -1,6 +1,6 @@
 using Quiver.Core.Distances;
 using Quiver.Core.Selection;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 using Quiver.Store.Index.Hnsw;
 using Quiver.Store.Index.Quantization;
 

@@ -2,7 +2,7 @@ using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
-using Quiver.Store.Hybrid;
+using Quiver.Store.Search;
 
 namespace Quiver.Store.Recommendation;
 

@@ -2,7 +2,7 @@ using Quiver.Core.Spaces;
 using Quiver.Store.Collections;
 using Quiver.Store.Filtering;
 
-namespace Quiver.Store.Hybrid;
+namespace Quiver.Store.Search;
 
 /// <summary>
 /// One search, dense, keyword or hybrid, with everything that shapes its answer: filter, exclusions, fusion,

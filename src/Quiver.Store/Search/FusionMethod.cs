@@ -1,4 +1,4 @@
-namespace Quiver.Store.Hybrid;
+namespace Quiver.Store.Search;
 
 /// <summary>How a hybrid search merges its dense and keyword rankings.</summary>
 public enum FusionMethod

@@ -1,6 +1,6 @@
 using Quiver.Store.Index;
 
-namespace Quiver.Store.Hybrid;
+namespace Quiver.Store.Search;
 
 /// <summary>
 /// The one place that decides how the dense side of a search runs. The rule, in order:

@@ -3,7 +3,7 @@ using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Store.Collections;
 
-namespace Quiver.Store.Hybrid;
+namespace Quiver.Store.Search;
 
 /// <summary>
 /// What a search does after retrieval: fusion of the dense and keyword rankings, the score threshold and MMR. One

@@ -1,6 +1,6 @@
 using Quiver.Core;
 
-namespace Quiver.Store.Hybrid;
+namespace Quiver.Store.Search;
 
 /// <summary>The fusion and diversification arithmetic, on plain ranked lists (best first) so it can be checked by hand.</summary>
 internal static class RankFusion

@@ -1,4 +1,4 @@
-namespace Quiver.Store.Hybrid;
+namespace Quiver.Store.Search;
 
 /// <summary>How the dense side of a search finds its candidates (see <see cref="SearchPlan"/>).</summary>
 internal enum SearchPlanKind

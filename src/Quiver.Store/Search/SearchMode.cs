@@ -1,4 +1,4 @@
-namespace Quiver.Store.Hybrid;
+namespace Quiver.Store.Search;
 
 /// <summary>Which signal ranks a search.</summary>
 public enum SearchMode
