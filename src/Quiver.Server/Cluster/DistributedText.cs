@@ -72,19 +72,7 @@ internal static class DistributedText
             throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Space.Dimensions}, got {vector.Length}", vectorPath);
         }
 
-        return await collection.SearchAsync(new SearchRequest
-        {
-            Vector = vector,
-            Mode = SearchMode.Dense,
-            K = query.Limit,
-            Offset = query.Offset,
-            ScoreThreshold = query.Threshold,
-            Filter = query.Filter,
-            Ef = query.Ef,
-            Exact = query.Exact,
-            Exclude = excluded,
-            WithVectors = query.WithVector,
-        });
+        return await collection.SearchAsync(query.DenseSearch(vector, excluded));
     }
 
     /// <summary>
@@ -140,17 +128,7 @@ internal static class DistributedText
     public static async Task<IResult> Query(DistributedCollection collection, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var request = await RequestBody.Read(context, options.Limits, RequestTypes.Query, allowEmpty: true);
-        var unsupported = request switch
-        {
-            { Using: not null } => ("using", "is not supported: Quiver collections hold one unnamed vector. Leave using out."),
-            { Prefetch: not null } => ("prefetch", "is not supported: Quiver runs one query per request. Leave prefetch out, and use /context for fused results."),
-            { LookupFrom: not null } => ("lookup_from", "is not supported: Quiver recommends from the collection's own points. Leave lookup_from out."),
-            _ => default((string Field, string Message)?),
-        };
-        if (unsupported is { } refused)
-        {
-            throw ApiException.BadRequest(refused.Message, refused.Field);
-        }
+        PointsEndpoints.RefuseUnsupported(request);
 
         var query = request.Query?.Json;
         var queryPath = "query";

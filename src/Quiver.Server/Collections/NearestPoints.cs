@@ -29,19 +29,7 @@ internal static class NearestPoints
             throw ApiException.BadRequest($"Wrong input: Vector dimension error: expected dim: {collection.Dimensions}, got {vector.Length}", vectorPath);
         }
 
-        var request = new SearchRequest
-        {
-            Vector = vector,
-            Mode = SearchMode.Dense,
-            K = query.Limit,
-            Offset = query.Offset,
-            ScoreThreshold = query.Threshold,
-            Filter = query.Filter,
-            Ef = query.Ef,
-            Exact = query.Exact,
-            Exclude = excluded,
-            WithVectors = query.WithVector,
-        };
+        var request = query.DenseSearch(vector, excluded);
         var hits = scan is { } strategy ? Recommender.Scan(collection, positive!, negative!, strategy, request) : collection.Search(request);
         return [.. hits.Select(h => (h, h.Vector))];
     }

@@ -272,7 +272,8 @@ internal static class PointsEndpoints
         return QdrantJson.Ok(context, answers);
     }
 
-    private static async Task<JsonObject> QueryOne(Collection collection, QueryPointsRequest request, string at, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
+    /// <summary>Refuses the parts of Qdrant's query Quiver does not run (named vectors, prefetch, lookup_from), naming the field under <paramref name="at"/>.</summary>
+    internal static void RefuseUnsupported(QueryPointsRequest request, string at = "")
     {
         var unsupported = request switch
         {
@@ -285,7 +286,11 @@ internal static class PointsEndpoints
         {
             throw ApiException.BadRequest(refused.Message, at + refused.Field);
         }
+    }
 
+    private static async Task<JsonObject> QueryOne(Collection collection, QueryPointsRequest request, string at, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, HttpContext context)
+    {
+        RefuseUnsupported(request, at);
         var query = request.Query?.Json;
         var queryPath = at + "query";
         if (query is JsonObject nearest && nearest["nearest"] is { } inner)

@@ -48,21 +48,6 @@ internal sealed partial class PointsService
 
     private async Task<Q.QueryResponse> Query(DistributedCollection collection, Q.QueryPoints request, long started, ServerCallContext context)
     {
-        if (request.HasUsing && request.Using.Length > 0)
-        {
-            throw ApiException.BadRequest("is not supported: Quiver collections hold one unnamed vector. Leave using out.", "using");
-        }
-
-        if (request.Prefetch.Count > 0)
-        {
-            throw ApiException.BadRequest("is not supported: Quiver runs one query per request. Leave prefetch out, and use /context for fused results.", "prefetch");
-        }
-
-        if (request.LookupFrom is not null)
-        {
-            throw ApiException.BadRequest("is not supported: Quiver recommends and queries from the collection's own points. Leave lookup_from out.", "lookup_from");
-        }
-
         var response = new Q.QueryResponse();
         var payload = GrpcSelectors.Payload(request.WithPayload, fallback: false);
         var limit = request.HasLimit ? JsonFields.Within((long)Math.Min(request.Limit, int.MaxValue), 1, Limits.MaxPointsPerRequest, "limit") : 10;

@@ -199,12 +199,6 @@ internal sealed partial class PointsService(ServedCollections collections, Distr
     public override async Task<Q.QueryResponse> Query(Q.QueryPoints request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        if (await distributed.Find(request.CollectionName) is { } spread)
-        {
-            return await Query(spread, request, started, context);
-        }
-
-        var collection = collections.Get(request.CollectionName);
         if (request.HasUsing && request.Using.Length > 0)
         {
             throw ApiException.BadRequest("is not supported: Quiver collections hold one unnamed vector. Leave using out.", "using");
@@ -220,6 +214,12 @@ internal sealed partial class PointsService(ServedCollections collections, Distr
             throw ApiException.BadRequest("is not supported: Quiver recommends and queries from the collection's own points. Leave lookup_from out.", "lookup_from");
         }
 
+        if (await distributed.Find(request.CollectionName) is { } spread)
+        {
+            return await Query(spread, request, started, context);
+        }
+
+        var collection = collections.Get(request.CollectionName);
         var response = new Q.QueryResponse();
         var payload = GrpcSelectors.Payload(request.WithPayload, fallback: false);
         var limit = request.HasLimit ? JsonFields.Within((long)Math.Min(request.Limit, int.MaxValue), 1, Limits.MaxPointsPerRequest, "limit") : 10;
