@@ -125,7 +125,8 @@ public sealed class HnswReachabilityTests(ITestOutputHelper output)
         Assert.Equal(0, graph.Reconnect());
     }
 
-    // The figures the former `Quiver.Bench reachability` printed, on generated clustered rows (fashion-mnist gave, on
+    // The figures the former `Quiver.Bench reachability` printed, on generated clustered rows and a sparse graph (M 4,
+    // efConstruction 16) that strands nodes without the repair (fashion-mnist at M 16 gave, on
     // 2 threads: unreachable 12 and 6 without the repair, 0 with): live nodes the entry point cannot reach on layer 0
     // and points a search for their own vector misses at the default ef, with and without the repair, after inserts
     // and after updating every tenth point (a new node with the vector slightly moved, the old one tombstoned).
@@ -139,7 +140,7 @@ public sealed class HnswReachabilityTests(ITestOutputHelper output)
         var unreachable = new Dictionary<bool, int>();
         foreach (var repair in new[] { false, true })
         {
-            var graph = new HnswGraph(D, DistanceMetric.Euclidean, new HnswParameters(M: 6, EfConstruction: 24), n) { RepairsAfterLinking = repair };
+            var graph = new HnswGraph(D, DistanceMetric.Euclidean, new HnswParameters(M: 4, EfConstruction: 16), n) { RepairsAfterLinking = repair };
             var clock = System.Diagnostics.Stopwatch.StartNew();
             graph.AddRange(rows, threads: 2);
             var inserts = Count(graph, rows, null);
