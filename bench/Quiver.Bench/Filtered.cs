@@ -2,30 +2,27 @@ using System.Diagnostics;
 using Quiver.Core.Distances;
 using Quiver.Core.Selection;
 using Quiver.Store.Index;
-using Quiver.Store.Index.Hnsw;
 
 namespace Quiver.Bench;
 
 /// <summary>
 /// Filtered search at selectivities 50%, 10%, 1% and 0.1%: every base row gets a random integer field in [0, 1000),
-/// the filter keeps rows below a bound, and the search runs through the collection index's own strategy (graph
+/// the filter keeps rows below a bound, and the search runs through the index's own strategy (the one collections use) (graph
 /// search restricted to the allowed rows, or an exact scan of them when they are few). Recall@10 is against the exact
 /// top 10 among the allowed rows.
 /// </summary>
 internal static class Filtered
 {
-    public static List<object> Run(AnnDataset dataset, HnswGraph graph, int k, int ef)
+    public static List<object> Run(AnnDataset dataset, VectorIndex index, int k, int ef)
     {
         var d = dataset.Dimensions;
         var random = new Random(7);
         var field = Enumerable.Range(0, dataset.BaseCount).Select(_ => random.Next(1000)).ToArray();
-        var index = new CollectionIndex(d, dataset.Metric, new IndexOptions { Hnsw = graph.Parameters with { EfSearch = ef }, ExactThreshold = 10_000 });
-        index.Restore(graph, Enumerable.Range(0, dataset.BaseCount).Select(i => (string?)i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), 0);
         var queries = Math.Min(1000, dataset.QueryCount);
         var results = new List<object>();
         foreach (var bound in new[] { 500, 100, 10, 1 })
         {
-            var allowed = new NodeSet(dataset.BaseCount);
+            var allowed = new AllowedIds(dataset.BaseCount);
             for (var i = 0; i < dataset.BaseCount; i++)
             {
                 if (field[i] < bound)
@@ -46,9 +43,9 @@ internal static class Filtered
                 }
 
                 clock.Start();
-                var hits = index.Search(query, k, null, allowed);
+                var hits = index.Search(query, k, ef, allowed);
                 clock.Stop();
-                var truth = ExactSearch.Search(dataset.Base, d, query, k, dataset.Metric, allowed.Contains).Select(h => h.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+                var truth = ExactSearch.Search(dataset.Base, d, query, k, dataset.Metric, allowed.Contains).Select(h => h.Index).ToHashSet();
                 recall += hits.Count(h => truth.Contains(h.Id)) / (double)Math.Min(k, truth.Count);
             }
 

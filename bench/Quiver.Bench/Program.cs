@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Quiver.Bench;
+using Quiver.Core;
 using Quiver.Core.Distances;
 using Quiver.Store.Index;
 using Quiver.Store.Index.Hnsw;
@@ -34,7 +35,6 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "reindex": Reindex.Run(options); return;
     case "reembed": Reembedding.Run(options); return;
     case "typos": Typos.Run(options); return;
-    case "reachability": Reachability.Run(options); return;
     case "near-duplicates": NearDuplicateRecall.Run(options); return;
     case "export-fixture": ExportFixture.Run(options); return;
     case "hostile": Environment.ExitCode = Hostile.Run(options); return;
@@ -56,31 +56,44 @@ var threads = int.Parse(options.Get("threads", "2"), CultureInfo.InvariantCultur
 var k = int.Parse(options.Get("k", "10"), CultureInfo.InvariantCulture);
 var efs = options.Get("ef", "10,20,40,80,120,200,400").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 
+// --quantization int8|binary walks the graph on codes and rescores k·oversampling candidates (at least ef) exactly.
+var quantization = Enum.Parse<QuantizationKind>(options.Get("quantization", "none"), ignoreCase: true);
+
+// ExactThreshold 0: the graph answers every search, whatever the dataset's size (as hnswlib does).
+var indexOptions = new IndexOptions
+{
+    Hnsw = new HnswParameters(m, efc),
+    BuildThreads = threads,
+    ExactThreshold = 0,
+    Quantization = quantization,
+    Oversampling = int.Parse(options.Get("oversampling", "4"), CultureInfo.InvariantCulture),
+};
+
 GC.Collect();
 var before = GC.GetTotalMemory(forceFullCollection: true);
-var parameters = new HnswParameters(m, efc);
 var clock = Stopwatch.StartNew();
-HnswGraph graph;
+VectorIndex? index = null;
 
 // --graph-cache FILE reuses a graph saved by an earlier run (for iterating on search speed; build time is then 0).
 var graphCache = options.Get("graph-cache", string.Empty);
-var indexOptions = new IndexOptions { Hnsw = parameters };
-
-// The cache belongs to no collection's database, so it is written and read with the empty binding.
-var unbound = default(SnapshotBinding);
-if (graphCache.Length > 0 && IndexSnapshot.TryRead(graphCache, unbound, dataset.Dimensions, dataset.Metric, indexOptions) is ({ } cached, _))
+if (graphCache.Length > 0 && File.Exists(graphCache))
 {
-    graph = cached.Graph;
+    try
+    {
+        index = VectorIndex.Load(graphCache, indexOptions);
+    }
+    catch (QuiverException e)
+    {
+        Console.Error.WriteLine($"› graph cache not used: {e.Message}");
+    }
 }
-else
+
+if (index is null)
 {
-    graph = new HnswGraph(dataset.Dimensions, dataset.Metric, parameters, dataset.BaseCount);
-    graph.AddRange(dataset.Base, threads);
+    index = VectorIndex.Build(dataset.Base, dataset.Dimensions, dataset.Metric, indexOptions);
     if (graphCache.Length > 0)
     {
-        var index = new CollectionIndex(dataset.Dimensions, dataset.Metric, indexOptions);
-        index.Restore(graph, Enumerable.Range(0, dataset.BaseCount).Select(i => (string?)i.ToString(CultureInfo.InvariantCulture)).ToList(), 0);
-        IndexSnapshot.Write(graphCache, index, unbound);
+        index.Save(graphCache);
     }
 }
 
@@ -92,24 +105,7 @@ var d = dataset.Dimensions;
 var query = new float[d];
 var sweep = new List<object>();
 
-// --quantization int8|binary walks the graph on codes and rescores k·oversampling candidates (at least ef) exactly.
-var quantization = Enum.Parse<QuantizationKind>(options.Get("quantization", "none"), ignoreCase: true);
-CollectionIndex? quantized = null;
-if (quantization != QuantizationKind.None)
-{
-    quantized = new CollectionIndex(d, dataset.Metric, indexOptions with
-    {
-        Quantization = quantization,
-        Oversampling = int.Parse(options.Get("oversampling", "4"), CultureInfo.InvariantCulture),
-        ExactThreshold = 1,
-    });
-    quantized.Restore(graph, Enumerable.Range(0, dataset.BaseCount).Select(i => (string?)i.ToString(CultureInfo.InvariantCulture)).ToList(), 0);
-    quantized.Settle();
-}
-
-List<int> Find(float[] q, int ef) => quantized is null
-    ? graph.Search(q, k, ef, null).Select(h => h.Node).ToList()
-    : quantized.Search(q, k, ef, null).Select(h => int.Parse(h.Id, CultureInfo.InvariantCulture)).ToList();
+List<int> Find(float[] q, int ef) => index.Search(q, k, ef).Select(h => h.Id).ToList();
 foreach (var ef in efs)
 {
     // One warm-up pass over a few queries, then the timed single-threaded pass over all of them.
@@ -146,7 +142,7 @@ foreach (var ef in efs)
 
 // Filtered search runs at the ef where unfiltered recall@10 reaches about 0.95 on glove-100 (--filter-ef).
 var filtered = options.Get("filtered", "false") == "true"
-    ? Filtered.Run(dataset, graph, k, int.Parse(options.Get("filter-ef", "200"), CultureInfo.InvariantCulture))
+    ? Filtered.Run(dataset, index, k, int.Parse(options.Get("filter-ef", "200"), CultureInfo.InvariantCulture))
     : null;
 
 Console.WriteLine(JsonSerializer.Serialize(new

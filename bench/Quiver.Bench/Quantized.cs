@@ -52,20 +52,14 @@ internal static class Quantized
             foreach (var oversampling in oversamplings)
             {
                 // The collections' own path: a Flat index with codes scans them and rescores k·oversampling exactly.
-                var index = new CollectionIndex(d, dataset.Metric, new IndexOptions
+                var index = VectorIndex.Build(dataset.Base, d, dataset.Metric, new IndexOptions
                 {
                     Kind = IndexKind.Flat,
                     Quantization = kind,
                     Oversampling = oversampling,
                     ExactThreshold = 1,
                 });
-                for (var i = 0; i < dataset.BaseCount; i++)
-                {
-                    index.Upsert(i.ToString(CultureInfo.InvariantCulture), dataset.Base.AsSpan(i * d, d));
-                }
-
-                index.Settle();
-                List<int> Find(float[] q) => index.Search(q, k, null, null).Select(h => int.Parse(h.Id, CultureInfo.InvariantCulture)).ToList();
+                List<int> Find(float[] q) => index.Search(q, k).Select(h => h.Id).ToList();
                 for (var i = 0; i < Math.Min(queries, 50); i++)
                 {
                     Find(Query(i));
@@ -79,7 +73,7 @@ internal static class Quantized
                 }
 
                 var qps = queries / clock.Elapsed.TotalSeconds;
-                var codeBytes = index.Codes!.BytesPerVector;
+                var codeBytes = index.CodeBytesPerVector;
                 var row = new { codes = kind.ToString().ToLowerInvariant(), oversampling, recall = recall / queries, qps, speedup = qps / floatQps, code_bytes_per_vector = codeBytes };
                 rows.Add(row);
                 Console.Error.WriteLine($"  {row.codes,-6} x{oversampling,-3} recall@10 {row.recall:F4}  {qps,8:N0} q/s  {row.speedup:F2}x float  {codeBytes} code bytes/vector");

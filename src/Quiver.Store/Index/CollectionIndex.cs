@@ -1,5 +1,4 @@
 using Quiver.Core.Distances;
-using Quiver.Core.Selection;
 using Quiver.Store.Search;
 using Quiver.Store.Index.Hnsw;
 using Quiver.Store.Index.Quantization;
@@ -165,87 +164,13 @@ internal sealed class CollectionIndex
     /// <summary>The k closest live points among <paramref name="allowed"/> (all when null), found by <paramref name="plan"/>.</summary>
     public List<(string Id, float Score)> Search(ReadOnlySpan<float> query, int k, SearchPlan plan, NodeSet? allowed)
     {
-        switch (plan.Kind)
+        var hits = NodeSearch.Run(Graph, Codes, Options.Oversampling, query, k, plan, allowed);
+        var results = new List<(string, float)>(hits.Count);
+        foreach (var hit in hits)
         {
-            case SearchPlanKind.Empty:
-                return [];
-            case SearchPlanKind.Graph or SearchPlanKind.FilteredGraph when plan.ByCodes:
-                // Walk the graph on codes, then rescore the candidates exactly.
-                var candidates = Graph.SearchByCodes(Codes!.Prepare(query, Metric), plan.Ef, allowed);
-                return Rescore(query, candidates.Select(c => c.Node), k);
-            case SearchPlanKind.Graph or SearchPlanKind.FilteredGraph:
-                var results = new List<(string, float)>(k);
-                foreach (var (node, distance) in Graph.Search(query, k, plan.Ef, allowed))
-                {
-                    results.Add((_idOf[node]!, Graph.Score(distance)));
-                }
-
-                return results;
-            case SearchPlanKind.ExactScan or SearchPlanKind.ExactOverAllowedIds when plan.ByCodes:
-                var scorer = Codes!.Prepare(query, Metric);
-                var scanned = new TopK(k * Math.Max(1, Options.Oversampling));
-                var nodes = allowed?.Nodes() ?? Enumerable.Range(0, Graph.Count).Where(n => !Graph.IsDeleted(n));
-                foreach (var node in nodes)
-                {
-                    scanned.Offer(node, -scorer.Distance(node));
-                }
-
-                return Rescore(query, scanned.Drain().Select(c => c.Index), k);
-            default:
-                return Scan(query, k, allowed);
-        }
-    }
-
-    private List<(string Id, float Score)> Scan(ReadOnlySpan<float> query, int k, NodeSet? allowed)
-    {
-        var top = new TopK(k);
-        if (allowed is not null)
-        {
-            // The allowed rows are scattered through memory: fetch a block's vectors ahead of scoring them.
-            var nodes = allowed.Nodes().ToArray();
-            const int block = 16;
-            for (var start = 0; start < nodes.Length; start += block)
-            {
-                var span = nodes.AsSpan(start, Math.Min(block, nodes.Length - start));
-                if (start + block < nodes.Length)
-                {
-                    Graph.Prefetch(nodes.AsSpan(start + block, Math.Min(block, nodes.Length - start - block)));
-                }
-
-                foreach (var node in span)
-                {
-                    top.Offer(node, -Graph.Distance(query, Graph.Vector(node)));
-                }
-            }
-        }
-        else
-        {
-            for (var node = 0; node < Graph.Count; node++)
-            {
-                if (!Graph.IsDeleted(node))
-                {
-                    top.Offer(node, -Graph.Distance(query, Graph.Vector(node)));
-                }
-            }
-        }
-
-        var results = new List<(string, float)>(k);
-        foreach (var hit in top.Drain())
-        {
-            results.Add((_idOf[hit.Index]!, Graph.Score(0f - hit.Score)));
+            results.Add((_idOf[hit.Id]!, hit.Score));
         }
 
         return results;
-    }
-
-    private List<(string Id, float Score)> Rescore(ReadOnlySpan<float> query, IEnumerable<int> candidates, int k)
-    {
-        var top = new TopK(k);
-        foreach (var node in candidates)
-        {
-            top.Offer(node, -Graph.Distance(query, Graph.Vector(node)));
-        }
-
-        return top.Drain().Select(h => (_idOf[h.Index]!, Graph.Score(0f - h.Score))).ToList();
     }
 }

@@ -29,9 +29,12 @@ internal static class IndexSnapshot
     private const ushort Tombstone = ushort.MaxValue;
     private static ReadOnlySpan<byte> Magic => "QHNS"u8;
 
-    public static void Write(string path, CollectionIndex index, SnapshotBinding binding)
+    public static void Write(string path, CollectionIndex index, SnapshotBinding binding) =>
+        Write(path, index.Graph, index.Ids, index.Sequence, binding);
+
+    /// <summary>Writes <paramref name="graph"/> with the id of each node (null for a tombstone).</summary>
+    public static void Write(string path, HnswGraph graph, IReadOnlyList<string?> ids, long sequence, SnapshotBinding binding)
     {
-        var graph = index.Graph;
         var temp = path + ".tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
         {
@@ -42,7 +45,7 @@ internal static class IndexSnapshot
             writer.Bytes(binding.CollectionId.ToByteArray());
             writer.Int64(binding.CreatedAt.UtcTicks);
             writer.Int32(binding.FormatVersion);
-            writer.Int64(index.Sequence);
+            writer.Int64(sequence);
             writer.Int32(graph.Dimensions);
             writer.Int32((int)graph.Metric);
             writer.Int32(graph.Parameters.M);
@@ -53,7 +56,7 @@ internal static class IndexSnapshot
             writer.Int32(graph.MaxLevel);
             for (var node = 0; node < graph.Count; node++)
             {
-                var id = index.Ids[node];
+                var id = ids[node];
                 if (id is null)
                 {
                     writer.UInt16(Tombstone);
@@ -88,6 +91,27 @@ internal static class IndexSnapshot
         }
 
         File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// The settings a snapshot's header records (dimensions, metric, M, efConstruction), or null when the file is too
+    /// short or not a Quiver snapshot. The full read (<see cref="TryRead"/>) still checks everything else.
+    /// </summary>
+    public static (int Dimensions, DistanceMetric Metric, int M, int EfConstruction)? ReadSettings(string path)
+    {
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+        {
+            if (file.ReadAtLeast(header, HeaderBytes, throwOnEndOfStream: false) < HeaderBytes || !header[..4].SequenceEqual(Magic))
+            {
+                return null;
+            }
+        }
+
+        // After magic, version, the binding (16 + 8 + 4 bytes) and the sequence: dimensions, metric, M, efConstruction.
+        var settings = header[(4 + 4 + 16 + 8 + 4 + 8)..];
+        return (BinaryPrimitives.ReadInt32LittleEndian(settings), (DistanceMetric)BinaryPrimitives.ReadInt32LittleEndian(settings[4..]),
+            BinaryPrimitives.ReadInt32LittleEndian(settings[8..]), BinaryPrimitives.ReadInt32LittleEndian(settings[12..]));
     }
 
     /// <summary>Reads a snapshot, or says why it cannot be used (missing, damaged, from another database, or for other settings).</summary>
