@@ -143,6 +143,37 @@ public sealed class ClusterTextApiTests : IAsyncLifetime
             Hits((await a.Ok(a.Post("/collections/local/points/query", inQuery)))["result"]!["points"]!),
             Hits((await b.Ok(b.Post("/collections/texts/points/query", inQuery)))["result"]!["points"]!));
 
+        // The batch routes: each entry answered in order as the single-node collection answers it.
+        var searches = new object[]
+        {
+            new { text = "whale sea", limit = 5, @params = new { exact = true } },
+            new { vector = example, limit = 4, filter = new { must = new[] { new { key = "group", match = new { value = 1 } } } }, @params = new { exact = true } },
+        };
+        var searched = (await b.Ok(b.Post("/collections/texts/points/search/batch", new { searches })))["result"]!.AsArray();
+        var searchedHere = (await a.Ok(a.Post("/collections/local/points/search/batch", new { searches })))["result"]!.AsArray();
+        Assert.Equal(2, searched.Count);
+        Assert.Equal(searchedHere.Select(r => Hits(r!)), searched.Select(r => Hits(r!)));
+        var queries = new object[] { byId, inQuery, new { query = "frog in the pond", limit = 3, @params = new { exact = true } } };
+        var queried = (await c.Ok(c.Post("/collections/texts/points/query/batch", new { searches = queries })))["result"]!.AsArray();
+        var queriedHere = (await a.Ok(a.Post("/collections/local/points/query/batch", new { searches = queries })))["result"]!.AsArray();
+        Assert.Equal(3, queried.Count);
+        Assert.Equal(queriedHere.Select(r => Hits(r!["points"]!)), queried.Select(r => Hits(r!["points"]!)));
+        var recommendations = new object[] { recommend, new { positive = new[] { 7 }, limit = 3, @params = new { exact = true } } };
+        var batchRecommended = (await a.Ok(a.Post("/collections/texts/points/recommend/batch", new { searches = recommendations })))["result"]!.AsArray();
+        Assert.Equal(recommended, Hits(batchRecommended[0]!));
+        Assert.Equal(
+            (await a.Ok(a.Post("/collections/local/points/recommend/batch", new { searches = recommendations })))["result"]!.AsArray().Select(r => Hits(r!)),
+            batchRecommended.Select(r => Hits(r!)));
+
+        // An entry's error names its place in the batch, as on a single-node collection.
+        var badBatch = new { searches = new object[] { new { text = "whale", limit = 2 }, new { text = "whale", limit = 0 } } };
+        var (badStatus, badBody) = await b.Post("/collections/texts/points/search/batch", badBatch);
+        var (singleStatus, singleBody) = await a.Post("/collections/local/points/search/batch", badBatch);
+        Assert.Equal(400, badStatus);
+        Assert.Equal(singleStatus, badStatus);
+        Assert.Contains("searches[1].limit", badBody!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(singleBody!["status"]!.ToJsonString(), badBody["status"]!.ToJsonString());
+
         // RAG context, keyword (the whole collection's BM25), dense and hybrid with MMR: the same passages and scores.
         foreach (var mode in new[] { "keyword", "dense", "hybrid" })
         {

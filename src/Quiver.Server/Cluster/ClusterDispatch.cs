@@ -61,10 +61,13 @@ internal sealed class ClusterDispatch(RequestDelegate next)
             "search_points" => await DistributedText.Search(collection, context, collections, batcher, options),
             "query_points" => await DistributedText.Query(collection, context, collections, batcher, options),
             "recommend_points" => await DistributedText.RecommendRoute(collection, context, options),
+            "search_batch_points" => await DistributedText.SearchBatch(collection, context, collections, batcher, options),
+            "query_batch_points" => await DistributedText.QueryBatch(collection, context, collections, batcher, options),
+            "recommend_batch_points" => await DistributedText.RecommendBatch(collection, context, options),
             "retrieve_context" => await DistributedText.Context(collection, context, collections, batcher, options),
             _ => throw ApiException.BadRequest(
                 $"The route {context.Request.Method} {route.RoutePattern.RawText} ({operation}) is not yet supported in cluster mode on the distributed collection `{name}`. "
-                + "Distributed collections take create, get, delete, upsert (vectors or text, points or batch form), get points, delete by ids or filter, payload edits, search, query, recommend (average_vector), context, rebalance, scroll and count; use a single-node collection for the rest."),
+                + "Distributed collections take create, get, delete, upsert (vectors or text, points or batch form), get points, delete by ids or filter, payload edits, search, query, recommend (average_vector), their batches, context, rebalance, scroll and count; use a single-node collection for the rest."),
         };
         await result.ExecuteAsync(context);
     }

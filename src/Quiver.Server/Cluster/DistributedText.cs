@@ -101,37 +101,96 @@ internal static class DistributedText
     public static async Task<IResult> Search(DistributedCollection collection, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var request = await RequestBody.Read(context, options.Limits, RequestTypes.Search);
+        return QdrantJson.Ok(context, await SearchOne(collection, request, "", collections, batcher, options, context.RequestAborted));
+    }
+
+    /// <summary>POST /collections/{name}/points/search/batch: the searches answered in order.</summary>
+    public static async Task<IResult> SearchBatch(DistributedCollection collection, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
+    {
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.SearchBatch);
+        var searches = PointsEndpoints.Entries(request.Searches, options.Limits);
+        var answers = new JsonArray();
+        for (var i = 0; i < searches.Length; i++)
+        {
+            answers.Add(await SearchOne(collection, searches[i], $"searches[{i}].", collections, batcher, options, context.RequestAborted));
+        }
+
+        return QdrantJson.Ok(context, answers);
+    }
+
+    // One search, its fields' paths starting with "at" (empty for the single route, "searches[2]." in a batch).
+    private static async Task<JsonArray> SearchOne(DistributedCollection collection, SearchPointsRequest request, string at, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, CancellationToken cancellationToken)
+    {
         var vector = request switch
         {
             { Vector: { } given } => given,
-            { Text: { } text } => await EmbedQuery(collection, JsonFields.Text(text, "text", options.Limits), collections, batcher, options, context.RequestAborted),
-            _ => throw ApiException.BadRequest("is required: an array of numbers (or Quiver's \"text\").", "vector"),
+            { Text: { } text } => await EmbedQuery(collection, JsonFields.Text(text, at + "text", options.Limits), collections, batcher, options, cancellationToken),
+            _ => throw ApiException.BadRequest("is required: an array of numbers (or Quiver's \"text\").", at + "vector"),
         };
-        return QdrantJson.Ok(context, new JsonArray([.. Records(await Nearest(collection, vector, Selection(request, options), excluded: null), request)]));
+        return new JsonArray([.. Records(await Nearest(collection, vector, Selection(request, at, options), excluded: null, at + "vector"), request, at)]);
     }
 
     /// <summary>POST /collections/{name}/points/recommend.</summary>
     public static async Task<IResult> RecommendRoute(DistributedCollection collection, HttpContext context, ServerOptions options)
     {
         var request = await RequestBody.Read(context, options.Limits, RequestTypes.Recommend);
+        return QdrantJson.Ok(context, await RecommendOne(collection, request, "", options));
+    }
+
+    /// <summary>POST /collections/{name}/points/recommend/batch: the recommendations answered in order.</summary>
+    public static async Task<IResult> RecommendBatch(DistributedCollection collection, HttpContext context, ServerOptions options)
+    {
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.RecommendBatch);
+        var recommendations = PointsEndpoints.Entries(request.Searches, options.Limits);
+        var answers = new JsonArray();
+        for (var i = 0; i < recommendations.Length; i++)
+        {
+            answers.Add(await RecommendOne(collection, recommendations[i], $"searches[{i}].", options));
+        }
+
+        return QdrantJson.Ok(context, answers);
+    }
+
+    private static async Task<JsonArray> RecommendOne(DistributedCollection collection, RecommendPointsRequest request, string at, ServerOptions options)
+    {
         var unsupported = request.Using is not null ? "using" : request.LookupFrom is not null ? "lookup_from" : null;
         if (unsupported is not null)
         {
-            throw ApiException.BadRequest($"is not supported: Quiver collections hold one unnamed vector and recommend from their own points. Leave {unsupported} out.", unsupported);
+            throw ApiException.BadRequest($"is not supported: Quiver collections hold one unnamed vector and recommend from their own points. Leave {unsupported} out.", at + unsupported);
         }
 
-        var hits = await Recommend(collection, Strategy(request.Strategy), Examples(request.Positive, "positive"), Examples(request.Negative, "negative"), Selection(request, options), "", options);
-        return QdrantJson.Ok(context, new JsonArray([.. Records(hits, request)]));
+        var hits = await Recommend(collection, Strategy(request.Strategy), Examples(request.Positive, at + "positive"), Examples(request.Negative, at + "negative"), Selection(request, at, options), at, options);
+        return new JsonArray([.. Records(hits, request, at)]);
     }
 
     /// <summary>POST /collections/{name}/points/query: a vector, a point id, a text, a recommendation, or none (the first points).</summary>
     public static async Task<IResult> Query(DistributedCollection collection, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
     {
         var request = await RequestBody.Read(context, options.Limits, RequestTypes.Query, allowEmpty: true);
-        PointsEndpoints.RefuseUnsupported(request);
+        return QdrantJson.Ok(context, await QueryOne(collection, request, "", collections, batcher, options, context.RequestAborted));
+    }
+
+    /// <summary>POST /collections/{name}/points/query/batch: the queries answered in order.</summary>
+    public static async Task<IResult> QueryBatch(DistributedCollection collection, HttpContext context, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options)
+    {
+        var request = await RequestBody.Read(context, options.Limits, RequestTypes.QueryBatch);
+        var queries = PointsEndpoints.Entries(request.Searches, options.Limits);
+        var answers = new JsonArray();
+        for (var i = 0; i < queries.Length; i++)
+        {
+            answers.Add(await QueryOne(collection, queries[i], $"searches[{i}].", collections, batcher, options, context.RequestAborted));
+        }
+
+        return QdrantJson.Ok(context, answers);
+    }
+
+    // One query, its fields' paths starting with "at" (empty for the single route, "searches[2]." in a batch).
+    private static async Task<JsonObject> QueryOne(DistributedCollection collection, QueryPointsRequest request, string at, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, CancellationToken cancellationToken)
+    {
+        PointsEndpoints.RefuseUnsupported(request, at);
 
         var query = request.Query?.Json;
-        var queryPath = "query";
+        var queryPath = at + "query";
         if (query is JsonObject nearest && nearest["nearest"] is { } inner)
         {
             query = inner;
@@ -143,26 +202,26 @@ internal static class DistributedText
         switch (query)
         {
             case null:
-                var limit = request.Limit is { } l ? JsonFields.Within(l, 1, options.Limits.MaxPointsPerRequest, "limit") : 10;
-                var payload = PayloadSelector.Parse(request.WithPayload?.Json, "with_payload", fallback: false);
+                var limit = request.Limit is { } l ? JsonFields.Within(l, 1, options.Limits.MaxPointsPerRequest, at + "limit") : 10;
+                var payload = PayloadSelector.Parse(request.WithPayload?.Json, at + "with_payload", fallback: false);
                 var withVector = request.WithVector ?? request.WithVectors ?? false;
-                var page = await collection.ScrollAsync(limit, null, QdrantFilters.Parse(request.Filter?.Json, "filter"), withVector);
-                return QdrantJson.Ok(context, new JsonObject
+                var page = await collection.ScrollAsync(limit, null, QdrantFilters.Parse(request.Filter?.Json, at + "filter"), withVector);
+                return new JsonObject
                 {
                     ["points"] = new JsonArray([.. page.Points.Select(p => (JsonNode)QdrantJson.Record(p, payload, withVector))]),
-                });
+                };
             case JsonObject recommend when recommend["recommend"] is { } examples:
                 var recommendPath = $"{queryPath}.recommend";
                 var input = examples is JsonObject
                     ? RequestBody.Parse(examples, RequestTypes.RecommendInput, recommendPath + ".")
                     : throw JsonFields.Wrong(recommendPath, "an object with positive and negative examples and a strategy", examples);
-                var recommended = await Recommend(collection, Strategy(input.Strategy), Examples(input.Positive, recommendPath + ".positive"), Examples(input.Negative, recommendPath + ".negative"), Selection(request, options), recommendPath + ".", options);
-                return QdrantJson.Ok(context, new JsonObject { ["points"] = new JsonArray([.. Records(recommended, request)]) });
+                var recommended = await Recommend(collection, Strategy(input.Strategy), Examples(input.Positive, recommendPath + ".positive"), Examples(input.Negative, recommendPath + ".negative"), Selection(request, at, options), recommendPath + ".", options);
+                return new JsonObject { ["points"] = new JsonArray([.. Records(recommended, request, at)]) };
             case JsonArray:
                 vector = JsonFields.Vector(query, queryPath);
                 break;
             case JsonObject document when document["text"] is { } text:
-                vector = await EmbedQuery(collection, JsonFields.Text(text, $"{queryPath}.text", options.Limits), collections, batcher, options, context.RequestAborted);
+                vector = await EmbedQuery(collection, JsonFields.Text(text, $"{queryPath}.text", options.Limits), collections, batcher, options, cancellationToken);
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.Number || (value.GetValueKind() == JsonValueKind.String && PointIds.TryParseUuid(value.GetValue<string>(), out _)):
                 var id = PointIds.Parse(value, queryPath);
@@ -170,14 +229,14 @@ internal static class DistributedText
                 vector = (await collection.GetAsync([id])).FirstOrDefault()?.Vector ?? throw ApiException.NotFound($"Not found: No point with id {value.ToJsonString()} found", queryPath);
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
-                vector = await EmbedQuery(collection, JsonFields.Text(value, queryPath, options.Limits), collections, batcher, options, context.RequestAborted);
+                vector = await EmbedQuery(collection, JsonFields.Text(value, queryPath, options.Limits), collections, batcher, options, cancellationToken);
                 break;
             default:
                 throw ApiException.BadRequest("must be a vector, {\"nearest\": vector}, {\"recommend\": {positive, negative, strategy}}, a point id, or text ({\"text\": \"...\"}).", queryPath);
         }
 
-        var hits = await Nearest(collection, vector, Selection(request, options), excluded.Count == 0 ? null : excluded, queryPath);
-        return QdrantJson.Ok(context, new JsonObject { ["points"] = new JsonArray([.. Records(hits, request)]) });
+        var hits = await Nearest(collection, vector, Selection(request, at, options), excluded.Count == 0 ? null : excluded, queryPath);
+        return new JsonObject { ["points"] = new JsonArray([.. Records(hits, request, at)]) };
     }
 
     /// <summary>
@@ -241,20 +300,20 @@ internal static class DistributedText
         _ => RecommendStrategy.AverageVector,
     };
 
-    private static HitSelection Selection(NearestRequest request, ServerOptions options)
+    private static HitSelection Selection(NearestRequest request, string at, ServerOptions options)
     {
         var limits = options.Limits;
-        var limit = request.Limit is { } l ? JsonFields.Within(l, 1, limits.MaxPointsPerRequest, "limit") : 10;
-        var offset = request.Offset is { } o ? JsonFields.Within(o, 0, limits.MaxPointsPerRequest, "offset") : 0;
-        var filter = QdrantFilters.Parse(request.Filter?.Json, "filter");
+        var limit = request.Limit is { } l ? JsonFields.Within(l, 1, limits.MaxPointsPerRequest, at + "limit") : 10;
+        var offset = request.Offset is { } o ? JsonFields.Within(o, 0, limits.MaxPointsPerRequest, at + "offset") : 0;
+        var filter = QdrantFilters.Parse(request.Filter?.Json, at + "filter");
         var withVector = request.WithVector ?? request.WithVectors ?? false;
-        var ef = request.Params?.HnswEf is { } given ? JsonFields.Within(given, 1, 100_000, "params.hnsw_ef") : (int?)null;
+        var ef = request.Params?.HnswEf is { } given ? JsonFields.Within(given, 1, 100_000, at + "params.hnsw_ef") : (int?)null;
         return new HitSelection(limit, offset, request.ScoreThreshold, filter, ef, request.Params?.Exact == true, withVector);
     }
 
-    private static IEnumerable<JsonNode> Records(IReadOnlyList<SearchHit> hits, NearestRequest request)
+    private static IEnumerable<JsonNode> Records(IReadOnlyList<SearchHit> hits, NearestRequest request, string at)
     {
-        var payload = PayloadSelector.Parse(request.WithPayload?.Json, "with_payload", fallback: false);
+        var payload = PayloadSelector.Parse(request.WithPayload?.Json, at + "with_payload", fallback: false);
         var withVector = request.WithVector ?? request.WithVectors ?? false;
         return hits.Select(h => (JsonNode)QdrantJson.Record(new Point(h.Id, h.Vector ?? [], h.Payload, h.Text), payload, withVector, h.Score));
     }

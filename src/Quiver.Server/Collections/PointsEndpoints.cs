@@ -396,7 +396,7 @@ internal static class PointsEndpoints
     // A batch route's requests: {"searches": [request, …]}, each entry shaped like the single route's body and answered
     // in order. Entries are read one after another; nothing a batch does writes, so an entry refused halfway leaves
     // nothing behind.
-    private static T[] Entries<T>(T?[]? searches, ServerLimits limits)
+    internal static T[] Entries<T>(T?[]? searches, ServerLimits limits)
         where T : class
     {
         if (searches is null)
