@@ -30,22 +30,10 @@ internal static class DistributedText
         return QdrantJson.Ok(context, QdrantJson.Operation(0));
     }
 
-    /// <summary>Embeds the texts first, so nothing is written unless every point has a vector; then the points go to their shards.</summary>
+    /// <summary>Embeds the texts first (as a single-node upsert does), so nothing is written unless every point has a vector; then the points go to their shards.</summary>
     public static async Task Write(DistributedCollection collection, IReadOnlyList<PendingPoint> parsed, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, CancellationToken cancellationToken)
     {
-        var textual = parsed.Select((p, i) => (p, i)).Where(x => x.p.Vector is null).ToList();
-        var vectorsOf = new float[parsed.Count][];
-        if (textual.Count > 0)
-        {
-            var model = collections.ModelFor(collection.Name, collection.Space);
-            var embedded = await batcher.Embed(model, [.. textual.Select(x => EmbeddingInput.Prompted(collection.Space.DocumentPrompt, x.p.Text!))], options.Truncation, cancellationToken);
-            for (var k = 0; k < textual.Count; k++)
-            {
-                vectorsOf[textual[k].i] = embedded[k].Vector;
-            }
-        }
-
-        var points = parsed.Select((p, i) => new Point(p.Id, p.Vector ?? vectorsOf[i], p.Payload is null ? null : (JsonObject)p.Payload.DeepClone(), p.Text)).ToList();
+        var points = await PointWrites.Points(collection.Name, collection.Space, parsed, collections, batcher, options, cancellationToken);
         try
         {
             await collection.UpsertAsync(points);
@@ -56,13 +44,9 @@ internal static class DistributedText
         }
     }
 
-    /// <summary>A query text embedded with the collection's model and query prompt.</summary>
-    public static async Task<float[]> EmbedQuery(DistributedCollection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, CancellationToken cancellationToken)
-    {
-        var model = collections.ModelFor(collection.Name, collection.Space);
-        var embedded = await batcher.Embed(model, [EmbeddingInput.Prompted(collection.Space.QueryPrompt, text)], options.Truncation, cancellationToken);
-        return embedded[0].Vector;
-    }
+    /// <summary>A query text embedded with the collection's model and query prompt, as a single-node collection's is.</summary>
+    public static Task<float[]> EmbedQuery(DistributedCollection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, CancellationToken cancellationToken) =>
+        PointWrites.EmbedQuery(collection.Name, collection.Space, text, collections, batcher, options, cancellationToken);
 
     /// <summary>The hits after the excluded ids, the threshold and the offset, each with its vector when asked: one search over every shard.</summary>
     public static async Task<IReadOnlyList<SearchHit>> Nearest(DistributedCollection collection, float[] vector, HitSelection query, IReadOnlySet<string>? excluded, string vectorPath = "vector")

@@ -1,4 +1,5 @@
 using Quiver.Core.Distances;
+using Quiver.Core.Spaces;
 using Quiver.Server.Embeddings;
 using Quiver.Server.Http;
 using Quiver.Store.Collections;
@@ -24,19 +25,7 @@ internal static class PointWrites
     /// <summary>Embeds the texts first, so nothing is written unless every point has a vector; then one transaction.</summary>
     public static async Task Upsert(Collection collection, IReadOnlyList<PendingPoint> parsed, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, CancellationToken cancellationToken)
     {
-        var textual = parsed.Select((p, i) => (p, i)).Where(x => x.p.Vector is null).ToList();
-        var vectorsOf = new float[parsed.Count][];
-        if (textual.Count > 0)
-        {
-            var model = collections.ModelFor(collection);
-            var embedded = await batcher.Embed(model, [.. textual.Select(x => EmbeddingInput.Prompted(collection.Space.DocumentPrompt, x.p.Text!))], options.Truncation, cancellationToken);
-            for (var k = 0; k < textual.Count; k++)
-            {
-                vectorsOf[textual[k].i] = embedded[k].Vector;
-            }
-        }
-
-        var stored = parsed.Select((p, i) => new Point(p.Id, p.Vector ?? vectorsOf[i], p.Payload is null ? null : (System.Text.Json.Nodes.JsonObject)p.Payload.DeepClone(), p.Text)).ToList();
+        var stored = await Points(collection.Name, collection.Space, parsed, collections, batcher, options, cancellationToken);
         try
         {
             collection.Upsert(stored);
@@ -47,11 +36,36 @@ internal static class PointWrites
         }
     }
 
-    /// <summary>A query text embedded with the collection's model and query prompt.</summary>
-    public static async Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// The points to store, every text embedded with the model and document prompt of the collection
+    /// <paramref name="name"/> of <paramref name="space"/> (a local or a distributed one), in one batch.
+    /// </summary>
+    public static async Task<List<Point>> Points(string name, EmbeddingSpace space, IReadOnlyList<PendingPoint> parsed, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, CancellationToken cancellationToken)
     {
-        var model = collections.ModelFor(collection);
-        var embedded = await batcher.Embed(model, [EmbeddingInput.Prompted(collection.Space.QueryPrompt, text)], options.Truncation, cancellationToken);
+        var textual = parsed.Select((p, i) => (p, i)).Where(x => x.p.Vector is null).ToList();
+        var vectorsOf = new float[parsed.Count][];
+        if (textual.Count > 0)
+        {
+            var model = collections.ModelFor(name, space);
+            var embedded = await batcher.Embed(model, [.. textual.Select(x => EmbeddingInput.Prompted(space.DocumentPrompt, x.p.Text!))], options.Truncation, cancellationToken);
+            for (var k = 0; k < textual.Count; k++)
+            {
+                vectorsOf[textual[k].i] = embedded[k].Vector;
+            }
+        }
+
+        return [.. parsed.Select((p, i) => new Point(p.Id, p.Vector ?? vectorsOf[i], p.Payload is null ? null : (System.Text.Json.Nodes.JsonObject)p.Payload.DeepClone(), p.Text))];
+    }
+
+    /// <summary>A query text embedded with the collection's model and query prompt.</summary>
+    public static Task<float[]> EmbedQuery(Collection collection, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, CancellationToken cancellationToken) =>
+        EmbedQuery(collection.Name, collection.Space, text, collections, batcher, options, cancellationToken);
+
+    /// <summary>A query text embedded with the model and query prompt of the collection <paramref name="name"/> of <paramref name="space"/> (a local or a distributed one).</summary>
+    public static async Task<float[]> EmbedQuery(string name, EmbeddingSpace space, string text, ServedCollections collections, EmbeddingBatcher batcher, ServerOptions options, CancellationToken cancellationToken)
+    {
+        var model = collections.ModelFor(name, space);
+        var embedded = await batcher.Embed(model, [EmbeddingInput.Prompted(space.QueryPrompt, text)], options.Truncation, cancellationToken);
         return embedded[0].Vector;
     }
 }
